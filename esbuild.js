@@ -1,0 +1,74 @@
+// Builds every bundle the project ships or tests: the extension (Node, `vscode` external), the
+// standalone protocol client `dist/fal.js`, the sandbox CLI, the webview bundle (browser), and with
+// `--tests` the test bundles under `out/test`. `--watch` rebuilds on change; `--production` minifies.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = process.argv.includes('--tests');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/fal/index.ts'], outfile: 'dist/fal.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox.js', external: ['vscode'] },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['src/webview/playground.ts'],
+    outfile: 'dist/webview/playground.js',
+  },
+];
+
+function listTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith('.ts'));
+}
+
+if (withTests) {
+  // Test files are bundled one by one, with their own imports of src/ inlined, so each runs as is in
+  // plain Node or in the extension host; packages stay external and load from node_modules.
+  builds.push({
+    ...node,
+    sourcemap: 'inline',
+    entryPoints: [...listTests('test/unit'), ...listTests('test/integration')],
+    outbase: 'test',
+    outdir: 'out/test',
+    packages: 'external',
+    external: ['vscode'],
+  });
+}
+
+async function main() {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('[esbuild] watching for changes');
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

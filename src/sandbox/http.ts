@@ -1,0 +1,74 @@
+// Small HTTP helpers every sandbox route uses: body reading with a limit, JSON replies with fal's
+// `x-fal-request-id`, fal-style `{"detail": ...}` errors, and the `Authorization: Key` check.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { SandboxContext } from './context';
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`Body larger than ${limit} bytes`);
+  }
+}
+
+export function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-fal-request-id': headers['x-fal-request-id'] ?? randomUUID(),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendDetail(
+  res: ServerResponse,
+  status: number,
+  detail: unknown,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { detail }, headers);
+}
+
+/**
+ * Checks `Authorization: Key ...` (or `Bearer`) as the sandbox's options say; answers 401 with a
+ * fal-style body and returns false when the request may not go on.
+ */
+export function requireKey(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): boolean {
+  if (ctx.options.open) return true;
+  const header = req.headers.authorization ?? '';
+  const match = /^(Key|Bearer)\s+(.+)$/i.exec(header.trim());
+  if (!match) {
+    sendDetail(res, 401, 'Authorization header is required. Send `Authorization: Key <FAL_KEY>`.');
+    return false;
+  }
+  if (ctx.options.key !== undefined && match[2] !== ctx.options.key) {
+    sendDetail(res, 401, 'Invalid key: the sandbox was started with --key and this is not it.');
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,70 @@
+// `npm test`: lint, type-check, build, then every test tier; ends with one line `N passed, N failed`
+// that totals them all. `npm test -- unit` (or integration, e2e) runs only the tiers named.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const tiers = process.argv.slice(2);
+const wants = (tier: string) => tiers.length === 0 || tiers.includes(tier);
+
+let passed = 0;
+let failed = 0;
+
+function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
+  console.log(`\n=== ${name} ===`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+/** A check that counts as one test (lint, type-check, build). */
+function check(name: string, command: string, args: string[]): boolean {
+  const ok = step(name, command, args);
+  if (ok) passed++;
+  else failed++;
+  return ok;
+}
+
+/** A mocha tier whose totals come back through FAL_TEST_RESULT_FILE. */
+function tier(name: string, command: string, args: string[]): void {
+  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fal-test-')), 'result.json');
+  const ok = step(name, command, args, { FAL_TEST_RESULT_FILE: resultFile });
+  if (fs.existsSync(resultFile)) {
+    const totals = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as { passed: number; failed: number };
+    passed += totals.passed;
+    failed += totals.failed;
+    if (!ok && totals.failed === 0) failed++; // the tier broke outside its tests
+  } else {
+    console.log(`${name}: no results were recorded; counted as one failure`);
+    failed++;
+  }
+  fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
+}
+
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+if (tiers.length === 0) {
+  check('lint (eslint)', bin('eslint'), ['.']);
+  check('format (prettier --check)', bin('prettier'), ['--check', '.']);
+  check('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
+}
+const built = check('build (esbuild, with tests)', process.execPath, ['esbuild.js', '--tests']);
+
+if (built && wants('unit'))
+  tier('unit tier (mocha, plain Node)', process.execPath, ['out/test/unit/index.js']);
+if (built && wants('integration')) {
+  tier('integration tier (mocha in the VS Code extension host)', process.execPath, [
+    bin('tsx'),
+    'tools/vscode-host/runIntegration.ts',
+  ]);
+}
+if (built && wants('e2e')) {
+  tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, [
+    bin('tsx'),
+    'tools/vscode-host/runE2e.ts',
+  ]);
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
