@@ -28,6 +28,8 @@ export interface SandboxContext {
   readonly secret: Buffer;
   readonly files: FileStore;
   readonly log: (line: string) => void;
+  /** Aborted when the sandbox closes: timers, webhook retries and sockets stop on it. */
+  readonly shutdown: AbortController;
 }
 
 export function createContext(options: SandboxOptions): SandboxContext {
@@ -44,6 +46,7 @@ export function createContext(options: SandboxOptions): SandboxContext {
     secret: randomBytes(32),
     files: new FileStore(() => ctx.baseUrl),
     log: options.log ?? (() => {}),
+    shutdown: new AbortController(),
   };
   return ctx;
 }
