@@ -1,5 +1,6 @@
 // The resolved configuration every part of the client shares: hosts, credentials and user agent.
 import { falHosts, type FalHosts } from './hosts';
+import type { RetryOptions } from './retry';
 
 export type CredentialsInput = string | undefined | (() => string | undefined | Promise<string | undefined>);
 
@@ -10,11 +11,14 @@ export interface FalClientOptions {
   hosts?: Partial<FalHosts>;
   /** Sent as `User-Agent`. */
   userAgent?: string;
+  /** Client-wide retry overrides (e.g. a short base delay in tests); defaults are the official ones. */
+  retry?: RetryOptions;
 }
 
 export interface ClientConfig {
   readonly hosts: FalHosts;
   readonly userAgent: string;
+  readonly retry?: RetryOptions;
   resolveCredentials(): Promise<string | undefined>;
 }
 
@@ -29,6 +33,7 @@ export function resolveConfig(options: FalClientOptions = {}): ClientConfig {
   return {
     hosts: { ...falHosts(), ...options.hosts },
     userAgent: options.userAgent ?? 'fal-playground',
+    retry: options.retry,
     resolveCredentials: async () => (typeof credentials === 'function' ? await credentials() : credentials),
   };
 }

@@ -1,0 +1,285 @@
+// The one HTTP layer every client call goes through: node:http/https with keep-alive agents reused
+// across calls, fal's default headers and `Authorization: Key`, non-2xx replies turned into
+// ApiError/ValidationError, deadlines, aborts, and retries with the policy each call passes.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientConfig } from './config';
+import {
+  ApiError,
+  FalAbortError,
+  FalTimeoutError,
+  NetworkError,
+  ProtocolError,
+  ValidationError,
+  errorMessage,
+} from './errors';
+import { DEFAULT_RETRY, isRetryableError, retryDelay, withOverrides, type RetryPolicy } from './retry';
+
+export type ResponseType = 'json' | 'stream' | 'buffer' | 'text';
+
+export interface RequestOptions {
+  /** Defaults to GET. */
+  method?: string;
+  url: string;
+  /** A Buffer is sent as is; anything else but `undefined` as JSON. */
+  body?: unknown;
+  /** Merged over the defaults, names lower-cased; `undefined` values are dropped. */
+  headers?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Per attempt: until the whole reply is read, or for `stream` until its headers arrive. */
+  timeoutMs?: number;
+  /** Defaults to the official default policy; the client-wide overrides are applied on top. */
+  retry?: RetryPolicy;
+  /**
+   * `json` (default): parsed by content type like fal-js (JSON, else text, octet-stream as a Buffer);
+   * `stream`: the live IncomingMessage of a 2xx reply; `buffer` / `text`: the raw body.
+   */
+  responseType?: ResponseType;
+  /** Send `Authorization` when credentials resolve (default true). */
+  auth?: boolean;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  data: T;
+  /** `x-fal-request-id`, or "". */
+  requestId: string;
+  url: string;
+}
+
+export const REQUEST_ID_HEADER = 'x-fal-request-id';
+export const REQUEST_TIMEOUT_TYPE_HEADER = 'x-fal-request-timeout-type';
+
+// Shared by every client in the process, so connections are kept alive and reused across calls.
+const agents = {
+  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16 }),
+  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16 }),
+};
+
+/** Sends one logical request, retrying it as `retry` allows. */
+export async function request<T = unknown>(
+  config: ClientConfig,
+  opts: RequestOptions,
+): Promise<HttpResponse<T>> {
+  const method = (opts.method ?? 'GET').toUpperCase();
+  const base = opts.retry ?? DEFAULT_RETRY;
+  const policy = base.maxRetries === 0 ? base : withOverrides(base, config.retry);
+  const credentials = opts.auth === false ? undefined : await config.resolveCredentials();
+  const headers = buildHeaders(config, credentials, opts.headers);
+  let body: Buffer | undefined;
+  if (Buffer.isBuffer(opts.body)) body = opts.body;
+  else if (opts.body !== undefined) body = Buffer.from(JSON.stringify(opts.body));
+  if (body) headers['content-length'] = String(body.length);
+
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(opts.signal);
+    try {
+      return await send<T>({ method, url: opts.url, headers, body, opts });
+    } catch (error) {
+      if (attempt >= policy.maxRetries || opts.signal?.aborted || !isRetryableError(error, policy))
+        throw error;
+      const delayMs = retryDelay(attempt, error, policy);
+      config.retry?.onRetry?.({ attempt: attempt + 1, error, delayMs, url: opts.url });
+      await sleep(delayMs, opts.signal);
+    }
+  }
+}
+
+function buildHeaders(
+  config: ClientConfig,
+  credentials: string | undefined,
+  extra: Record<string, string | undefined> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'content-type': 'application/json',
+    'user-agent': config.userAgent,
+  };
+  if (credentials) headers.authorization = `Key ${credentials}`;
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    if (value === undefined) delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+interface Attempt {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  opts: RequestOptions;
+}
+
+function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpResponse<T>> {
+  return new Promise<HttpResponse<T>>((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      reject(new TypeError(`Invalid URL: ${url}`));
+      return;
+    }
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') {
+      reject(new TypeError(`Unsupported protocol in ${url}`));
+      return;
+    }
+    const responseType = opts.responseType ?? 'json';
+    const req = (secure ? https : http).request(target, {
+      method,
+      headers,
+      agent: secure ? agents.https : agents.http,
+    });
+    let settled = false;
+    let res: IncomingMessage | undefined;
+    let timer: NodeJS.Timeout | undefined;
+
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      req.destroy();
+      res?.destroy();
+      reject(error);
+    };
+    const succeed = (value: HttpResponse<T>) => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(value);
+    };
+    const onAbort = () => fail(new FalAbortError(`${method} ${url} was aborted`));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
+      const ms = opts.timeoutMs;
+      timer = setTimeout(
+        () => fail(new FalTimeoutError(`${method} ${url} timed out after ${ms} ms`, ms)),
+        ms,
+      );
+    }
+
+    req.on('error', (error) => fail(settled ? error : new NetworkError(method, url, error)));
+    req.on('response', (response) => {
+      res = response;
+      const status = response.statusCode ?? 0;
+      const requestId = headerValue(response.headers[REQUEST_ID_HEADER]) ?? '';
+      const ok = status >= 200 && status < 300;
+
+      if (ok && responseType === 'stream') {
+        // The caller owns the body from here; an abort still tears it down.
+        const signal = opts.signal;
+        if (signal) {
+          const onStreamAbort = () => response.destroy(new FalAbortError(`${method} ${url} was aborted`));
+          signal.addEventListener('abort', onStreamAbort, { once: true });
+          response.once('close', () => signal.removeEventListener('abort', onStreamAbort));
+        }
+        succeed({ status, headers: response.headers, data: response as T, requestId, url });
+        return;
+      }
+
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', (error) => fail(new NetworkError(method, url, error)));
+      response.on('aborted', () =>
+        fail(new NetworkError(method, url, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))),
+      );
+      response.on('end', () => {
+        if (settled) return;
+        const raw = Buffer.concat(chunks);
+        const contentType = headerValue(response.headers['content-type']) ?? '';
+        if (!ok) {
+          fail(toApiError(status, response, raw, contentType, requestId, url));
+          return;
+        }
+        try {
+          const data = decodeBody(raw, contentType, responseType) as T;
+          succeed({ status, headers: response.headers, data, requestId, url });
+        } catch (error) {
+          fail(
+            new ProtocolError(
+              `Invalid JSON in the reply to ${method} ${url} (HTTP ${status}${requestId ? `, request ${requestId}` : ''}): ${(error as Error).message}`,
+              { status, requestId, url, cause: error },
+            ),
+          );
+        }
+      });
+    });
+    req.end(body);
+  });
+}
+
+function decodeBody(raw: Buffer, contentType: string, responseType: ResponseType): unknown {
+  if (responseType === 'buffer') return raw;
+  if (responseType === 'text') return raw.toString('utf8');
+  if (contentType.includes('application/json')) {
+    const text = raw.toString('utf8');
+    return text.trim() === '' ? null : JSON.parse(text);
+  }
+  if (contentType.includes('application/octet-stream')) return raw;
+  return raw.toString('utf8');
+}
+
+function toApiError(
+  status: number,
+  response: IncomingMessage,
+  raw: Buffer,
+  contentType: string,
+  requestId: string,
+  url: string,
+): ApiError {
+  const text = raw.toString('utf8');
+  let body: unknown = text;
+  let json = false;
+  if (contentType.includes('application/json')) {
+    try {
+      body = JSON.parse(text);
+      json = true;
+    } catch {
+      // keep the text: an error reply with a broken body is still an error reply
+    }
+  }
+  const ErrorType = status === 422 && json ? ValidationError : ApiError;
+  return new ErrorType({
+    message: errorMessage(status, json ? body : undefined, response.statusMessage),
+    status,
+    body,
+    requestId,
+    timeoutType: headerValue(response.headers[REQUEST_TIMEOUT_TYPE_HEADER]),
+    headers: response.headers,
+    url,
+  });
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new FalAbortError();
+}
+
+/** Waits `ms`, rejecting with an AbortError as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new FalAbortError());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new FalAbortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
