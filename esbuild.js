@@ -49,7 +49,7 @@ if (withTests) {
   builds.push({
     ...node,
     sourcemap: 'inline',
-    entryPoints: [...listTests('test/unit'), ...listTests('test/integration')],
+    entryPoints: [...listTests('test/unit'), ...listTests('test/integration'), ...listTests('test/e2e')],
     outbase: 'test',
     outdir: 'out/test',
     packages: 'external',

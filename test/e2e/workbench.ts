@@ -1,0 +1,68 @@
+// A real workbench for UI tests: code-server with this repo loaded as a development extension, shown
+// in headless Chromium, with the moves a person makes (command palette, activity bar, views),
+// screenshots, and a page reload to split a scenario into phases.
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotDir, tempWorkspace } from '../../tools/vscode-host/browser';
+import { startCodeServer, type RunningCodeServer } from '../../tools/vscode-host/codeServer';
+
+export class Workbench {
+  private constructor(
+    readonly server: RunningCodeServer,
+    private readonly browser: Browser,
+    readonly page: Page,
+    readonly workspace: string,
+  ) {}
+
+  static async open(
+    files: Record<string, string> = { 'README.md': '# e2e workspace\n' },
+  ): Promise<Workbench> {
+    const server = await startCodeServer();
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const workbench = new Workbench(server, browser, page, tempWorkspace(files));
+    await page.goto(server.workbenchUrl({ folder: workbench.workspace }));
+    await workbench.waitUntilReady();
+    return workbench;
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /** Reloads the page, as a person pressing F5 in the browser (or "Developer: Reload Window"). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.waitUntilReady();
+  }
+
+  /** Runs a command from the palette by its title, e.g. "fal: Show Output". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } });
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor();
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The activity-bar entry of a view container, by its title. */
+  activityBarItem(title: string) {
+    return this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(screenshotDir(), `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.server.close();
+  }
+}
