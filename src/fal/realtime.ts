@@ -1,0 +1,460 @@
+// Realtime (WebSocket + msgpack) connections to fal apps, with the official client's surface
+// (`connect(id, {onResult, onError, ...})` -> `{send, close}`) plus `request(input)`, which resolves
+// with the output paired to that input on the one persistent connection (FIFO: fal's realtime apps
+// answer one output per input, in order). Differences from @fal-ai/client, on purpose:
+// - nothing is dropped silently: messages sent while connecting are all queued and flushed in order,
+//   unless `throttleInterval` > 0 asks for the official latest-only throttling;
+// - a token is kept across reconnects while fresh, refreshed at 90 % of its lifetime while connected;
+// - `{"status":"error"}` frames other than Unauthorized are reported, not dropped.
+// Uses the `ws` package, so it runs on Node 20 (no global WebSocket) and in the extension host.
+import { randomUUID } from 'node:crypto';
+import { decode, encode } from '@msgpack/msgpack';
+import { WebSocket, type RawData } from 'ws';
+import type { ClientConfig } from './config';
+import { parseEndpointId, resolveEndpointPath } from './endpointId';
+import { ApiError, errorMessage, isRecord } from './errors';
+import { TOKEN_EXPIRATION_SECONDS, createTemporaryToken } from './tokens';
+
+/** A msgpack-encodable input; a Uint8Array is sent as is (already encoded). */
+export type RealtimeInput = Record<string, unknown> | Uint8Array;
+
+export interface RealtimeConnectOptions<Output = Record<string, unknown>> {
+  /** Every output not claimed by `request()`. */
+  onResult: (result: Output) => void;
+  /** `x-fal-error` frames (but TIMEOUT), refused handshakes, abnormal closes, token failures. */
+  onError?: (error: Error) => void;
+  /** Connections are cached per key; the same key reuses the connection (default: a new UUID). */
+  connectionKey?: string;
+  /** ms. 0 (default) sends every message; > 0 sends the first, then only the latest of each window. */
+  throttleInterval?: number;
+  /** `max_buffering` for the server: inputs it keeps while busy, 1..60. */
+  maxBuffering?: number;
+  /** Returns a token for `"<owner>/<alias>[/<path>]/realtime"`; defaults to `POST {rest}/tokens/`. */
+  tokenProvider?: (app: string) => Promise<string>;
+  /** Lifetime of the tokens; refreshed at 90 % of it. Defaults to 120 s with the default provider. */
+  tokenExpirationSeconds?: number;
+  /** Path after the endpoint id (default `/realtime`). */
+  path?: string;
+  /** Extra query parameters on the WebSocket URL (e.g. the sandbox's `sandbox_idle_timeout`). */
+  query?: Record<string, string>;
+}
+
+export interface RealtimeConnection<Output = Record<string, unknown>> {
+  /** Sends one input (connecting first when needed); its output goes to `onResult`. */
+  send(input: RealtimeInput): void;
+  /** Closes the connection normally (1000); the next `send` or `request` reconnects. */
+  close(): void;
+  /**
+   * Sends one input, never throttled, and resolves with its output (or rejects with its
+   * `x-fal-error`, or when the connection ends first). Assumes one output per input, so don't
+   * combine it with a `maxBuffering` small enough for the server to drop inputs.
+   */
+  request(input: RealtimeInput): Promise<Output>;
+}
+
+export interface RealtimeClient {
+  connect<Output = Record<string, unknown>>(
+    endpointId: string,
+    options: RealtimeConnectOptions<Output>,
+  ): RealtimeConnection<Output>;
+}
+
+type Slot =
+  { kind: 'send' } | { kind: 'request'; resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+interface Outgoing {
+  data: Uint8Array;
+  slot: Slot;
+}
+
+interface Token {
+  value: string;
+  /** When to fetch a new one (90 % of the lifetime); undefined when the lifetime is unknown. */
+  refreshAt?: number;
+  lifetimeMs?: number;
+}
+
+const SEND_SLOT: Slot = { kind: 'send' };
+
+function encodeInput(input: RealtimeInput): Uint8Array {
+  return input instanceof Uint8Array ? input : encode(input, { ignoreUndefined: true });
+}
+
+function decodeFrame(data: RawData, isBinary: boolean): unknown {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  if (isBinary) return decode(bytes);
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { type: 'text', payload: text };
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Leading edge, then only the latest call of each `ms` window (the official `throttle`). */
+function throttleLatest<T>(
+  fn: (value: T) => void,
+  ms: number,
+): { call: (value: T) => void; cancel: () => void } {
+  let last = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  let pending: { value: T } | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (!pending) return;
+    const { value } = pending;
+    pending = undefined;
+    last = Date.now();
+    fn(value);
+  };
+  return {
+    call(value) {
+      const now = Date.now();
+      if (!timer && now - last >= ms) {
+        last = now;
+        fn(value);
+        return;
+      }
+      pending = { value };
+      if (!timer) timer = setTimeout(flush, Math.max(0, ms - (now - last)));
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+    },
+  };
+}
+
+class Connection {
+  callbacks: { onResult: (result: unknown) => void; onError: (error: Error) => void };
+  private state: 'idle' | 'connecting' | 'open' = 'idle';
+  private ws: WebSocket | undefined;
+  /** Waiting for the socket to open, in order. */
+  private queue: Outgoing[] = [];
+  /** Sent, waiting for their output, in order. */
+  private inflight: Slot[] = [];
+  private token: Token | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** Bumped on every connect and close, so late events of an old socket or token fetch are ignored. */
+  private generation = 0;
+  private readonly throttle: ReturnType<typeof throttleLatest<Uint8Array>> | undefined;
+  private readonly app: string;
+  private readonly url: string;
+  private readonly baseQuery: URLSearchParams;
+  private readonly fetchToken: () => Promise<string>;
+  private readonly lifetimeSeconds: number | undefined;
+
+  constructor(
+    private readonly config: ClientConfig,
+    endpointId: string,
+    options: RealtimeConnectOptions<never>,
+  ) {
+    this.callbacks = {
+      onResult: options.onResult as (r: unknown) => void,
+      onError: options.onError ?? (() => {}),
+    };
+    const parsed = parseEndpointId(endpointId);
+    const path = resolveEndpointPath(parsed.id, options.path, '/realtime') ?? '';
+    this.app = `${parsed.id}${path}`;
+    const query = new URLSearchParams(options.query ?? {});
+    if (options.maxBuffering !== undefined) query.set('max_buffering', options.maxBuffering.toFixed(0));
+    this.url = `${config.hosts.realtime.replace(/\/+$/, '')}/${this.app}`;
+    this.baseQuery = query;
+    const provider = options.tokenProvider;
+    this.lifetimeSeconds = provider
+      ? options.tokenExpirationSeconds
+      : (options.tokenExpirationSeconds ?? TOKEN_EXPIRATION_SECONDS);
+    const lifetime = this.lifetimeSeconds;
+    this.fetchToken = provider
+      ? () => provider(this.app)
+      : () => createTemporaryToken(config, this.app, lifetime ?? TOKEN_EXPIRATION_SECONDS);
+    const interval = options.throttleInterval ?? 0;
+    this.throttle =
+      interval > 0 ? throttleLatest((data) => this.enqueue(data, SEND_SLOT), interval) : undefined;
+  }
+
+  send(input: RealtimeInput): void {
+    const data = encodeInput(input);
+    if (this.throttle) this.throttle.call(data);
+    else this.enqueue(data, SEND_SLOT);
+  }
+
+  request(input: RealtimeInput): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(encodeInput(input), { kind: 'request', resolve, reject });
+    });
+  }
+
+  close(): void {
+    this.generation += 1;
+    this.throttle?.cancel();
+    this.stopRefresh();
+    const ws = this.ws;
+    this.ws = undefined;
+    this.state = 'idle';
+    this.failPending(new Error('The realtime connection was closed before the output arrived.'));
+    if (ws) {
+      ws.removeAllListeners();
+      ws.on('error', () => {});
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'closed by the client');
+      else ws.terminate();
+    }
+  }
+
+  private enqueue(data: Uint8Array, slot: Slot): void {
+    if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
+      this.inflight.push(slot);
+      this.ws.send(data);
+      return;
+    }
+    // Latest-only throttling keeps just the newest plain message while connecting (as fal-js does).
+    if (this.throttle && slot.kind === 'send') this.queue = this.queue.filter((o) => o.slot.kind !== 'send');
+    this.queue.push({ data, slot });
+    if (this.state === 'idle') void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    this.state = 'connecting';
+    const generation = ++this.generation;
+    let token: string;
+    try {
+      token = await this.freshToken();
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.fail(toError(error));
+      return;
+    }
+    if (generation !== this.generation) return;
+    const query = new URLSearchParams(this.baseQuery);
+    query.set('fal_jwt_token', token);
+    const ws = new WebSocket(`${this.url}?${query.toString()}`, {
+      headers: { 'user-agent': this.config.userAgent },
+      handshakeTimeout: 30_000,
+    });
+    this.ws = ws;
+    let failure: Error | undefined;
+    const report = (error: Error): void => {
+      if (failure || generation !== this.generation) return;
+      failure = error;
+      this.callbacks.onError(error);
+    };
+
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        if (status === 401 || status === 403) this.token = undefined;
+        const reason = errorMessage(status, body, res.statusMessage);
+        const error = new ApiError({
+          message: `Realtime connection refused (HTTP ${status}): ${reason}`,
+          status,
+          body,
+          headers: res.headers,
+          url: this.url,
+        });
+        report(error);
+        this.settleClosed(generation, error);
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => {
+      if (generation !== this.generation) return;
+      this.state = 'open';
+      this.scheduleRefresh(generation);
+      const queued = this.queue;
+      this.queue = [];
+      for (const { data, slot } of queued) {
+        this.inflight.push(slot);
+        ws.send(data);
+      }
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (generation !== this.generation) return;
+      let message: unknown;
+      try {
+        message = decodeFrame(data, isBinary);
+      } catch (error) {
+        this.deliverError(
+          new ApiError({
+            message: `Failed to decode a realtime message: ${toError(error).message}`,
+            status: 400,
+          }),
+        );
+        return;
+      }
+      this.handleMessage(message);
+    });
+    ws.on('error', (error) => {
+      report(new ApiError({ message: `Realtime connection error: ${error.message}`, status: 500 }));
+    });
+    ws.on('close', (code, reasonBuffer) => {
+      const reason = reasonBuffer.toString('utf8');
+      const error = new ApiError({
+        message: `Error closing the connection: ${reason || `code ${code}`}`,
+        status: code,
+      });
+      if (code !== 1000) report(error);
+      this.settleClosed(generation, failure ?? (code === 1000 ? undefined : error));
+    });
+  }
+
+  /** The socket of `generation` is gone: back to idle, pending work rejected. */
+  private settleClosed(generation: number, error: Error | undefined): void {
+    if (generation !== this.generation) return;
+    this.generation += 1;
+    this.ws = undefined;
+    this.state = 'idle';
+    this.stopRefresh();
+    this.failPending(error ?? new Error('The realtime connection closed before the output arrived.'));
+  }
+
+  private handleMessage(message: unknown): void {
+    if (isRecord(message)) {
+      if (message.type === 'x-fal-message') return;
+      if (message.type === 'x-fal-error') {
+        if (message.error === 'TIMEOUT') return; // an idle notice; the server closes next
+        this.deliverError(
+          new ApiError({
+            message: `${String(message.error)}: ${String(message.reason)}`,
+            status: 400,
+            body: message,
+          }),
+        );
+        return;
+      }
+      if (message.status === 'error') {
+        if (message.error === 'Unauthorized') {
+          this.token = undefined;
+          const error = new ApiError({ message: 'Unauthorized', status: 401, body: message });
+          this.callbacks.onError(error);
+          this.close();
+          return;
+        }
+        this.deliverError(
+          new ApiError({
+            message: String(message.error ?? message.reason ?? 'error'),
+            status: 400,
+            body: message,
+          }),
+        );
+        return;
+      }
+    }
+    const slot = this.inflight.shift();
+    if (slot?.kind === 'request') slot.resolve(message);
+    else this.callbacks.onResult(message);
+  }
+
+  /** An error answering one input: rejects its `request()`, or goes to `onError`. */
+  private deliverError(error: Error): void {
+    const slot = this.inflight.shift();
+    if (slot?.kind === 'request') slot.reject(error);
+    else this.callbacks.onError(error);
+  }
+
+  private fail(error: Error): void {
+    this.state = 'idle';
+    this.callbacks.onError(error);
+    this.failPending(error);
+  }
+
+  private failPending(error: Error): void {
+    const slots = [...this.inflight, ...this.queue.map((o) => o.slot)];
+    this.inflight = [];
+    this.queue = [];
+    for (const slot of slots) if (slot.kind === 'request') slot.reject(error);
+  }
+
+  private async freshToken(): Promise<string> {
+    const token = this.token;
+    if (token?.refreshAt !== undefined && Date.now() < token.refreshAt) return token.value;
+    return this.storeToken(await this.fetchToken());
+  }
+
+  private storeToken(value: string): string {
+    const lifetimeMs = this.lifetimeSeconds === undefined ? undefined : this.lifetimeSeconds * 1000;
+    this.token = {
+      value,
+      lifetimeMs,
+      refreshAt: lifetimeMs === undefined ? undefined : Date.now() + Math.round(lifetimeMs * 0.9),
+    };
+    return value;
+  }
+
+  /** While connected, fetches a new token at 90 % of the lifetime (retrying after 5 % on failure). */
+  private scheduleRefresh(generation: number, delayMs?: number): void {
+    const token = this.token;
+    if (token?.lifetimeMs === undefined || token.refreshAt === undefined) return;
+    const lifetimeMs = token.lifetimeMs;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(
+      () => {
+        this.fetchToken().then(
+          (value) => {
+            if (generation !== this.generation) return;
+            this.storeToken(value);
+            this.scheduleRefresh(generation);
+          },
+          () => {
+            if (generation !== this.generation) return;
+            this.scheduleRefresh(generation, Math.round(lifetimeMs * 0.05));
+          },
+        );
+      },
+      delayMs ?? Math.max(0, token.refreshAt - Date.now()),
+    );
+    this.refreshTimer.unref();
+  }
+
+  private stopRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+}
+
+/** The realtime part of a client: `connect()` with connections cached per `connectionKey`. */
+export function createRealtimeClient(config: ClientConfig): RealtimeClient {
+  const connections = new Map<string, Connection>();
+  return {
+    connect<Output>(endpointId: string, options: RealtimeConnectOptions<Output>): RealtimeConnection<Output> {
+      const { maxBuffering } = options;
+      if (
+        maxBuffering !== undefined &&
+        (!Number.isInteger(maxBuffering) || maxBuffering < 1 || maxBuffering > 60)
+      ) {
+        throw new RangeError('The `maxBuffering` must be an integer between 1 and 60 (inclusive)');
+      }
+      const key = options.connectionKey ?? randomUUID();
+      let connection = connections.get(key);
+      if (connection) {
+        // Like fal-js: a cached connection keeps its socket but takes the newest callbacks.
+        connection.callbacks = {
+          onResult: options.onResult as (r: unknown) => void,
+          onError: options.onError ?? (() => {}),
+        };
+      } else {
+        connection = new Connection(config, endpointId, options as RealtimeConnectOptions<never>);
+        connections.set(key, connection);
+      }
+      const conn = connection;
+      return {
+        send: (input) => conn.send(input),
+        close: () => conn.close(),
+        request: (input) => conn.request(input) as Promise<Output>,
+      };
+    },
+  };
+}
