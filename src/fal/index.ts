@@ -34,3 +34,20 @@ export {
   parseRetryAfter,
 } from './retry';
 export type { RetryPolicy, RetryOptions } from './retry';
+export { createFalClient } from './client';
+export type { FalClient, CreateFalClientOptions } from './client';
+export { createQueueClient, DEFAULT_POLL_INTERVAL } from './queue';
+export type { QueueClient } from './queue';
+export { FalStream } from './streaming';
+export type { FalStreamInit } from './streaming';
+export { createSchemaClient, endpointSchemaFromOpenApi, inlineRefs, fieldOrder } from './schema';
+export type { EndpointSchema, JsonSchema, SchemaClient } from './schema';
+export { createModelsClient } from './models';
+export type { CatalogueModel, ModelMetadata, ModelsClient, ModelsPage, SearchOptions } from './models';
+export {
+  QUEUE_PRIORITY_HEADER,
+  RUNNER_HINT_HEADER,
+  REQUEST_TIMEOUT_HEADER,
+  buildTimeoutHeaders,
+} from './platformHeaders';
+export type * from './types';
