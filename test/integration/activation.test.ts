@@ -63,3 +63,32 @@ describe('fal.showOutput', () => {
     assert.ok(shown, 'fal.showOutput did not show the channel');
   });
 });
+
+describe('target setting', () => {
+  const config = () => vscode.workspace.getConfiguration('fal');
+
+  afterEach(async () => {
+    await config().update('target', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('sandboxUrl', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('defaults to the embedded sandbox', async () => {
+    const api = await activateExtension();
+    assert.equal(api.target().kind, 'embedded-sandbox');
+  });
+
+  it('uses the sandbox at fal.sandboxUrl, with every fal host mapped onto it', async () => {
+    const api = await activateExtension();
+    await config().update('sandboxUrl', 'http://127.0.0.1:8787', vscode.ConfigurationTarget.Global);
+    const target = api.target();
+    assert.equal(target.kind, 'sandbox');
+    assert.ok(target.kind === 'sandbox' && target.hosts.queue === 'http://127.0.0.1:8787/queue');
+  });
+
+  it('uses fal.ai hosts when fal.target is fal.ai', async () => {
+    const api = await activateExtension();
+    await config().update('target', 'fal.ai', vscode.ConfigurationTarget.Global);
+    const target = api.target();
+    assert.ok(target.kind === 'fal.ai' && target.hosts.run === 'https://fal.run');
+  });
+});
