@@ -56,3 +56,14 @@ export function runMocha(files: string[], options: RunMochaOptions = {}): Promis
     }
   });
 }
+
+/** Runs every test file under `dir` as a plain-Node process and exits with the verdict. */
+export function runMochaMain(dir: string, timeout: number): void {
+  runMocha(findTestFiles(dir), { timeout }).then(
+    (totals) => process.exit(totals.failed > 0 ? 1 : 0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
