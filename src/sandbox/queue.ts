@@ -1,0 +1,249 @@
+// The queue behind `/queue/...`: per-endpoint lanes running at most `concurrency` requests at once,
+// `low` priority behind `normal`, start deadlines (`x-fal-request-timeout`), server-side retries of
+// failed runners (off with `x-fal-no-retry`), cancel, logs, and webhooks on completion.
+import { randomUUID } from 'node:crypto';
+import type { SandboxContext } from './context';
+import type { EndpointCall, LogLevel, LogLine, SandboxEndpoint } from './endpoints/types';
+import { deliverWebhook } from './webhooks';
+import { executeEndpoint, type Outcome } from './execute';
+
+export type QueueState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
+
+/** Server-side retries of a failed runner, as fal's queue does (up to 10 attempts). */
+const MAX_ATTEMPTS = 10;
+
+export interface QueueRequest {
+  readonly id: string;
+  gatewayRequestId: string;
+  readonly endpoint: SandboxEndpoint;
+  /** `{ns/}owner/alias`: the prefix of the status, result and cancel URLs. */
+  readonly appPath: string;
+  readonly subPath: string;
+  readonly input: Record<string, unknown>;
+  readonly priority: 'normal' | 'low';
+  readonly noRetry: boolean;
+  readonly webhookUrl?: string;
+  /** Runner failures still to simulate (`runner-fail:N`). */
+  runnerFailures: number;
+  state: QueueState;
+  readonly logs: LogLine[];
+  readonly queuedAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  outcome?: Outcome;
+  error?: string;
+  errorType?: string;
+  readonly abort: AbortController;
+  timer?: NodeJS.Timeout;
+  readonly listeners: Set<() => void>;
+}
+
+interface Lane {
+  running: number;
+  waiting: QueueRequest[];
+}
+
+export interface SubmitParams {
+  endpoint: SandboxEndpoint;
+  appPath: string;
+  subPath: string;
+  input: Record<string, unknown>;
+  priority: 'normal' | 'low';
+  noRetry: boolean;
+  /** Seconds before the request must have started. */
+  startTimeout?: number;
+  webhookUrl?: string;
+  runnerFailures: number;
+}
+
+export class Queue {
+  private readonly requests = new Map<string, QueueRequest>();
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(private readonly ctx: SandboxContext) {
+    ctx.shutdown.signal.addEventListener('abort', () => {
+      for (const r of this.requests.values()) {
+        clearTimeout(r.timer);
+        r.abort.abort();
+      }
+    });
+  }
+
+  get(id: string): QueueRequest | undefined {
+    return this.requests.get(id);
+  }
+
+  submit(p: SubmitParams): QueueRequest {
+    const r: QueueRequest = {
+      id: randomUUID(),
+      gatewayRequestId: '',
+      endpoint: p.endpoint,
+      appPath: p.appPath,
+      subPath: p.subPath,
+      input: p.input,
+      priority: p.priority,
+      noRetry: p.noRetry,
+      webhookUrl: p.webhookUrl,
+      runnerFailures: p.runnerFailures,
+      state: 'IN_QUEUE',
+      logs: [],
+      queuedAt: Date.now(),
+      abort: new AbortController(),
+      listeners: new Set(),
+    };
+    r.gatewayRequestId = r.id;
+    this.requests.set(r.id, r);
+    const lane = this.lane(p.endpoint.id);
+    if (r.priority === 'low') lane.waiting.push(r);
+    else {
+      const firstLow = lane.waiting.findIndex((w) => w.priority === 'low');
+      lane.waiting.splice(firstLow < 0 ? lane.waiting.length : firstLow, 0, r);
+    }
+    if (p.startTimeout !== undefined) {
+      r.timer = setTimeout(() => this.expire(r), p.startTimeout * 1000);
+      r.timer.unref();
+    }
+    this.notifyLane(lane);
+    setImmediate(() => this.pump(p.endpoint.id));
+    return r;
+  }
+
+  /** Requests ahead of `r` in its lane (0 when next or running). */
+  position(r: QueueRequest): number {
+    const lane = this.lanes.get(r.endpoint.id);
+    const i = lane ? lane.waiting.indexOf(r) : -1;
+    return i < 0 ? 0 : i;
+  }
+
+  /** Asks a request to stop; it then completes with 499. */
+  cancel(r: QueueRequest): 'CANCELLATION_REQUESTED' | 'ALREADY_COMPLETED' {
+    if (r.state === 'COMPLETED') return 'ALREADY_COMPLETED';
+    this.log(r, 'Cancellation requested', 'WARN');
+    if (r.state === 'IN_QUEUE') {
+      this.removeWaiting(r);
+      this.complete(r, cancelledOutcome());
+    } else r.abort.abort();
+    return 'CANCELLATION_REQUESTED';
+  }
+
+  /** Calls `fn` on every change of `r` (state, position, logs); returns the unsubscribe. */
+  watch(r: QueueRequest, fn: () => void): () => void {
+    r.listeners.add(fn);
+    return () => r.listeners.delete(fn);
+  }
+
+  private lane(endpointId: string): Lane {
+    let lane = this.lanes.get(endpointId);
+    if (!lane) {
+      lane = { running: 0, waiting: [] };
+      this.lanes.set(endpointId, lane);
+    }
+    return lane;
+  }
+
+  private notify(r: QueueRequest): void {
+    for (const fn of [...r.listeners]) fn();
+  }
+
+  private notifyLane(lane: Lane): void {
+    for (const w of lane.waiting) this.notify(w);
+  }
+
+  private log(r: QueueRequest, message: string, level: LogLevel = 'INFO'): void {
+    r.logs.push({ message, level, source: 'USER', timestamp: new Date().toISOString() });
+    this.notify(r);
+  }
+
+  private removeWaiting(r: QueueRequest): void {
+    const lane = this.lane(r.endpoint.id);
+    const i = lane.waiting.indexOf(r);
+    if (i >= 0) lane.waiting.splice(i, 1);
+    this.notifyLane(lane);
+  }
+
+  private expire(r: QueueRequest): void {
+    if (r.state !== 'IN_QUEUE') return;
+    this.removeWaiting(r);
+    this.complete(r, {
+      status: 504,
+      body: { detail: 'Request timed out', error_type: 'request_timeout' },
+      headers: { 'x-fal-request-timeout-type': 'user', 'x-fal-error-type': 'request_timeout' },
+    });
+  }
+
+  private pump(endpointId: string): void {
+    if (this.ctx.shutdown.signal.aborted) return;
+    const lane = this.lane(endpointId);
+    while (lane.running < this.ctx.options.concurrency && lane.waiting.length > 0) {
+      const r = lane.waiting.shift()!;
+      lane.running++;
+      clearTimeout(r.timer);
+      r.state = 'IN_PROGRESS';
+      r.startedAt = Date.now();
+      this.notify(r);
+      void this.execute(r).finally(() => {
+        lane.running--;
+        this.pump(endpointId);
+      });
+    }
+    this.notifyLane(lane);
+  }
+
+  private async execute(r: QueueRequest): Promise<void> {
+    const signal = AbortSignal.any([r.abort.signal, this.ctx.shutdown.signal]);
+    const call: EndpointCall = {
+      ctx: this.ctx,
+      signal,
+      subPath: r.subPath,
+      log: (message, level) => this.log(r, message, level),
+    };
+    for (let attempt = 1; ; attempt++) {
+      if (r.runnerFailures > 0) {
+        r.runnerFailures--;
+        this.log(r, `Runner disconnected (attempt ${attempt})`, 'ERROR');
+        if (r.noRetry || attempt >= MAX_ATTEMPTS) {
+          return this.complete(r, {
+            status: 503,
+            body: { detail: 'Runner disconnected', error_type: 'runner_disconnected' },
+            headers: { 'x-fal-error-type': 'runner_disconnected' },
+          });
+        }
+        r.gatewayRequestId = randomUUID();
+        this.log(r, `Retrying on another runner (gateway request ${r.gatewayRequestId})`, 'WARN');
+        continue;
+      }
+      break;
+    }
+    const outcome = await executeEndpoint(r.endpoint, r.input, call, false);
+    this.complete(r, signal.aborted && !this.ctx.shutdown.signal.aborted ? cancelledOutcome() : outcome);
+  }
+
+  private complete(r: QueueRequest, outcome: Outcome): void {
+    if (r.state === 'COMPLETED') return;
+    clearTimeout(r.timer);
+    r.state = 'COMPLETED';
+    r.completedAt = Date.now();
+    r.outcome = outcome;
+    if (outcome.status >= 400) {
+      const body = outcome.body as { detail?: unknown; error_type?: unknown } | undefined;
+      r.error = typeof body?.detail === 'string' ? body.detail : `Invalid status code: ${outcome.status}`;
+      r.errorType = typeof body?.error_type === 'string' ? body.error_type : undefined;
+    }
+    this.notify(r);
+    if (r.webhookUrl && !this.ctx.shutdown.signal.aborted) {
+      const ok = outcome.status < 400;
+      void deliverWebhook(this.ctx, {
+        url: r.webhookUrl,
+        requestId: r.id,
+        gatewayRequestId: r.gatewayRequestId,
+        status: ok ? 'OK' : 'ERROR',
+        payload: outcome.body,
+        ...(ok ? {} : { error: `Invalid status code: ${outcome.status}` }),
+      });
+    }
+  }
+}
+
+function cancelledOutcome(): Outcome {
+  return { status: 499, body: { detail: 'Request was cancelled' }, headers: {} };
+}

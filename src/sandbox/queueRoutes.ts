@@ -1,0 +1,188 @@
+// HTTP routes of the queue host (`/queue/...`): submit, status, status stream (SSE), result and
+// cancel, with or without the sub-path and a trailing slash, `workflows/` and `comfy/` namespaces.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxContext } from './context';
+import { findEndpoint, parseEndpointId } from './endpoints';
+import type { CallKind, Fault, FaultBook } from './faults';
+import { send } from './faults';
+import type { Queue, QueueRequest } from './queue';
+import { readInput } from './requestInput';
+import { SseWriter } from './sse';
+
+export type QueueRoute =
+  | { call: 'submit'; endpointPath: string }
+  | { call: Exclude<CallKind, 'submit' | 'run' | 'stream'>; appPathAsked: string; requestId: string };
+
+/** What a `/queue/...` path (without `/queue/`) asks for. */
+export function parseQueuePath(path: string, method: string): QueueRoute {
+  const segs = path.split('/').filter((s) => s !== '');
+  const i = segs.lastIndexOf('requests');
+  if (i >= 2 && i + 1 < segs.length) {
+    const rest = segs.slice(i + 2).join('/');
+    const base = { appPathAsked: segs.slice(0, i).join('/'), requestId: segs[i + 1] };
+    if (rest === '') return { call: 'result', ...base };
+    if (rest === 'status') return { call: 'status', ...base };
+    if (rest === 'status/stream') return { call: 'status-stream', ...base };
+    if (rest === 'cancel') return { call: 'cancel', ...base };
+  }
+  void method;
+  return { call: 'submit', endpointPath: segs.join('/') };
+}
+
+export interface QueueScope {
+  ctx: SandboxContext;
+  queue: Queue;
+  faults: FaultBook;
+  keepaliveMs: number;
+}
+
+const wantsLogs = (url: URL) =>
+  ['1', 'true', 'yes'].includes((url.searchParams.get('logs') ?? '').toLowerCase());
+
+export function queueUrls(ctx: SandboxContext, r: QueueRequest): Record<string, string> {
+  const base = `${ctx.baseUrl}/queue/${r.appPath}/requests/${r.id}`;
+  return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
+}
+
+/** The status body; `logsFrom` picks which log lines (all for polling, the new ones for the stream). */
+export function statusBody(
+  scope: QueueScope,
+  r: QueueRequest,
+  withLogs: boolean,
+  logsFrom = 0,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { status: r.state, request_id: r.id, ...queueUrls(scope.ctx, r) };
+  if (r.state === 'IN_QUEUE') body.queue_position = scope.queue.position(r);
+  body.logs = withLogs ? r.logs.slice(logsFrom) : null;
+  if (r.state === 'COMPLETED') {
+    body.metrics = {
+      inference_time: r.startedAt && r.completedAt ? (r.completedAt - r.startedAt) / 1000 : null,
+    };
+    if (r.error !== undefined) body.error = r.error;
+    if (r.errorType !== undefined) body.error_type = r.errorType;
+  }
+  return body;
+}
+
+function sameApp(asked: string, r: QueueRequest): boolean {
+  const a = parseEndpointId(asked);
+  const b = parseEndpointId(r.appPath);
+  return !!a && !!b && a.namespace === b.namespace && a.owner === b.owner && a.alias === b.alias;
+}
+
+export async function handleQueue(
+  scope: QueueScope,
+  route: QueueRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  faults: { later?: Fault; runnerFailures: number },
+): Promise<void> {
+  const { ctx, queue } = scope;
+  if (route.call === 'submit') {
+    if (req.method !== 'POST') return send(res, 405, { detail: 'Method Not Allowed' });
+    const parsed = parseEndpointId(route.endpointPath);
+    const endpoint = findEndpoint(route.endpointPath);
+    if (!parsed || !endpoint) {
+      return send(res, 404, { detail: `Application '${route.endpointPath}' not found` });
+    }
+    const read = await readInput(req, url);
+    if (!read.ok) return send(res, read.status, { detail: read.detail });
+    const timeoutHeader = req.headers['x-fal-request-timeout'];
+    let startTimeout: number | undefined;
+    if (typeof timeoutHeader === 'string' && timeoutHeader.trim() !== '') {
+      startTimeout = Number(timeoutHeader);
+      if (!Number.isFinite(startTimeout) || startTimeout <= 0) {
+        return send(res, 400, { detail: 'x-fal-request-timeout must be a positive number of seconds' });
+      }
+    }
+    const noRetry = ['1', 'true', 'yes'].includes(String(req.headers['x-fal-no-retry'] ?? '').toLowerCase());
+    const r = queue.submit({
+      endpoint,
+      appPath: parsed.appPath,
+      subPath: parsed.path,
+      input: read.input,
+      priority: String(req.headers['x-fal-queue-priority'] ?? '').toLowerCase() === 'low' ? 'low' : 'normal',
+      noRetry,
+      startTimeout,
+      webhookUrl: url.searchParams.get('fal_webhook') ?? undefined,
+      runnerFailures: faults.runnerFailures,
+    });
+    if (faults.later) {
+      if (faults.later.name === 'runner-fail') r.runnerFailures += faults.later.arg;
+      else scope.faults.bind(r.id, faults.later);
+    }
+    return send(
+      res,
+      200,
+      {
+        status: 'IN_QUEUE',
+        request_id: r.id,
+        gateway_request_id: r.gatewayRequestId,
+        ...queueUrls(ctx, r),
+        queue_position: queue.position(r),
+      },
+      { 'x-fal-request-id': r.id },
+    );
+  }
+
+  const r = queue.get(route.requestId);
+  const found = r && sameApp(route.appPathAsked, r) ? r : undefined;
+  const idHeader = { 'x-fal-request-id': route.requestId };
+  switch (route.call) {
+    case 'cancel': {
+      if (req.method !== 'PUT' && req.method !== 'POST')
+        return send(res, 405, { detail: 'Method Not Allowed' });
+      if (!found) return send(res, 404, { status: 'NOT_FOUND' }, idHeader);
+      const outcome = queue.cancel(found);
+      return send(res, outcome === 'ALREADY_COMPLETED' ? 400 : 202, { status: outcome }, idHeader);
+    }
+    case 'status':
+      if (!found) return send(res, 404, { detail: `Request ${route.requestId} not found` }, idHeader);
+      return send(
+        res,
+        found.state === 'COMPLETED' ? 200 : 202,
+        statusBody(scope, found, wantsLogs(url)),
+        idHeader,
+      );
+    case 'result': {
+      if (!found) return send(res, 404, { detail: `Request ${route.requestId} not found` }, idHeader);
+      if (found.state !== 'COMPLETED' || !found.outcome) {
+        return send(res, 400, { detail: 'Request is still in progress' }, idHeader);
+      }
+      const o = found.outcome;
+      return send(res, o.status, o.body, { ...o.headers, ...idHeader });
+    }
+    case 'status-stream':
+      if (!found) return send(res, 404, { detail: `Request ${route.requestId} not found` }, idHeader);
+      return streamStatus(scope, found, res, wantsLogs(url));
+  }
+}
+
+/** SSE: an event now and on each change (only new log lines), keepalive comments, close after COMPLETED. */
+function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, withLogs: boolean): void {
+  const sse = new SseWriter(res, r.id);
+  let sentLogs = 0;
+  let last = '';
+  const keepalive = setInterval(() => sse.comment('keepalive'), scope.keepaliveMs);
+  const stop = () => {
+    clearInterval(keepalive);
+    unwatch();
+  };
+  const update = () => {
+    if (sse.closed) return stop();
+    const key = `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
+    if (key === last) return;
+    last = key;
+    const body = statusBody(scope, r, withLogs, sentLogs);
+    sentLogs = r.logs.length;
+    if (!sse.send(body)) return stop();
+    if (r.state === 'COMPLETED') {
+      stop();
+      sse.end();
+    }
+  };
+  const unwatch = scope.queue.watch(r, update);
+  res.on('close', stop);
+  update();
+}

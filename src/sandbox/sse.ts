@@ -1,0 +1,75 @@
+// Writes a `text/event-stream` response (`data: <json>\n\n` events and `: comment` lines), with the
+// stream faults applied: stream-cut:N drops the connection after N events; bad-json, big-body and
+// reset-mid-body spoil the first event.
+import type { ServerResponse } from 'node:http';
+import { bodyFault } from './faults';
+
+export class SseWriter {
+  private events = 0;
+  private dead = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    requestId: string,
+  ) {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-fal-request-id': requestId,
+    });
+    res.flushHeaders();
+    res.on('close', () => (this.dead = true));
+    const fault = bodyFault(res);
+    if (fault?.name === 'stream-cut' && fault.arg === 0) this.kill();
+  }
+
+  get closed(): boolean {
+    return this.dead || this.res.writableEnded || this.res.destroyed;
+  }
+
+  /** Sends one event; returns false when the connection is gone. */
+  send(data: unknown): boolean {
+    if (this.closed) return false;
+    const fault = bodyFault(this.res);
+    let text = JSON.stringify(data);
+    const first = this.events === 0;
+    if (first && fault?.name === 'bad-json')
+      text = text.slice(0, Math.max(1, text.length >> 1)) + '<<not json';
+    if (first && fault?.name === 'big-body') {
+      const pad = 'x'.repeat(Math.round(fault.arg * 1024 * 1024));
+      text = JSON.stringify({
+        ...(typeof data === 'object' && data ? data : { value: data }),
+        _sandbox_padding: pad,
+      });
+    }
+    const frame = `data: ${text}\n\n`;
+    if (first && fault?.name === 'reset-mid-body') {
+      this.res.write(frame.slice(0, frame.length >> 1), () => this.kill());
+      this.dead = true;
+      return false;
+    }
+    this.res.write(frame);
+    this.events++;
+    if (fault?.name === 'stream-cut' && this.events >= fault.arg) {
+      this.dead = true;
+      this.res.write('', () => this.kill());
+      return false;
+    }
+    return true;
+  }
+
+  comment(text: string): void {
+    if (!this.closed) this.res.write(`: ${text}\n\n`);
+  }
+
+  end(): void {
+    if (!this.closed) this.res.end();
+    this.dead = true;
+  }
+
+  private kill(): void {
+    this.dead = true;
+    this.res.socket?.destroy();
+  }
+}
