@@ -51,3 +51,6 @@ export {
   buildTimeoutHeaders,
 } from './platformHeaders';
 export type * from './types';
+export { createRealtimeClient } from './realtime';
+export type { RealtimeClient, RealtimeConnection, RealtimeConnectOptions, RealtimeInput } from './realtime';
+export { createTemporaryToken, TOKEN_EXPIRATION_SECONDS } from './tokens';
