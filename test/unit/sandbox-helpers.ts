@@ -1,0 +1,87 @@
+// Shared by the sandbox tests: a started sandbox per suite and a small fetch wrapper that returns
+// status, headers, text and parsed JSON.
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/server';
+
+export const KEY = 'key-id:key-secret';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  key?: string | null;
+}
+
+export async function call(base: string, path: string, opts: CallOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key !== null) headers.authorization = `Key ${opts.key ?? KEY}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(base + path, {
+    method: opts.method ?? (opts.body !== undefined ? 'POST' : 'GET'),
+    headers,
+    body:
+      opts.body === undefined
+        ? undefined
+        : typeof opts.body === 'string'
+          ? opts.body
+          : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Every `data:` event of an SSE body, parsed, and the comments. */
+export function parseSse(text: string): { events: any[]; comments: string[] } {
+  const events: unknown[] = [];
+  const comments: string[] = [];
+  for (const block of text.split('\n\n')) {
+    for (const line of block.split('\n')) {
+      if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)));
+      else if (line.startsWith(':')) comments.push(line.slice(1).trim());
+    }
+  }
+  return { events, comments };
+}
+
+/** Polls the status URL until COMPLETED. */
+export async function waitCompleted(base: string, appPath: string, id: string): Promise<Reply> {
+  for (;;) {
+    const r = await call(base, `/queue/${appPath}/requests/${id}/status?logs=1`);
+    if (r.json?.status === 'COMPLETED') return r;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Starts a sandbox before the suite and closes it after. */
+export function useSandbox(options: StartSandboxOptions = {}): {
+  readonly sb: RunningSandbox;
+  readonly url: string;
+} {
+  const holder = {} as { sb: RunningSandbox };
+  before(async () => {
+    holder.sb = await startSandbox({ port: 0, ...options });
+  });
+  after(async () => {
+    await holder.sb?.close();
+  });
+  return {
+    get sb() {
+      return holder.sb;
+    },
+    get url() {
+      return holder.sb.url;
+    },
+  };
+}
