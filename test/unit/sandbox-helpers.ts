@@ -43,6 +43,7 @@ export async function call(base: string, path: string, opts: CallOptions = {}): 
 }
 
 /** Every `data:` event of an SSE body, parsed, and the comments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function parseSse(text: string): { events: any[]; comments: string[] } {
   const events: unknown[] = [];
   const comments: string[] = [];

@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = path.resolve(__dirname, '../../..');
+const cli = path.join(root, 'dist', 'sandbox.js');
+
+describe('sandbox: CLI', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill('SIGTERM');
+    child = undefined;
+  });
+
+  it('prints its URL, serves, and exits on SIGTERM', async () => {
+    child = spawn(process.execPath, [cli, '--port', '0', '--key', 'cli:key'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child!.stdout! }).once('line', resolve),
+    );
+    const match = /^fal sandbox listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
+    assert.ok(match, line);
+    const res = await fetch(`${match[1]}/run/sandbox/echo`, {
+      method: 'POST',
+      headers: { authorization: 'Key cli:key', 'content-type': 'application/json' },
+      body: '{"cli":true}',
+    });
+    assert.deepEqual(await res.json(), { cli: true });
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+
+  it('prints help and refuses bad flags', () => {
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--concurrency/);
+    const bad = spawnSync(process.execPath, [cli, '--port', 'x'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    const unknown = spawnSync(process.execPath, [cli, '--nope'], { encoding: 'utf8' });
+    assert.equal(unknown.status, 2);
+  });
+});
