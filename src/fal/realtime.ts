@@ -137,7 +137,7 @@ class Connection {
   /** Waiting for the socket to open, in order. */
   private queue: Outgoing[] = [];
   /** Sent, waiting for their output, in order. */
-  private inflight: Slot[] = [];
+  private inflight: Outgoing[] = [];
   private token: Token | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Bumped on every connect and close, so late events of an old socket or token fetch are ignored. */
@@ -194,21 +194,25 @@ class Connection {
     this.generation += 1;
     this.throttle?.cancel();
     this.stopRefresh();
+    this.detachSocket();
+    this.failPending(new Error('The realtime connection was closed before the output arrived.'));
+  }
+
+  /** Stops listening to the current socket and closes it normally (or drops a pending handshake). */
+  private detachSocket(): void {
     const ws = this.ws;
     this.ws = undefined;
     this.state = 'idle';
-    this.failPending(new Error('The realtime connection was closed before the output arrived.'));
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => {});
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'closed by the client');
-      else ws.terminate();
-    }
+    if (!ws) return;
+    ws.removeAllListeners();
+    ws.on('error', () => {});
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'closed by the client');
+    else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
   }
 
   private enqueue(data: Uint8Array, slot: Slot): void {
     if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
-      this.inflight.push(slot);
+      this.inflight.push({ data, slot });
       this.ws.send(data);
       return;
     }
@@ -266,19 +270,21 @@ class Connection {
           url: this.url,
         });
         report(error);
-        this.settleClosed(generation, error);
+        this.settleClosed(generation, error, false);
         ws.terminate();
       });
     });
+    let opened = false;
     ws.on('open', () => {
       if (generation !== this.generation) return;
+      opened = true;
       this.state = 'open';
       this.scheduleRefresh(generation);
       const queued = this.queue;
       this.queue = [];
-      for (const { data, slot } of queued) {
-        this.inflight.push(slot);
-        ws.send(data);
+      for (const outgoing of queued) {
+        this.inflight.push(outgoing);
+        ws.send(outgoing.data);
       }
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -307,25 +313,57 @@ class Connection {
         status: code,
       });
       if (code !== 1000) report(error);
-      this.settleClosed(generation, failure ?? (code === 1000 ? undefined : error));
+      this.settleClosed(generation, failure ?? (code === 1000 ? undefined : error), opened);
     });
   }
 
-  /** The socket of `generation` is gone: back to idle, pending work rejected. */
-  private settleClosed(generation: number, error: Error | undefined): void {
+  /**
+   * The socket of `generation` is gone: back to idle. Requests waiting for an output are rejected;
+   * plain messages that got no output are reported (when the close itself was not); messages never
+   * sent go out on a new connection if this one had opened, else fail with the connection's error.
+   */
+  private settleClosed(generation: number, error: Error | undefined, opened: boolean): void {
     if (generation !== this.generation) return;
     this.generation += 1;
     this.ws = undefined;
     this.state = 'idle';
     this.stopRefresh();
-    this.failPending(error ?? new Error('The realtime connection closed before the output arrived.'));
+    const lost = this.inflight;
+    this.inflight = [];
+    const closedError = error ?? new Error('The realtime connection closed before the output arrived.');
+    const lostSends = lost.filter((o) => o.slot.kind === 'send').length;
+    for (const { slot } of lost) if (slot.kind === 'request') slot.reject(closedError);
+    if (lostSends > 0 && !error) {
+      this.callbacks.onError(
+        new Error(`The realtime connection closed before ${lostSends} message(s) got their output.`),
+      );
+    }
+    if (opened && this.queue.length > 0) void this.connect();
+    else this.failPending(closedError);
+  }
+
+  /**
+   * TIMEOUT: the server had nothing pending when it gave up, so whatever is in flight now crossed
+   * its notice and will get no output. Leave the closing socket and send that again on a new one.
+   */
+  private restartAfterTimeout(): void {
+    this.generation += 1;
+    this.stopRefresh();
+    this.detachSocket();
+    this.queue = [...this.inflight, ...this.queue];
+    this.inflight = [];
+    if (this.queue.length > 0) void this.connect();
   }
 
   private handleMessage(message: unknown): void {
     if (isRecord(message)) {
       if (message.type === 'x-fal-message') return;
       if (message.type === 'x-fal-error') {
-        if (message.error === 'TIMEOUT') return; // an idle notice; the server closes next
+        if (message.error === 'TIMEOUT') {
+          // An idle notice, not an error; the server closes next.
+          this.restartAfterTimeout();
+          return;
+        }
         this.deliverError(
           new ApiError({
             message: `${String(message.error)}: ${String(message.reason)}`,
@@ -353,14 +391,14 @@ class Connection {
         return;
       }
     }
-    const slot = this.inflight.shift();
+    const slot = this.inflight.shift()?.slot;
     if (slot?.kind === 'request') slot.resolve(message);
     else this.callbacks.onResult(message);
   }
 
   /** An error answering one input: rejects its `request()`, or goes to `onError`. */
   private deliverError(error: Error): void {
-    const slot = this.inflight.shift();
+    const slot = this.inflight.shift()?.slot;
     if (slot?.kind === 'request') slot.reject(error);
     else this.callbacks.onError(error);
   }
@@ -372,7 +410,7 @@ class Connection {
   }
 
   private failPending(error: Error): void {
-    const slots = [...this.inflight, ...this.queue.map((o) => o.slot)];
+    const slots = [...this.inflight, ...this.queue].map((o) => o.slot);
     this.inflight = [];
     this.queue = [];
     for (const slot of slots) if (slot.kind === 'request') slot.reject(error);

@@ -4,6 +4,7 @@
 // refused handshakes reported, request() pairing outputs with inputs, connections cached per key.
 import * as assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
+import { createFalClient } from '../../src/fal/client';
 import { resolveConfig } from '../../src/fal/config';
 import { ApiError } from '../../src/fal/errors';
 import { sandboxHosts } from '../../src/fal/hosts';
@@ -110,6 +111,22 @@ describe('realtime: our client', () => {
     await delay(200);
     assert.deepEqual(await conn.request({ n: 2 }), { n: 2, seq: 1 });
     assert.deepEqual(errors, []);
+  });
+
+  it('loses nothing sent around the idle TIMEOUT: what crossed the notice goes out again', async () => {
+    const { conn, errors } = connect('sandbox/echo', { query: { sandbox_idle_timeout: '0.05' } });
+    for (let n = 0; n < 24; n++) {
+      assert.equal((await conn.request({ n })).n, n);
+      await delay(35 + (n % 6) * 5);
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  it('is what createFalClient exposes as client.realtime', async () => {
+    const client = createFalClient({ credentials: KEY, hosts: sandboxHosts(sandbox.url) });
+    const conn = client.realtime.connect<Out>('sandbox/echo', { onResult: () => {} });
+    opened.push(conn);
+    assert.deepEqual(await conn.request({ via: 'client' }), { via: 'client', seq: 1 });
   });
 
   it('sends the first message and then only the latest of each window when throttled', async () => {
