@@ -54,3 +54,20 @@ export type * from './types';
 export { createRealtimeClient } from './realtime';
 export type { RealtimeClient, RealtimeConnection, RealtimeConnectOptions, RealtimeInput } from './realtime';
 export { createTemporaryToken, TOKEN_EXPIRATION_SECONDS } from './tokens';
+export {
+  createStorageClient,
+  sniffContentType,
+  DEFAULT_MULTIPART_THRESHOLD_BYTES,
+  DEFAULT_PART_SIZE_BYTES,
+} from './storage';
+export type { StorageClient, StorageClientOptions, UploadData, UploadOptions } from './storage';
+export { verifyWebhook, fetchJwks, clearJwksCache, ReplayCache, defaultReplayCache } from './webhooks';
+export type {
+  WebhookJwk,
+  WebhookJwks,
+  WebhookPayload,
+  WebhookVerification,
+  WebhookHeaders,
+  VerifyWebhookOptions,
+  FetchJwksOptions,
+} from './webhooks';
