@@ -236,10 +236,16 @@ class Connection {
     if (generation !== this.generation) return;
     const query = new URLSearchParams(this.baseQuery);
     query.set('fal_jwt_token', token);
-    const ws = new WebSocket(`${this.url}?${query.toString()}`, {
-      headers: { 'user-agent': this.config.userAgent },
-      handshakeTimeout: 30_000,
-    });
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(`${this.url}?${query.toString()}`, {
+        headers: { 'user-agent': this.config.userAgent },
+        handshakeTimeout: 30_000,
+      });
+    } catch (error) {
+      this.fail(toError(error)); // e.g. a malformed realtime host
+      return;
+    }
     this.ws = ws;
     let failure: Error | undefined;
     const report = (error: Error): void => {
