@@ -72,6 +72,26 @@ describe('realtime: sandbox handshake', () => {
     assert.equal(forged.status, 401);
   });
 
+  it('follows --key and --open for the Key header, as the HTTP routes do', async () => {
+    const keyed = await startSandbox({ port: 0, key: KEY });
+    const open = await startSandbox({ port: 0, open: true });
+    try {
+      const wrong = await mustRefuse(realtimeUrl(keyed.url, 'sandbox/echo'), {
+        authorization: 'Key other:key',
+      });
+      assert.equal(wrong.status, 401);
+      assert.match(wrong.detail, /Invalid key/);
+      (await mustOpen(realtimeUrl(keyed.url, 'sandbox/echo'), { authorization: `Key ${KEY}` })).ws.close();
+      (await mustOpen(realtimeUrl(open.url, 'sandbox/echo'))).ws.close();
+      // A token, when given, is checked even on an open sandbox.
+      const refusal = await mustRefuse(realtimeUrl(open.url, 'sandbox/echo', { fal_jwt_token: 'forged' }));
+      assert.equal(refusal.status, 401);
+    } finally {
+      await keyed.close();
+      await open.close();
+    }
+  });
+
   it('refuses max_buffering outside 1..60 with 400', async () => {
     const refusal = await mustRefuse(realtimeUrl(sandbox.url, 'sandbox/echo', { max_buffering: '61' }), {
       authorization: `Key ${KEY}`,
