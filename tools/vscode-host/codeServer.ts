@@ -160,6 +160,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'update.mode': 'none',
+      'git.openRepositoryInParentFolders': 'never',
     }),
   );
   fs.writeFileSync(path.join(stateDir, 'config.yaml'), 'auth: none\ncert: false\n');
