@@ -12,7 +12,10 @@ async function main(url: string, out: string): Promise<void> {
     await page.locator('.welcome-view-content').waitFor();
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget input').fill('>fal: Show Output');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fal: Show Output' }).first().waitFor();
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'fal: Show Output' })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     await page.waitForTimeout(1500);
     await page.screenshot({ path: out });

@@ -60,10 +60,7 @@ if (built && wants('integration')) {
   ]);
 }
 if (built && wants('e2e')) {
-  tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, [
-    bin('tsx'),
-    'tools/vscode-host/runE2e.ts',
-  ]);
+  tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, ['out/test/e2e/index.js']);
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
