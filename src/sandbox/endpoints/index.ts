@@ -1,5 +1,6 @@
 // The registry of demo endpoints and how an endpoint id (with namespace, sub-path, legacy form)
 // finds one. Also used by the realtime handler.
+import { parseEndpointId as parseFalEndpointId } from '../../fal/endpointId';
 import { audioEndpoint } from './audio';
 import { echoEndpoint } from './echo';
 import { errorEndpoint } from './error';
@@ -25,8 +26,6 @@ export const ENDPOINTS: readonly SandboxEndpoint[] = [
 
 const byId = new Map(ENDPOINTS.map((e) => [e.id, e]));
 
-const NAMESPACES = new Set(['workflows', 'comfy']);
-
 export interface ParsedEndpointId {
   namespace?: string;
   owner: string;
@@ -37,16 +36,28 @@ export interface ParsedEndpointId {
   appPath: string;
 }
 
-/** Parses `[ns/]owner/alias[/path...]` (or legacy `123-app`) as fal's clients do; undefined if invalid. */
+/**
+ * Parses an id taken from a request path with the client's own parser (the official clients' rules),
+ * after folding the empty segments a URL path may carry; undefined if invalid.
+ */
 export function parseEndpointId(id: string): ParsedEndpointId | undefined {
-  const legacy = /^([0-9]+)-([a-zA-Z0-9-]+)$/.exec(id);
-  const normalised = legacy ? `${legacy[1]}/${legacy[2]}` : id;
-  const parts = normalised.split('/').filter((p) => p !== '');
-  const namespace = parts.length > 0 && NAMESPACES.has(parts[0]) ? parts.shift() : undefined;
-  if (parts.length < 2) return undefined;
-  const [owner, alias, ...rest] = parts;
-  const appPath = `${namespace ? `${namespace}/` : ''}${owner}/${alias}`;
-  return { namespace, owner, alias, path: rest.join('/'), appPath };
+  try {
+    const parsed = parseFalEndpointId(
+      id
+        .split('/')
+        .filter((p) => p !== '')
+        .join('/'),
+    );
+    return {
+      namespace: parsed.namespace,
+      owner: parsed.owner,
+      alias: parsed.alias,
+      path: parsed.path ?? '',
+      appPath: parsed.appId,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The endpoint an id names, whatever its namespace and sub-path (`sandbox/echo/v2/extra` is echo). */
