@@ -17,6 +17,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { SandboxContext } from './context';
 import { findEndpoint, parseEndpointId, renderImage } from './endpoints';
 import { IMAGE_SIZES } from './endpoints/image';
+import { pause } from './endpoints/types';
 import { requireKey, sendDetail } from './http';
 import { verifyToken } from './tokens';
 import { validateInput } from './validate';
@@ -46,21 +47,9 @@ export function registerRealtimeHandler(appId: string, handler: RealtimeHandler)
   handlers.set(appId, handler);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 registerRealtimeHandler('sandbox/echo', async (input, { seq, signal }) => {
   const delay = input.delay_ms;
-  if (typeof delay === 'number' && delay > 0) await sleep(Math.min(delay, 10_000), signal);
+  if (typeof delay === 'number' && delay > 0) await pause(Math.min(delay, 10_000), signal);
   if (typeof input.fail === 'string' || input.fail === true) {
     throw new Error(typeof input.fail === 'string' ? input.fail : 'sandbox/echo was asked to fail');
   }

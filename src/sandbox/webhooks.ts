@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context';
+import { pause } from './endpoints/types';
 import { sendJson } from './http';
 
 export interface WebhookDelivery {
@@ -138,19 +139,6 @@ function post(
   });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Posts the delivery (with retries); resolves when delivered or given up. Never rejects. Stops when
  * the sandbox shuts down. Each attempt is signed afresh, with its own timestamp.
@@ -193,7 +181,7 @@ export async function deliverWebhook(
     ctx.log(
       `webhook: ${delivery.requestId}: attempt ${attempt} failed (${outcome}); retrying in ${delay} ms`,
     );
-    await sleep(delay, signal);
+    await pause(delay, signal);
   }
   if (signal.aborted) ctx.log(`webhook: ${delivery.requestId}: delivery stopped, the sandbox is closing`);
 }

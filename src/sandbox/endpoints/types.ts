@@ -1,6 +1,7 @@
 // What a demo endpoint is to the sandbox: an id, catalogue metadata, its Input/Output schemas (the
 // source of its OpenAPI document and of input validation) and a handler that runs with an abort
-// signal and a log function, optionally with a `/stream` variant. Plus small helpers they share.
+// signal and a log function, optionally with a `/stream` variant. Plus small helpers they share
+// (the waits also serve realtime sessions and webhook retries).
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxContext } from '../context';
@@ -71,6 +72,13 @@ export function fieldError(field: string, msg: string, type = 'value_error'): En
 /** Waits `ms`, rejecting with an AbortError when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return delay(ms, undefined, { signal });
+}
+
+/** Waits `ms`, or less: resolves (never rejects) as soon as `signal` aborts, at once if it already has. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, signal).catch((err: unknown) => {
+    if (!signal.aborted) throw err;
+  });
 }
 
 /** A 32-bit seed from any text. */
