@@ -44,6 +44,8 @@ function listTests(dir) {
 }
 
 if (withTests) {
+  // Start from an empty out/test, so a deleted or renamed test file does not keep running.
+  fs.rmSync('out/test', { recursive: true, force: true });
   // Test files are bundled one by one, with their own imports of src/ inlined, so each runs as is in
   // plain Node or in the extension host; packages stay external and load from node_modules.
   builds.push({
