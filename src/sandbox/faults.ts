@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxContext } from './context';
-import { readBody, sendDetail, sendJson } from './http';
+import { readJsonBody, sendDetail, sendJson } from './http';
 
 export type CallKind = 'run' | 'submit' | 'status' | 'status-stream' | 'result' | 'stream' | 'cancel';
 const CALLS: readonly string[] = ['run', 'submit', 'status', 'status-stream', 'result', 'stream', 'cancel'];
@@ -276,7 +276,7 @@ export async function handleFaultsRoute(
   }
   if (req.method !== 'POST') return sendDetail(res, 405, 'Method Not Allowed');
   try {
-    const body: unknown = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || 'null');
+    const body: unknown = (await readJsonBody(req, 64 * 1024)) ?? null;
     const fault = parseFaultBody(body);
     book.arm(fault);
     sendJson(res, 200, { armed: fault });

@@ -1,5 +1,6 @@
-// Small HTTP helpers every sandbox route uses: body reading with a limit, JSON replies with fal's
-// `x-fal-request-id`, fal-style `{"detail": ...}` errors, and the `Authorization: Key` check.
+// Small HTTP helpers every sandbox route uses: body reading (raw or as JSON) with a limit, JSON
+// replies with fal's `x-fal-request-id`, fal-style `{"detail": ...}` errors, and the
+// `Authorization: Key` check.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
@@ -27,6 +28,26 @@ export function readBody(req: IncomingMessage, limit = 32 * 1024 * 1024): Promis
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A request body that is not valid JSON; `message` is the parser's own. */
+export class InvalidJsonError extends Error {}
+
+/**
+ * Reads a body (up to `limit` bytes, as {@link readBody}) and parses it as JSON. Resolves `undefined`
+ * for an empty or whitespace-only body; throws {@link InvalidJsonError} when it does not parse and
+ * {@link BodyTooLargeError} when it is too long. Only JSON's own whitespace is cut from the ends
+ * before parsing: it changes nothing about what parses, and keeps the parser's positions and quoted
+ * text to the value itself.
+ */
+export async function readJsonBody(req: IncomingMessage, limit?: number): Promise<unknown> {
+  const text = (await readBody(req, limit)).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '')) as unknown;
+  } catch (err) {
+    throw new InvalidJsonError((err as Error).message);
+  }
 }
 
 export function sendJson(

@@ -1,6 +1,6 @@
 // Reads a call's input as fal apps receive it: a JSON object body, or for GET the query string.
 import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, readBody } from './http';
+import { BodyTooLargeError, InvalidJsonError, readJsonBody } from './http';
 
 export type InputResult =
   | { ok: true; input: Record<string, unknown>; fromQuery: boolean }
@@ -12,27 +12,21 @@ export async function readInput(req: IncomingMessage, url: URL): Promise<InputRe
     for (const [k, v] of url.searchParams) if (!k.startsWith('fal_')) input[k] = v;
     return { ok: true, input, fromQuery: true };
   }
-  let raw: Buffer;
-  try {
-    raw = await readBody(req);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) return { ok: false, status: 413, detail: 'Request body too large' };
-    throw err;
-  }
-  const text = raw.toString('utf8').trim();
-  if (text === '') return { ok: true, input: {}, fromQuery: false };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = await readJsonBody(req);
   } catch (err) {
-    return {
-      ok: false,
-      status: 422,
-      detail: [
-        { loc: ['body'], msg: `Invalid JSON: ${(err as Error).message}`, type: 'value_error.jsondecode' },
-      ],
-    };
+    if (err instanceof BodyTooLargeError) return { ok: false, status: 413, detail: 'Request body too large' };
+    if (err instanceof InvalidJsonError) {
+      return {
+        ok: false,
+        status: 422,
+        detail: [{ loc: ['body'], msg: `Invalid JSON: ${err.message}`, type: 'value_error.jsondecode' }],
+      };
+    }
+    throw err;
   }
+  if (parsed === undefined) return { ok: true, input: {}, fromQuery: false };
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
       ok: false,

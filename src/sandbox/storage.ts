@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context';
-import { BodyTooLargeError, readBody, requireKey, sendDetail, sendJson } from './http';
+import { BodyTooLargeError, readBody, readJsonBody, requireKey, sendDetail, sendJson } from './http';
 
 /** How long an `upload_url` stays valid. */
 export const UPLOAD_TOKEN_TTL_SECONDS = 15 * 60;
@@ -136,10 +136,10 @@ async function readUpload(
   }
 }
 
+/** A small JSON control body (initiate, complete); an empty one reads as `{}`. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = (await readBody(req, 1024 * 1024)).toString('utf8');
-  if (!text.trim()) return {};
-  return JSON.parse(text) as unknown;
+  const body = await readJsonBody(req, 1024 * 1024);
+  return body === undefined ? {} : body;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

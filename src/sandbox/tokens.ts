@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { SandboxContext } from './context';
-import { BodyTooLargeError, readBody, requireKey, sendDetail, sendJson } from './http';
+import { BodyTooLargeError, readJsonBody, requireKey, sendDetail, sendJson } from './http';
 
 const ISSUER = 'fal-sandbox';
 /** fal's clients ask for 120 s; the sandbox accepts anything above 0 up to a day (fractions too, for fast tests). */
@@ -81,8 +81,7 @@ export async function handleTokens(
   if (!requireKey(ctx, req, res)) return;
   let body: unknown;
   try {
-    const raw = await readBody(req, 64 * 1024);
-    body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+    body = (await readJsonBody(req, 64 * 1024)) ?? {};
   } catch (err) {
     if (err instanceof BodyTooLargeError) sendDetail(res, 413, err.message);
     else

@@ -1,5 +1,6 @@
-// Shared by the sandbox tests: a started sandbox per suite and a small fetch wrapper that returns
-// status, headers, text and parsed JSON.
+// Shared by the sandbox tests: a started sandbox per suite, a small fetch wrapper that returns
+// status, headers, text and parsed JSON, and a download of a stored file.
+import * as assert from 'node:assert/strict';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/server';
 
 export const KEY = 'key-id:key-secret';
@@ -40,6 +41,13 @@ export async function call(base: string, path: string, opts: CallOptions = {}): 
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Fetches a file URL (no key), asserts 200 and returns its content type and bytes. */
+export async function download(url: string): Promise<{ type: string | null; bytes: Buffer }> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200, url);
+  return { type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
 /** Every `data:` event of an SSE body, parsed, and the comments. */

@@ -9,14 +9,9 @@ import { sandboxHosts } from '../../src/fal/hosts';
 import { createStorageClient, sniffContentType } from '../../src/fal/storage';
 import { startSandbox } from '../../src/sandbox/server';
 import { renderImage } from '../../src/sandbox/endpoints/image';
+import { download } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
-
-async function download(url: string): Promise<{ type: string | null; bytes: Buffer }> {
-  const res = await fetch(url);
-  assert.equal(res.status, 200, url);
-  return { type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
-}
 
 describe('storage: client', () => {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
