@@ -122,6 +122,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal); // the group is gone already, or this platform has no groups
+  }
+}
+
 export interface CodeServerOptions {
   port?: number;
   /** Extra environment for code-server; it reaches the extension host. */
@@ -185,7 +193,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--ignore-last-opened',
       '--disable-proxy',
     ],
-    { env: { ...process.env, ...options.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group, so closing it also ends the extension host and other children it forks.
+    {
+      env: { ...process.env, ...options.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -223,8 +236,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         };
         if (child.exitCode !== null) return done();
         child.once('exit', done);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+        killGroup(child, 'SIGTERM');
+        setTimeout(() => killGroup(child, 'SIGKILL'), 3000).unref();
       }),
   };
 }
