@@ -2,12 +2,13 @@
 // suite, a client pointed at it with a fast retry base delay, and fault arming via `/_sandbox/faults`.
 import { createFalClient, type CreateFalClientOptions, type FalClient } from '../../src/fal/client';
 import { request } from '../../src/fal/http';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
+import type { RunningSandbox } from '../../src/sandbox/server';
+import { useSandbox } from './sandbox-helpers';
 
 export const KEY = 'test-id:test-secret';
 
 export interface ClientHarness {
-  sandbox: RunningSandbox;
+  readonly sandbox: RunningSandbox;
   client: FalClient;
   /** Retries seen by the client since the last `reset()`. */
   retries: Array<{ attempt: number; delayMs: number; url: string; error: unknown }>;
@@ -17,9 +18,14 @@ export interface ClientHarness {
 }
 
 export function useSandboxClient(): ClientHarness {
-  const harness = { retries: [] } as unknown as ClientHarness;
-  before(async () => {
-    harness.sandbox = await startSandbox({ port: 0, keepaliveMs: 200 });
+  const sandbox = useSandbox({ keepaliveMs: 200 });
+  const harness = {
+    retries: [],
+    get sandbox() {
+      return sandbox.sb;
+    },
+  } as unknown as ClientHarness;
+  before(() => {
     harness.makeClient = (options = {}) =>
       createFalClient({
         credentials: KEY,
@@ -48,6 +54,5 @@ export function useSandboxClient(): ClientHarness {
     };
   });
   beforeEach(() => harness.reset());
-  after(() => harness.sandbox.close());
   return harness;
 }

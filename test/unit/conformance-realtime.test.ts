@@ -8,8 +8,8 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { resolveConfig } from '../../src/fal/config';
 import { sandboxHosts } from '../../src/fal/hosts';
 import { createRealtimeClient } from '../../src/fal/realtime';
-import { startSandbox } from '../../src/sandbox/server';
 import { KEY, delay, waitUntil } from './realtime-helpers';
+import { useSandbox } from './sandbox-helpers';
 
 type Out = Record<string, unknown>;
 
@@ -21,15 +21,14 @@ interface Handle {
 type Connect = (id: string, onResult: (r: Out) => void, onError: (e: Error) => void) => Handle;
 
 describe('conformance: realtime', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const sandbox = useSandbox();
   const globals = globalThis as unknown as { WebSocket?: unknown };
   const savedWebSocket = globals.WebSocket;
   const savedWarn = console.warn;
   /** Extra query parameters the rewriting WebSocket adds (the sandbox's idle timeout). */
   let extraQuery: Record<string, string> = {};
 
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+  before(() => {
     const wsBase = `${sandbox.url.replace(/^http/, 'ws')}/run`;
     class RewritingWebSocket extends NodeWebSocket {
       constructor(url: string | URL, protocols?: string | string[]) {
@@ -43,10 +42,9 @@ describe('conformance: realtime', () => {
     console.warn = () => {};
   });
 
-  after(async () => {
+  after(() => {
     globals.WebSocket = savedWebSocket;
     console.warn = savedWarn;
-    await sandbox.close();
   });
 
   afterEach(() => {

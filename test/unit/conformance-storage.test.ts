@@ -9,23 +9,14 @@ import { resolveConfig } from '../../src/fal/config';
 import { sandboxHosts } from '../../src/fal/hosts';
 import { createStorageClient } from '../../src/fal/storage';
 import { renderImage } from '../../src/sandbox/endpoints/image';
-import { startSandbox } from '../../src/sandbox/server';
-import { download } from './sandbox-helpers';
+import { download, useSandbox } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
 
 describe('conformance: storage', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   const logs: string[] = [];
+  const sandbox = useSandbox({ log: (line) => logs.push(line) });
   const png = renderImage({ prompt: 'conformance', seed: 7, width: 24, height: 24 });
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0, log: (line) => logs.push(line) });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
 
   function official() {
     return createOfficialClient({

@@ -12,25 +12,21 @@ import { createRealtimeClient, type RealtimeConnectOptions } from '../../src/fal
 import { createTemporaryToken } from '../../src/fal/tokens';
 import { startSandbox } from '../../src/sandbox/server';
 import { KEY, delay, waitUntil } from './realtime-helpers';
+import { useSandbox } from './sandbox-helpers';
 
 type Out = Record<string, unknown>;
 
 describe('realtime: our client', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const sandbox = useSandbox();
   let config: ReturnType<typeof resolveConfig>;
   const opened: Array<{ close(): void }> = [];
 
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+  before(() => {
     config = resolveConfig({ credentials: KEY, hosts: sandboxHosts(sandbox.url) });
   });
 
   afterEach(() => {
     for (const c of opened.splice(0)) c.close();
-  });
-
-  after(async () => {
-    await sandbox.close();
   });
 
   /** A connection recording its results and errors. */

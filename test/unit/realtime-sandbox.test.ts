@@ -5,19 +5,12 @@ import * as assert from 'node:assert/strict';
 import { renderImage } from '../../src/sandbox/endpoints/image';
 import { startSandbox } from '../../src/sandbox/server';
 import { KEY, delay, fetchToken, mustOpen, mustRefuse, openSession, realtimeUrl } from './realtime-helpers';
+import { useSandbox } from './sandbox-helpers';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('realtime: sandbox handshake', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
+  const sandbox = useSandbox();
 
   it('accepts a fal_jwt_token for the app', async () => {
     const token = await fetchToken(sandbox.url, ['echo']);
@@ -102,18 +95,10 @@ describe('realtime: sandbox handshake', () => {
 });
 
 describe('realtime: sandbox sessions', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const sandbox = useSandbox();
   const headers = { authorization: `Key ${KEY}` };
   const open = (id: string, query: Record<string, string> = {}) =>
     mustOpen(realtimeUrl(sandbox.url, id, query), headers);
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
 
   it('echoes each message in a binary msgpack frame with a seq field', async () => {
     const s = await open('sandbox/echo');

@@ -77,6 +77,9 @@ export async function waitCompleted(base: string, appPath: string, id: string): 
 export function useSandbox(options: StartSandboxOptions = {}): {
   readonly sb: RunningSandbox;
   readonly url: string;
+  readonly port: number;
+  readonly hosts: RunningSandbox['hosts'];
+  readonly context: RunningSandbox['context'];
 } {
   const holder = {} as { sb: RunningSandbox };
   before(async () => {
@@ -91,6 +94,15 @@ export function useSandbox(options: StartSandboxOptions = {}): {
     },
     get url() {
       return holder.sb.url;
+    },
+    get port() {
+      return holder.sb.port;
+    },
+    get hosts() {
+      return holder.sb.hosts;
+    },
+    get context() {
+      return holder.sb.context;
     },
   };
 }

@@ -7,23 +7,17 @@ import { createFalClient } from '../../src/fal/client';
 import { resolveConfig } from '../../src/fal/config';
 import { sandboxHosts } from '../../src/fal/hosts';
 import { createStorageClient, sniffContentType } from '../../src/fal/storage';
-import { startSandbox } from '../../src/sandbox/server';
 import { renderImage } from '../../src/sandbox/endpoints/image';
-import { download } from './sandbox-helpers';
+import { download, useSandbox } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
 
 describe('storage: client', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const sandbox = useSandbox();
   let config: ReturnType<typeof resolveConfig>;
 
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
+  before(() => {
     config = resolveConfig({ credentials: KEY, hosts: sandboxHosts(sandbox.url) });
-  });
-
-  after(async () => {
-    await sandbox.close();
   });
 
   it('uploads a Buffer, with the content type sniffed and a generated name', async () => {

@@ -3,13 +3,11 @@
 // type, forged/expired tokens refused, 413 past --max-upload-mb, and the multipart flow.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startSandbox } from '../../src/sandbox/server';
 import { signUploadToken } from '../../src/sandbox/storage';
+import { useSandbox } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
 const auth = { authorization: `Key ${KEY}`, 'content-type': 'application/json' };
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 async function initiate(
   base: string,
@@ -31,15 +29,7 @@ async function detail(res: Response): Promise<string> {
 }
 
 describe('storage: sandbox routes', () => {
-  let sandbox: Sandbox;
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
+  const sandbox = useSandbox();
 
   it('refuses initiate without a key', async () => {
     const res = await fetch(`${sandbox.url}/rest/storage/upload/initiate?storage_type=fal-cdn-v3`, {
@@ -176,15 +166,7 @@ describe('storage: sandbox routes', () => {
 });
 
 describe('storage: upload size limit', () => {
-  let sandbox: Sandbox;
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0, maxUploadMb: 1 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
+  const sandbox = useSandbox({ maxUploadMb: 1 });
 
   it('answers 413 naming the limit and --max-upload-mb past it', async () => {
     const { upload_url } = await initiate(sandbox.url);

@@ -9,20 +9,12 @@ import { resolveConfig } from '../../src/fal/config';
 import { sandboxHosts } from '../../src/fal/hosts';
 import { createTemporaryToken } from '../../src/fal/tokens';
 import { createContext } from '../../src/sandbox/context';
-import { startSandbox } from '../../src/sandbox/server';
 import { issueToken, verifyToken } from '../../src/sandbox/tokens';
 import { KEY, delay, fetchToken } from './realtime-helpers';
+import { useSandbox } from './sandbox-helpers';
 
 describe('realtime tokens: sandbox POST /rest/tokens/', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
+  const sandbox = useSandbox();
 
   const post = (body: unknown, headers: Record<string, string> = { authorization: `Key ${KEY}` }) =>
     fetch(`${sandbox.url}/rest/tokens/`, {
@@ -98,15 +90,7 @@ describe('realtime tokens: verification', () => {
 });
 
 describe('realtime tokens: client createTemporaryToken', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-
-  before(async () => {
-    sandbox = await startSandbox({ port: 0 });
-  });
-
-  after(async () => {
-    await sandbox.close();
-  });
+  const sandbox = useSandbox();
 
   it('asks for the alias of an endpoint id, with the expiration', async () => {
     const config = resolveConfig({ credentials: KEY, hosts: sandboxHosts(sandbox.url) });

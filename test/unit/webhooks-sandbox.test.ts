@@ -8,8 +8,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ReplayCache, fetchJwks, verifyWebhook, type WebhookJwks } from '../../src/fal/webhooks';
 import { createContext } from '../../src/sandbox/context';
-import { startSandbox } from '../../src/sandbox/server';
 import { deliverWebhook } from '../../src/sandbox/webhooks';
+import { useSandbox } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
 
@@ -68,16 +68,11 @@ async function submit(base: string, endpoint: string, input: unknown, webhook: s
 }
 
 describe('webhooks: sandbox delivery', () => {
-  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  const sandbox = useSandbox();
   let jwks: WebhookJwks;
 
   before(async () => {
-    sandbox = await startSandbox({ port: 0 });
     jwks = await fetchJwks(sandbox.hosts.webhookJwks, { force: true });
-  });
-
-  after(async () => {
-    await sandbox.close();
   });
 
   it('serves its Ed25519 public key as a JWKS', async () => {
