@@ -1,26 +1,17 @@
 // `npx tsx tools/screenshot.ts URL OUT.png`: the README's screenshot of a running `npm start`
 // workbench, with the fal sidebar open and the fal output channel shown.
-import { launchBrowser } from './vscode-host/browser';
+import { Workbench } from './vscode-host/workbench';
 
 async function main(url: string, out: string): Promise<void> {
-  const browser = await launchBrowser();
+  const workbench = await Workbench.visit(url);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    await page.goto(url);
-    await page.locator('.activitybar').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar .action-item a[aria-label^="fal"]').first().click();
-    await page.locator('.welcome-view-content').waitFor();
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill('>fal: Show Output');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'fal: Show Output' })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: out });
+    await workbench.activityBarItem('fal').click();
+    await workbench.page.locator('.welcome-view-content').waitFor();
+    await workbench.runCommand('fal: Show Output');
+    await workbench.page.locator('.part.panel .view-lines', { hasText: 'activated' }).waitFor();
+    await workbench.screenshot(out);
   } finally {
-    await browser.close();
+    await workbench.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // What a person sees: the fal icon in the activity bar, the Requests view with its welcome text, the
 // "fal: Show Output" command revealing the channel, and all of it still there after a reload.
 import * as assert from 'node:assert/strict';
-import { Workbench } from './workbench';
+import { Workbench } from '../../tools/vscode-host/workbench';
 
 describe('workbench: fal sidebar and output', function () {
   let workbench: Workbench;

@@ -1,27 +1,38 @@
-// A real workbench for UI tests: code-server with this repo loaded as a development extension, shown
-// in headless Chromium, with the moves a person makes (command palette, activity bar, views),
-// screenshots, and a page reload to split a scenario into phases.
+// A real workbench shown in headless Chromium, for the UI tests and the README's screenshot: either a
+// code-server of its own with this repo loaded as a development extension, or one already running
+// (`npm start`). Offers the moves a person makes (command palette, activity bar, views), screenshots,
+// and a page reload to split a scenario into phases.
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotDir, tempWorkspace } from '../../tools/vscode-host/browser';
-import { startCodeServer, type RunningCodeServer } from '../../tools/vscode-host/codeServer';
+import { launchBrowser, screenshotDir, tempWorkspace } from './browser';
+import { startCodeServer, type RunningCodeServer } from './codeServer';
 
 export class Workbench {
   private constructor(
-    readonly server: RunningCodeServer,
+    /** The code-server this workbench started, if it started one. */
+    private readonly server: RunningCodeServer | undefined,
     private readonly browser: Browser,
     readonly page: Page,
-    readonly workspace: string,
   ) {}
 
+  /** Starts a code-server of its own and opens a new workspace holding `files`. */
   static async open(
     files: Record<string, string> = { 'README.md': '# e2e workspace\n' },
   ): Promise<Workbench> {
     const server = await startCodeServer();
+    return Workbench.show(server.workbenchUrl({ folder: tempWorkspace(files) }), server);
+  }
+
+  /** Opens a workbench URL of a code-server already running. */
+  static visit(url: string): Promise<Workbench> {
+    return Workbench.show(url, undefined);
+  }
+
+  private static async show(url: string, server: RunningCodeServer | undefined): Promise<Workbench> {
     const browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const workbench = new Workbench(server, browser, page, tempWorkspace(files));
-    await page.goto(server.workbenchUrl({ folder: workbench.workspace }));
+    const workbench = new Workbench(server, browser, page);
+    await page.goto(url);
     await workbench.waitUntilReady();
     return workbench;
   }
@@ -55,14 +66,15 @@ export class Workbench {
     return this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
   }
 
+  /** Saves a screenshot: a bare name goes to the ignored screenshot folder, a path ending in .png as is. */
   async screenshot(name: string): Promise<string> {
-    const file = path.join(screenshotDir(), `${name}.png`);
+    const file = name.endsWith('.png') ? name : path.join(screenshotDir(), `${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
 
   async close(): Promise<void> {
     await this.browser.close();
-    await this.server.close();
+    await this.server?.close();
   }
 }
