@@ -5,7 +5,7 @@ import { Workbench } from './vscode-host/workbench';
 async function main(url: string, out: string): Promise<void> {
   const workbench = await Workbench.visit(url);
   try {
-    await workbench.activityBarItem('fal').click();
+    await workbench.showContainer('fal');
     await workbench.page.locator('.welcome-view-content').waitFor();
     await workbench.runCommand('fal: Show Output');
     await workbench.page.locator('.part.panel .view-lines', { hasText: 'activated' }).waitFor();

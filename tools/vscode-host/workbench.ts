@@ -40,6 +40,19 @@ export class Workbench {
   async waitUntilReady(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    // After a reload the side bar comes back empty, and the container it showed before is restored only
+    // once the extension host has registered its views. Until then a click on that container's icon
+    // counts as a click on the active one and hides the side bar, so wait for the restore to finish.
+    await this.page.waitForFunction(
+      () => {
+        const sidebar = document.querySelector<HTMLElement>('.part.sidebar');
+        if (!sidebar || sidebar.getBoundingClientRect().width === 0) return true;
+        const title = sidebar.querySelector<HTMLElement>('.composite.title');
+        return (title?.innerText.trim() ?? '') !== '';
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
   }
 
   /** Reloads the page, as a person pressing F5 in the browser (or "Developer: Reload Window"). */
@@ -64,6 +77,20 @@ export class Workbench {
   /** The activity-bar entry of a view container, by its title. */
   activityBarItem(title: string) {
     return this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+  }
+
+  /**
+   * Shows a view container from the activity bar as a person would, by clicking its icon, but only when
+   * it is not already the one shown: a second click would hide the side bar.
+   */
+  async showContainer(title: string): Promise<void> {
+    const item = this.activityBarItem(title);
+    await item.waitFor();
+    const selected = this.page.locator('.activitybar .action-item.checked', {
+      has: this.page.locator(`a[aria-label^="${title}"]`),
+    });
+    if ((await selected.count()) === 0) await item.click();
+    await selected.waitFor();
   }
 
   /** Saves a screenshot: a bare name goes to the ignored screenshot folder, a path ending in .png as is. */
