@@ -1,15 +1,7 @@
 // The extension activates in a real VS Code and contributes its view container, view and commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { FalPlaygroundApi } from '../../src/extension';
-
-const EXTENSION_ID = 'fal-playground.fal-playground';
-
-async function activateExtension(): Promise<FalPlaygroundApi> {
-  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
-}
+import { activateExtension, EXTENSION_ID, falConfig as config, resetFalSettings } from './extensionApi';
 
 describe('activation', () => {
   it('runs inside VS Code 1.100', () => {
@@ -28,10 +20,13 @@ describe('activation', () => {
     assert.equal(api.output.name, 'fal');
   });
 
-  it('registers fal.showOutput', async () => {
+  it('registers every command it contributes', async () => {
     await activateExtension();
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('fal.showOutput'));
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(contributed.includes('fal.showOutput') && contributed.includes('fal.setApiKey'));
+    for (const id of contributed) assert.ok(commands.includes(id), `${id} is not registered`);
   });
 
   it('contributes the fal container with the Requests view and its welcome content', () => {
@@ -65,12 +60,7 @@ describe('fal.showOutput', () => {
 });
 
 describe('target setting', () => {
-  const config = () => vscode.workspace.getConfiguration('fal');
-
-  afterEach(async () => {
-    await config().update('target', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('sandboxUrl', undefined, vscode.ConfigurationTarget.Global);
-  });
+  afterEach(resetFalSettings);
 
   it('defaults to the embedded sandbox', async () => {
     const api = await activateExtension();

@@ -61,8 +61,17 @@ export class Workbench {
     await this.waitUntilReady();
   }
 
-  /** Runs a command from the palette by its title, e.g. "fal: Show Output". */
+  /** Runs a command from the palette by its title, e.g. "fal: Show Output", and waits for the palette to close. */
   async runCommand(title: string): Promise<void> {
+    await this.pickCommand(title);
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Picks a command from the palette and returns at once, for commands that go on to ask something in
+   * the same quick-input widget (`quickInput()`).
+   */
+  async pickCommand(title: string): Promise<void> {
     await this.page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } });
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
@@ -71,7 +80,17 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor();
     await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The quick-input widget (input boxes and pickers a command opens), with its text field and message. */
+  quickInput() {
+    const widget = this.page.locator('.quick-input-widget');
+    return { widget, input: widget.locator('input'), message: widget.locator('.quick-input-message') };
+  }
+
+  /** A notification toast whose text matches. */
+  notification(text: string | RegExp) {
+    return this.page.locator('.notification-toast', { hasText: text }).first();
   }
 
   /** The activity-bar entry of a view container, by its title. */
