@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
 import { FalConnection } from './connection/falConnection';
+import { RequestRunner } from './requests/requestRunner';
+import { RequestStore } from './requests/requestStore';
+import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
 import { describeTarget, readTarget, type Target } from './target';
 import { RequestsTreeProvider } from './views/requestsTree';
 
@@ -17,24 +20,31 @@ export interface FalPlaygroundApi {
   readonly keys: ApiKeyStore;
   /** A ready client for the current target; starts the embedded sandbox when that is the target. */
   readonly connection: FalConnection;
+  /** The records of the calls made, behind the Requests view. */
+  readonly store: RequestStore;
+  readonly requestsTree: RequestsTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
   const output = vscode.window.createOutputChannel('fal', { log: true });
   context.subscriptions.push(output);
 
-  const requests = new RequestsTreeProvider();
-  context.subscriptions.push(
-    requests,
-    vscode.window.createTreeView('fal.requests', { treeDataProvider: requests, showCollapseAll: true }),
-  );
-
   const keys = new ApiKeyStore(context.secrets);
   const version = String(context.extension.packageJSON.version);
   const connection = new FalConnection(keys, output, `fal-playground/${version}`);
-  context.subscriptions.push(keys, connection);
+  const store = new RequestStore(context.workspaceState);
+  const runner = new RequestRunner(store, connection, output);
+  const requestsTree = new RequestsTreeProvider(store);
+  const documents = new RequestDocuments(store, runner);
+  // When the window closes the runner stops following without touching the records, so requests
+  // still running are followed again after a reload (RequestRunner.resume).
+  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents);
+  context.subscriptions.push(
+    vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
+    vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
+  );
 
-  registerCommands(context, { output, keys });
+  registerCommands(context, { output, keys, connection, store, runner });
   output.info(`fal Playground ${version} activated`);
   output.info(`Calls go to ${describeTarget(readTarget())}`);
   context.subscriptions.push(
@@ -42,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
       if (e.affectsConfiguration('fal')) output.info(`Calls now go to ${describeTarget(readTarget())}`);
     }),
   );
-  return { output, target: () => readTarget(), keys, connection };
+  void runner.resume();
+  return { output, target: () => readTarget(), keys, connection, store, requestsTree };
 }
 
 export function deactivate(): void {}

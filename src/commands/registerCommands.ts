@@ -1,18 +1,46 @@
 // Registers every palette command in one place, so the list in package.json has one counterpart here.
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { FalConnection } from '../connection/falConnection';
+import type { RequestRunner } from '../requests/requestRunner';
+import type { RequestStore } from '../requests/requestStore';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { callEndpoint, type CallArgs } from './callCommands';
+import {
+  cancelRequest,
+  clearFinishedRequests,
+  copyRequestId,
+  openRequestDocument,
+  removeRequest,
+  type RecordArg,
+} from './requestCommands';
 
 export interface CommandServices {
   readonly output: vscode.LogOutputChannel;
   readonly keys: ApiKeyStore;
+  readonly connection: FalConnection;
+  readonly store: RequestStore;
+  readonly runner: RequestRunner;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {
-  const { output, keys } = services;
-  context.subscriptions.push(
-    vscode.commands.registerCommand('fal.showOutput', () => output.show(true)),
-    vscode.commands.registerCommand('fal.setApiKey', () => setApiKey(keys, output)),
-    vscode.commands.registerCommand('fal.clearApiKey', () => clearApiKey(keys, output)),
-  );
+  const { output, keys, store, runner } = services;
+  const register = (id: string, handler: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+
+  register('fal.showOutput', () => output.show(true));
+  register('fal.setApiKey', () => setApiKey(keys, output));
+  register('fal.clearApiKey', () => clearApiKey(keys, output));
+
+  register('fal.run', (args?: CallArgs) => callEndpoint('run', services, args));
+  register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));
+  register('fal.submit', (args?: CallArgs) => callEndpoint('submit', services, args));
+  register('fal.stream', (args?: CallArgs) => callEndpoint('stream', services, args));
+
+  register('fal.cancelRequest', (arg: RecordArg) => cancelRequest(store, runner, arg));
+  register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));
+  register('fal.openInput', (arg: RecordArg) => openRequestDocument(store, arg, 'input'));
+  register('fal.copyRequestId', (arg: RecordArg) => copyRequestId(store, arg));
+  register('fal.removeRequest', (arg: RecordArg) => removeRequest(store, runner, arg));
+  register('fal.clearFinishedRequests', () => clearFinishedRequests(store));
 }

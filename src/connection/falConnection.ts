@@ -8,19 +8,21 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { createFalClient, type FalClient } from '../fal/client';
-import type { FalHosts } from '../fal/hosts';
+import { falHosts, sandboxHosts, type FalHosts } from '../fal/hosts';
+import type { RecordTarget } from '../requests/requestRecord';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
-import { describeTarget, readTarget, type Target } from '../target';
+import { readTarget } from '../target';
 
 /** The key sent to a sandbox the user runs (`npm run sandbox` accepts any key unless started with --key). */
 export const SANDBOX_PLACEHOLDER_KEY = 'sandbox:sandbox';
 
 export interface Connection {
-  readonly kind: Target['kind'];
   readonly client: FalClient;
   readonly hosts: FalHosts;
   /** "fal.ai", "the fal sandbox at http://…", "the embedded fal sandbox at http://…". */
   readonly description: string;
+  /** Where calls go, as a request record keeps it to reach the same place after a reload. */
+  readonly target: RecordTarget;
 }
 
 /** Calls to fal.ai need a key and there is none; the message says how to add one. */
@@ -36,7 +38,7 @@ export class MissingApiKeyError extends Error {
 
 export class FalConnection implements vscode.Disposable {
   private embedded: Promise<RunningSandbox> | undefined;
-  private readonly clients = new Map<string, Connection>();
+  private readonly connections = new Map<string, Connection>();
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -48,37 +50,77 @@ export class FalConnection implements vscode.Disposable {
   async get(): Promise<Connection> {
     const target = readTarget();
     switch (target.kind) {
-      case 'fal.ai': {
+      case 'fal.ai':
         if (!(await this.keys.get())) throw new MissingApiKeyError();
-        return this.cached('fal.ai', () => ({
-          kind: target.kind,
-          hosts: target.hosts,
-          description: describeTarget(target),
-          client: this.client(target.hosts, async () => (await this.keys.get())?.value),
-        }));
-      }
+        return this.connect({ kind: 'fal.ai' }, undefined);
       case 'sandbox':
-        return this.cached(`sandbox ${target.url}`, () => ({
-          kind: target.kind,
-          hosts: target.hosts,
-          description: describeTarget(target),
-          client: this.client(target.hosts, SANDBOX_PLACEHOLDER_KEY),
-        }));
+        return this.connect({ kind: 'sandbox', url: target.url }, undefined);
       case 'embedded-sandbox': {
         const sandbox = await this.embeddedSandbox();
-        return this.cached(`embedded ${sandbox.url}`, () => ({
-          kind: target.kind,
-          hosts: sandbox.hosts,
-          description: `${describeTarget(target)} at ${sandbox.url}`,
-          client: this.client(sandbox.hosts, sandbox.context.options.key),
-        }));
+        return this.connect({ kind: 'embedded-sandbox', url: sandbox.url }, sandbox);
       }
     }
+  }
+
+  /**
+   * A client for where an earlier request went, whatever the settings say now; undefined when that
+   * target is gone (the embedded sandbox of an earlier window) or needs a key there is not.
+   */
+  async forRecord(target: RecordTarget): Promise<Connection | undefined> {
+    if (target.kind === 'fal.ai')
+      return (await this.keys.get()) ? this.connect(target, undefined) : undefined;
+    if (target.kind === 'sandbox') return this.connect(target, undefined);
+    const sandbox = this.embedded && (await this.embedded.catch(() => undefined));
+    return sandbox?.url === target.url ? this.connect(target, sandbox) : undefined;
   }
 
   /** The embedded sandbox's URL once it runs, for messages and tests. */
   async embeddedSandboxUrl(): Promise<string | undefined> {
     return this.embedded ? (await this.embedded).url : undefined;
+  }
+
+  private connect(target: RecordTarget, sandbox: RunningSandbox | undefined): Connection {
+    const id = target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`;
+    let connection = this.connections.get(id);
+    if (!connection) {
+      connection = this.make(target, sandbox);
+      this.connections.set(id, connection);
+    }
+    return connection;
+  }
+
+  private make(target: RecordTarget, sandbox: RunningSandbox | undefined): Connection {
+    const client = (hosts: FalHosts, credentials: string | undefined | (() => Promise<string | undefined>)) =>
+      createFalClient({ hosts, credentials, userAgent: this.userAgent });
+    switch (target.kind) {
+      case 'fal.ai': {
+        const hosts = falHosts();
+        return {
+          hosts,
+          target,
+          description: 'fal.ai',
+          client: client(hosts, async () => (await this.keys.get())?.value),
+        };
+      }
+      case 'sandbox': {
+        const hosts = sandboxHosts(target.url);
+        return {
+          hosts,
+          target,
+          description: `the fal sandbox at ${target.url}`,
+          client: client(hosts, SANDBOX_PLACEHOLDER_KEY),
+        };
+      }
+      case 'embedded-sandbox': {
+        if (!sandbox) throw new Error('The embedded fal sandbox is not running.');
+        return {
+          hosts: sandbox.hosts,
+          target,
+          description: `the embedded fal sandbox at ${sandbox.url}`,
+          client: client(sandbox.hosts, sandbox.context.options.key),
+        };
+      }
+    }
   }
 
   private embeddedSandbox(): Promise<RunningSandbox> {
@@ -99,20 +141,10 @@ export class FalConnection implements vscode.Disposable {
     return this.embedded;
   }
 
-  private cached(id: string, make: () => Connection): Connection {
-    let connection = this.clients.get(id);
-    if (!connection) this.clients.set(id, (connection = make()));
-    return connection;
-  }
-
-  private client(hosts: FalHosts, credentials: string | undefined | (() => Promise<string | undefined>)) {
-    return createFalClient({ hosts, credentials, userAgent: this.userAgent });
-  }
-
   dispose(): void {
     const embedded = this.embedded;
     this.embedded = undefined;
-    this.clients.clear();
+    this.connections.clear();
     void embedded?.then((sandbox) => sandbox.close()).catch(() => {});
   }
 }

@@ -1,24 +1,196 @@
-// The "Requests" tree in the fal sidebar. Empty until the request store arrives; while it is empty,
-// VS Code shows the welcome content declared in package.json.
+// The "Requests" tree in the fal sidebar: one item per call, newest first, with its live state (queue
+// position, in progress, completed, failed, cancelled) and, under it, its logs, metrics and error.
+// Everything a server sent is shown as plain text (labels, and tooltips built with appendText).
 import * as vscode from 'vscode';
+import type { RequestLog } from '../fal/types';
+import { describeError, type RequestRecord, type RequestState } from '../requests/requestRecord';
+import type { RequestStore } from '../requests/requestStore';
+import { requestDocumentUri } from './requestDocuments';
 
-export class RequestsTreeProvider implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.TreeItem | undefined>();
+export type RequestNode =
+  | { readonly kind: 'request'; readonly id: string }
+  | { readonly kind: 'logs'; readonly id: string }
+  | { readonly kind: 'log'; readonly id: string; readonly log: RequestLog; readonly index: number }
+  | { readonly kind: 'detail'; readonly id: string; readonly item: vscode.TreeItem };
+
+const ICONS: Record<RequestState, vscode.ThemeIcon> = {
+  SUBMITTING: new vscode.ThemeIcon('loading~spin'),
+  IN_QUEUE: new vscode.ThemeIcon('clock'),
+  IN_PROGRESS: new vscode.ThemeIcon('loading~spin'),
+  COMPLETED: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  FAILED: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  CANCELLED: new vscode.ThemeIcon('circle-slash'),
+};
+
+/** The state as the tree's description says it, e.g. "queued · position 2". */
+export function describeState(record: RequestRecord): string {
+  switch (record.state) {
+    case 'SUBMITTING':
+      return 'submitting';
+    case 'IN_QUEUE':
+      return record.queuePosition === undefined ? 'queued' : `queued · position ${record.queuePosition}`;
+    case 'IN_PROGRESS':
+      return 'in progress';
+    case 'COMPLETED':
+      return `completed · ${seconds(record)}`;
+    case 'FAILED':
+      return record.error?.status ? `failed · ${record.error.status}` : 'failed';
+    case 'CANCELLED':
+      return 'cancelled';
+  }
+}
+
+function seconds(record: RequestRecord): string {
+  const end = record.completedAt ?? Date.now();
+  return `${((end - (record.startedAt ?? record.createdAt)) / 1000).toFixed(2)} s`;
+}
+
+export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RequestNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** One node object per record, so a change refreshes just that item. */
+  private readonly nodes = new Map<string, RequestNode>();
+  private readonly subscription: vscode.Disposable;
 
-  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
+  constructor(private readonly store: RequestStore) {
+    this.subscription = store.onDidChange((record) => {
+      const node = record && this.nodes.get(record.id);
+      this.changed.fire(node);
+    });
+  }
+
+  /** The tree node of a record, for `reveal`. */
+  nodeOf(id: string): RequestNode {
+    let node = this.nodes.get(id);
+    if (!node) this.nodes.set(id, (node = { kind: 'request', id }));
+    return node;
+  }
+
+  getChildren(node?: RequestNode): RequestNode[] {
+    if (!node) {
+      const ids = new Set(this.store.all().map((r) => r.id));
+      for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
+      return this.store.all().map((r) => this.nodeOf(r.id));
+    }
+    const record = this.store.get(node.id);
+    if (!record) return [];
+    if (node.kind === 'logs')
+      return record.logs.map((log, index) => ({ kind: 'log', id: record.id, log, index }));
+    if (node.kind !== 'request') return [];
+    return this.detailsOf(record);
+  }
+
+  getParent(node: RequestNode): RequestNode | undefined {
+    return node.kind === 'request'
+      ? undefined
+      : node.kind === 'log'
+        ? { kind: 'logs', id: node.id }
+        : this.nodeOf(node.id);
+  }
+
+  getTreeItem(node: RequestNode): vscode.TreeItem {
+    const record = this.store.get(node.id);
+    if (!record) return new vscode.TreeItem('(removed)');
+    switch (node.kind) {
+      case 'request':
+        return this.requestItem(record);
+      case 'logs': {
+        const item = new vscode.TreeItem(
+          `Logs (${record.logs.length})`,
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
+        item.iconPath = new vscode.ThemeIcon('list-unordered');
+        item.id = `${record.id}/logs`;
+        return item;
+      }
+      case 'log': {
+        const item = new vscode.TreeItem(node.log.message);
+        item.description = `${node.log.level} ${node.log.timestamp ?? ''}`.trim();
+        item.tooltip = plainTooltip(`${node.log.level} ${node.log.timestamp ?? ''}\n${node.log.message}`);
+        item.id = `${record.id}/log/${node.index}`;
+        return item;
+      }
+      case 'detail':
+        return node.item;
+    }
+  }
+
+  private requestItem(record: RequestRecord): vscode.TreeItem {
+    const item = new vscode.TreeItem(record.endpointId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = record.id;
+    item.description = `${record.method} · ${describeState(record)}`;
+    item.iconPath = ICONS[record.state];
+    item.contextValue = `falRequest.${record.state}.${record.method}`;
+    const lines = [
+      `${record.method} ${record.endpointId}`,
+      `State: ${describeState(record)}`,
+      record.requestId ? `Request ID: ${record.requestId}` : undefined,
+      `Target: ${record.target.kind === 'fal.ai' ? 'fal.ai' : `${record.target.kind} ${record.target.url}`}`,
+      `Created: ${new Date(record.createdAt).toLocaleString()}`,
+      record.error ? `Error: ${describeError(record.error)}` : undefined,
+    ];
+    item.tooltip = plainTooltip(lines.filter(Boolean).join('\n'));
+    if (record.state === 'COMPLETED' || record.state === 'FAILED') {
+      item.command = {
+        command: 'fal.openResult',
+        title: 'Open Result',
+        arguments: [this.nodeOf(record.id)],
+      };
+    }
     return item;
   }
 
-  getChildren(): vscode.TreeItem[] {
-    return [];
-  }
-
-  refresh(item?: vscode.TreeItem): void {
-    this.changed.fire(item);
+  private detailsOf(record: RequestRecord): RequestNode[] {
+    const details: RequestNode[] = [];
+    const detail = (
+      key: string,
+      label: string,
+      description: string,
+      icon: string,
+      command?: vscode.Command,
+    ) => {
+      const item = new vscode.TreeItem(label);
+      item.id = `${record.id}/${key}`;
+      item.description = description;
+      item.iconPath = new vscode.ThemeIcon(icon);
+      item.tooltip = plainTooltip(`${label}: ${description}`);
+      item.command = command;
+      details.push({ kind: 'detail', id: record.id, item });
+    };
+    if (record.requestId) detail('request-id', 'Request ID', record.requestId, 'symbol-key');
+    if (record.queuePosition !== undefined)
+      detail('position', 'Queue position', String(record.queuePosition), 'list-ordered');
+    const inference = record.metrics?.inference_time;
+    if (typeof inference === 'number')
+      detail('metrics', 'Inference time', `${inference.toFixed(3)} s`, 'dashboard');
+    if (record.error) detail('error', 'Error', describeError(record.error), 'error');
+    detail('input', 'Input', 'input.json', 'json', {
+      command: 'vscode.open',
+      title: 'Open Input',
+      arguments: [requestDocumentUri(record, 'input')],
+    });
+    if (record.output !== undefined || record.outputDropped || record.state === 'COMPLETED') {
+      detail('output', 'Output', 'output.json', 'output', {
+        command: 'vscode.open',
+        title: 'Open Output',
+        arguments: [requestDocumentUri(record, 'output')],
+      });
+    }
+    if (record.method === 'submit' || record.method === 'subscribe' || record.logs.length > 0) {
+      details.push({ kind: 'logs', id: record.id });
+    }
+    return details;
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** A tooltip that shows `text` as text, whatever it contains. */
+function plainTooltip(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendText(text);
+  return md;
 }

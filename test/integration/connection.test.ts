@@ -30,7 +30,7 @@ describe('connection', () => {
   it('starts the embedded sandbox on first use and runs sandbox/echo on it', async () => {
     const api = await activateExtension();
     const connection = await api.connection.get();
-    assert.equal(connection.kind, 'embedded-sandbox');
+    assert.equal(connection.target.kind, 'embedded-sandbox');
     assert.match(connection.description, /embedded fal sandbox at http:\/\/127\.0\.0\.1:\d+/);
     const result = await connection.client.run('sandbox/echo', { input: { hello: 'vscode' } });
     assert.deepEqual(result.data, { hello: 'vscode' });
@@ -59,7 +59,7 @@ describe('connection', () => {
     try {
       await falConfig().update('sandboxUrl', sandbox.url, vscode.ConfigurationTarget.Global);
       const connection = await api.connection.get();
-      assert.equal(connection.kind, 'sandbox');
+      assert.equal(connection.target.kind, 'sandbox');
       assert.equal(connection.description, `the fal sandbox at ${sandbox.url}`);
       const result = await connection.client.run('sandbox/echo', { input: { via: 'setting' } });
       assert.deepEqual(result.data, { via: 'setting' });

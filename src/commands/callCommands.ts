@@ -1,0 +1,132 @@
+// "fal: Run…", "fal: Subscribe…", "fal: Submit to Queue…" and "fal: Stream…": ask for the endpoint and
+// its JSON input (or take them as arguments), start the call, and show how it went. Blocking methods
+// show a cancellable progress notification that follows the queue position and the newest log line,
+// then open the output; submit returns at once and the Requests view follows the request.
+import * as vscode from 'vscode';
+import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
+import { describeError, type CallMethod, type RequestRecord } from '../requests/requestRecord';
+import type { RequestRunner } from '../requests/requestRunner';
+import type { RequestStore } from '../requests/requestStore';
+import { describeState } from '../views/requestsTree';
+import { requestDocumentUri } from '../views/requestDocuments';
+import { checkEndpointId, pickEndpoint, promptJsonInput } from './callPrompts';
+
+/** Arguments a caller (a test, a keybinding, the playground) may pass to skip the questions. */
+export interface CallArgs {
+  readonly endpointId?: string;
+  readonly input?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly webhookUrl?: string;
+}
+
+export interface CallServices {
+  readonly store: RequestStore;
+  readonly runner: RequestRunner;
+  readonly connection: FalConnection;
+}
+
+export const CALL_TITLES: Record<CallMethod, string> = {
+  run: 'fal: Run Endpoint',
+  subscribe: 'fal: Subscribe (Queue and Wait)',
+  submit: 'fal: Submit to Queue',
+  stream: 'fal: Stream Endpoint',
+};
+
+/** Resolves with the record (final, except for submit), or undefined when the user gave up or nothing was sent. */
+export async function callEndpoint(
+  method: CallMethod,
+  services: CallServices,
+  args: CallArgs = {},
+): Promise<RequestRecord | undefined> {
+  const title = CALL_TITLES[method];
+  let connection;
+  try {
+    connection = await services.connection.get();
+  } catch (err) {
+    showConnectionError(err);
+    return undefined;
+  }
+  const endpointId = args.endpointId ?? (await pickEndpoint(title, services.store, connection));
+  if (endpointId === undefined) return undefined;
+  const problem = checkEndpointId(endpointId);
+  if (problem) {
+    void vscode.window.showErrorMessage(problem);
+    return undefined;
+  }
+  const input = args.input ?? (await promptJsonInput(title, endpointId, services.store));
+  if (input === undefined) return undefined;
+
+  const { record, done } = await services.runner.start({
+    endpointId,
+    method,
+    input,
+    headers: args.headers,
+    webhookUrl: args.webhookUrl,
+  });
+  if (method === 'submit') {
+    void vscode.window
+      .showInformationMessage(`Submitted to ${endpointId}; the Requests view follows it.`, 'Show Requests')
+      .then((choice) => choice && vscode.commands.executeCommand('fal.requests.focus'));
+    return record;
+  }
+  const final = await followWithProgress(services, record, done, `${method} ${endpointId}`);
+  await showOutcome(final);
+  return final;
+}
+
+function followWithProgress(
+  services: CallServices,
+  record: RequestRecord,
+  done: Promise<RequestRecord>,
+  title: string,
+): Promise<RequestRecord> {
+  return Promise.resolve(
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const cancelling = token.onCancellationRequested(() => {
+          void services.runner.cancel(record).catch(() => {});
+        });
+        const updates = services.store.onDidChange((changed) => {
+          if (changed?.id !== record.id) return;
+          const lastLog = changed.logs[changed.logs.length - 1]?.message;
+          progress.report({
+            message: lastLog ? `${describeState(changed)}: ${lastLog}` : describeState(changed),
+          });
+        });
+        try {
+          return await done;
+        } finally {
+          cancelling.dispose();
+          updates.dispose();
+        }
+      },
+    ),
+  );
+}
+
+async function showOutcome(record: RequestRecord): Promise<void> {
+  if (record.state === 'COMPLETED') {
+    await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
+    return;
+  }
+  if (record.state === 'FAILED' && record.error) {
+    // Not awaited: the call is over, whether or not the message is answered.
+    void vscode.window
+      .showErrorMessage(`${record.endpointId}: ${describeError(record.error)}`, 'Open Input', 'Show Output')
+      .then((picked) => {
+        if (picked === 'Open Input') void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
+        if (picked === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
+      });
+  }
+}
+
+function showConnectionError(err: unknown): void {
+  if (err instanceof MissingApiKeyError) {
+    void vscode.window.showErrorMessage(err.message, 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('fal.setApiKey');
+    });
+    return;
+  }
+  void vscode.window.showErrorMessage((err as Error)?.message ?? String(err));
+}

@@ -1,0 +1,210 @@
+// Calls made from the palette commands go to the embedded sandbox for real, land in the request store
+// and the Requests tree with their live state, logs, metrics and output, and every failure is kept
+// with what went wrong and what to do.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { checkJsonInput } from '../../src/commands/callPrompts';
+import type { FalPlaygroundApi } from '../../src/extension';
+import type { RequestRecord } from '../../src/requests/requestRecord';
+import { requestDocumentUri } from '../../src/views/requestDocuments';
+import { describeState } from '../../src/views/requestsTree';
+import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
+
+/** Resolves with the record once `check` holds for it (checked on every store change). */
+function until(
+  api: FalPlaygroundApi,
+  id: string,
+  check: (r: RequestRecord) => boolean,
+): Promise<RequestRecord> {
+  return new Promise((resolve, reject) => {
+    const now = api.store.get(id);
+    if (now && check(now)) return resolve(now);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`record ${id} never got there; it is ${JSON.stringify(api.store.get(id)?.state)}`));
+    }, 20_000);
+    const sub = api.store.onDidChange(() => {
+      const r = api.store.get(id);
+      if (r && check(r)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(r);
+      }
+    });
+  });
+}
+
+const call = (command: string, endpointId: string, input: unknown) =>
+  vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input });
+
+describe('requests', () => {
+  let api: FalPlaygroundApi;
+
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  afterEach(async () => {
+    await resetFalSettings();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('fal.run calls the endpoint directly and keeps the output', async () => {
+    const record = await call('fal.run', 'sandbox/echo', { hello: 'run' });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED');
+    assert.deepEqual(record.output, { hello: 'run' });
+    assert.ok(record.requestId, 'the x-fal-request-id of the reply is kept');
+    assert.equal(api.store.all()[0].id, record.id, 'newest first');
+  });
+
+  it('fal.subscribe follows the queue with logs and metrics, then opens the output', async () => {
+    const record = await call('fal.subscribe', 'sandbox/image', {
+      prompt: 'a red fox',
+      num_inference_steps: 3,
+    });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED', JSON.stringify(record.error));
+    assert.ok(record.logs.length >= 3, `logs: ${JSON.stringify(record.logs)}`);
+    assert.equal(typeof record.metrics?.inference_time, 'number');
+    const output = record.output as { images: Array<{ url: string }> };
+    assert.match(output.images[0].url, /^http:\/\/127\.0\.0\.1:\d+\/files\//);
+    const shown = vscode.window.activeTextEditor?.document;
+    assert.equal(shown?.uri.toString(), requestDocumentUri(record, 'output').toString());
+    assert.equal(shown?.languageId, 'json');
+    assert.deepEqual(JSON.parse(shown!.getText()), record.output);
+  });
+
+  it('fal.submit returns at once; the tree follows each request through queue position, progress and completion', async () => {
+    const descriptions = new Map<string, Set<string>>();
+    const watch = api.store.onDidChange((r) => {
+      if (!r) return;
+      const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(r.id));
+      const seen = descriptions.get(r.id) ?? new Set<string>();
+      seen.add(String(item.description));
+      descriptions.set(r.id, seen);
+    });
+    try {
+      const submitted: RequestRecord[] = [];
+      for (let i = 0; i < 3; i++) {
+        const record = await call('fal.submit', 'sandbox/slow', { duration_ms: 600 });
+        assert.ok(record);
+        assert.ok(record.state === 'SUBMITTING' || record.state === 'IN_QUEUE', record.state);
+        submitted.push(record);
+      }
+      const ended = await Promise.all(submitted.map((r) => until(api, r.id, (x) => x.state === 'COMPLETED')));
+      for (const r of ended) assert.ok(r.requestId);
+      const third = [...(descriptions.get(submitted[2].id) ?? [])];
+      assert.ok(
+        third.includes('submit · queued · position 1'),
+        `third request was shown as: ${third.join(', ')}`,
+      );
+      assert.ok(third.includes('submit · in progress'), `third request was shown as: ${third.join(', ')}`);
+      assert.ok(
+        third.some((d) => /^submit · completed · \d+\.\d\d s$/.test(d)),
+        third.join(', '),
+      );
+      const children = api.requestsTree.getChildren(api.requestsTree.nodeOf(submitted[0].id));
+      const labels = children.map((c) => String(api.requestsTree.getTreeItem(c).label));
+      assert.ok(
+        labels.includes('Request ID') && labels.includes('Output') && labels.some((l) => /^Logs/.test(l)),
+        labels.join(),
+      );
+    } finally {
+      watch.dispose();
+    }
+  });
+
+  it("keeps a failed request with fal's field errors and what to do", async () => {
+    const record = await call('fal.subscribe', 'sandbox/image', { prompt: 'x', num_images: 9 });
+    assert.ok(record);
+    assert.equal(record.state, 'FAILED');
+    assert.equal(record.error?.status, 422);
+    assert.match(
+      record.error!.message,
+      /did not validate: num_images: ensure this value is less than or equal to 4/,
+    );
+    assert.match(record.error!.hint ?? '', /Fix the fields/);
+    assert.ok(api.store.get(record.id), 'the record is kept');
+    assert.deepEqual(record.input, { prompt: 'x', num_images: 9 }, 'and so is the input');
+    const doc = await vscode.workspace.openTextDocument(requestDocumentUri(record, 'output'));
+    assert.equal(JSON.parse(doc.getText()).error.status, 422);
+  });
+
+  it('names an unknown endpoint and says to check the id', async () => {
+    const record = await call('fal.run', 'sandbox/nope', {});
+    assert.ok(record);
+    assert.equal(record.state, 'FAILED');
+    assert.equal(record.error?.status, 404);
+    assert.match(record.error!.message, /sandbox\/nope/);
+    assert.match(record.error!.hint ?? '', /endpoint id/);
+  });
+
+  it('refuses a malformed endpoint id before sending anything', async () => {
+    const before = api.store.all().length;
+    const record = await call('fal.run', 'not-an-id', {});
+    assert.equal(record, undefined);
+    assert.equal(api.store.all().length, before);
+  });
+
+  it('cancels a running queue request: the record ends CANCELLED', async () => {
+    const record = await call('fal.submit', 'sandbox/slow', { duration_ms: 10_000 });
+    assert.ok(record);
+    await until(api, record.id, (r) => r.state === 'IN_PROGRESS');
+    await vscode.commands.executeCommand('fal.cancelRequest', record.id);
+    const ended = await until(api, record.id, (r) => r.state === 'CANCELLED' || r.state === 'FAILED');
+    assert.equal(ended.state, 'CANCELLED', JSON.stringify(ended.error));
+    assert.equal(describeState(ended), 'cancelled');
+  });
+
+  it('fal.stream shows each event in the output channel as it arrives', async () => {
+    let record: RequestRecord | undefined;
+    const lines = await recordOutput(api, async () => {
+      record = await call('fal.stream', 'sandbox/text', { prompt: 'hello stream', max_tokens: 4 });
+    });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED', JSON.stringify(record.error));
+    assert.equal(typeof (record.output as { output: unknown }).output, 'string');
+    const events = lines.filter((l) => /sandbox\/text event \d+: /.test(l));
+    assert.ok(events.length >= 2, `stream events logged: ${lines.join(' | ')}`);
+    assert.ok(events.some((l) => l.includes('"partial":true')));
+  });
+
+  it('does not send anything to fal.ai without a key', async () => {
+    const before = api.store.all().length;
+    await falConfig().update('target', 'fal.ai', vscode.ConfigurationTarget.Global);
+    const record = await call('fal.run', 'fal-ai/flux/dev', { prompt: 'x' });
+    assert.equal(record, undefined);
+    assert.equal(api.store.all().length, before);
+  });
+
+  it('shows server text in tooltips as text, never as HTML or trusted markdown', async () => {
+    const record = await call('fal.run', 'sandbox/error', {
+      status: 500,
+      detail: '<img src=x onerror=alert(1)> [x](command:fal.clearApiKey)',
+    });
+    assert.ok(record);
+    const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(record.id));
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.ok(!tooltip.isTrusted && !tooltip.supportHtml);
+    assert.ok(!tooltip.value.includes('[x](command:'), tooltip.value);
+  });
+
+  it('checks JSON input and says where it is wrong', () => {
+    assert.match(checkJsonInput('{"prompt": "a cat",}') ?? '', /^Not valid JSON: /);
+    assert.match(checkJsonInput('[1, 2]') ?? '', /must be a JSON object/);
+    assert.equal(checkJsonInput('{"prompt": "a cat"}'), undefined);
+  });
+
+  it('clears finished requests but keeps running ones', async () => {
+    const running = await call('fal.submit', 'sandbox/slow', { duration_ms: 3000 });
+    assert.ok(running);
+    await vscode.commands.executeCommand('fal.clearFinishedRequests');
+    assert.deepEqual(
+      api.store.all().map((r) => r.id),
+      [running.id],
+    );
+    await vscode.commands.executeCommand('fal.cancelRequest', running.id);
+    await until(api, running.id, (r) => r.state === 'CANCELLED');
+  });
+});
