@@ -32,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
   const keys = new ApiKeyStore(context.secrets);
   const version = String(context.extension.packageJSON.version);
   const connection = new FalConnection(keys, output, `fal-playground/${version}`);
-  const store = new RequestStore(context.workspaceState);
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath);
   const runner = new RequestRunner(store, connection, output);
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);

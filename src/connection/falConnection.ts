@@ -8,13 +8,10 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { createFalClient, type FalClient } from '../fal/client';
-import { falHosts, sandboxHosts, type FalHosts } from '../fal/hosts';
+import { falHosts, SANDBOX_PLACEHOLDER_KEY, sandboxHosts, type FalHosts } from '../fal/hosts';
 import type { RecordTarget } from '../requests/requestRecord';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { readTarget } from '../target';
-
-/** The key sent to a sandbox the user runs (`npm run sandbox` accepts any key unless started with --key). */
-export const SANDBOX_PLACEHOLDER_KEY = 'sandbox:sandbox';
 
 export interface Connection {
   readonly client: FalClient;

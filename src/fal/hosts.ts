@@ -30,6 +30,12 @@ export function falHosts(): FalHosts {
   };
 }
 
+/**
+ * The key the extension sends to a sandbox it did not start, so a user's fal key never leaves for
+ * anything but fal.ai (`npm run sandbox` accepts any key unless started with --key).
+ */
+export const SANDBOX_PLACEHOLDER_KEY = 'sandbox:sandbox';
+
 /** Hosts of a fal-compatible sandbox served at `baseUrl` (e.g. `http://127.0.0.1:8787`). */
 export function sandboxHosts(baseUrl: string): FalHosts {
   const base = baseUrl.replace(/\/+$/, '');

@@ -3,7 +3,8 @@
 // fal.ai needs the key from SecretStorage (or FAL_KEY) and says how to add one when there is none.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { MissingApiKeyError, SANDBOX_PLACEHOLDER_KEY } from '../../src/connection/falConnection';
+import { MissingApiKeyError } from '../../src/connection/falConnection';
+import { SANDBOX_PLACEHOLDER_KEY } from '../../src/fal/hosts';
 import { startSandbox } from '../../src/sandbox/server';
 import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
 

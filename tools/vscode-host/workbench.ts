@@ -15,11 +15,15 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  /** Starts a code-server of its own and opens a new workspace holding `files`. */
+  /**
+   * Starts a code-server of its own and opens a new workspace holding `files`; `env` reaches the
+   * extension host (e.g. FAL_SANDBOX_URL, to point the extension at a sandbox that outlives a reload).
+   */
   static async open(
-    files: Record<string, string> = { 'README.md': '# e2e workspace\n' },
+    options: { files?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Workbench> {
-    const server = await startCodeServer();
+    const files = options.files ?? { 'README.md': '# e2e workspace\n' };
+    const server = await startCodeServer({ env: options.env });
     return Workbench.show(server.workbenchUrl({ folder: tempWorkspace(files) }), server);
   }
 
@@ -40,6 +44,9 @@ export class Workbench {
   async waitUntilReady(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+    // The fal icon appears once the extension's contributions are in, commands included: before that
+    // the palette does not list them yet.
+    await this.activityBarItem('fal').waitFor({ timeout: 60_000 });
     // After a reload the side bar comes back empty, and the container it showed before is restored only
     // once the extension host has registered its views. Until then a click on that container's icon
     // counts as a click on the active one and hides the side bar, so wait for the restore to finish.

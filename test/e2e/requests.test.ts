@@ -1,0 +1,67 @@
+// A person calls endpoints from the palette, follows them in the Requests view, and reloads the window
+// while a queue request runs: the request is still there afterwards and completes. The extension is
+// pointed (FAL_SANDBOX_URL) at a sandbox this test runs, so it outlives the reload.
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
+import { SANDBOX_PLACEHOLDER_KEY } from '../../src/fal/hosts';
+import { Workbench } from '../../tools/vscode-host/workbench';
+
+describe('workbench: calling endpoints and following requests', function () {
+  let sandbox: RunningSandbox;
+  let workbench: Workbench;
+
+  before(async () => {
+    sandbox = await startSandbox({ port: 0, key: SANDBOX_PLACEHOLDER_KEY });
+    workbench = await Workbench.open({ env: { FAL_SANDBOX_URL: sandbox.url } });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await sandbox?.close();
+  });
+
+  const row = (endpointId: string) =>
+    workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: endpointId }).first();
+
+  /** Answers the endpoint and JSON questions of a call command, first with malformed JSON. */
+  async function answer(endpointId: string, json: string): Promise<void> {
+    const { input, message, widget } = workbench.quickInput();
+    await input.fill(endpointId);
+    // The typed id, or the catalogue's entry for it, is the focused row.
+    await widget.locator('.monaco-list-row.focused', { hasText: endpointId }).waitFor();
+    await input.press('Enter');
+    await widget.locator('.quick-input-message', { hasText: `JSON input for ${endpointId}` }).waitFor();
+    await input.fill(json.slice(0, -1));
+    await message.filter({ hasText: 'Not valid JSON' }).waitFor();
+    await input.fill(json);
+    await message.filter({ hasText: `JSON input for ${endpointId}` }).waitFor();
+    await input.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+  }
+
+  it('"fal: Run Endpoint..." refuses malformed JSON, then opens the output', async () => {
+    await workbench.showContainer('fal');
+    await workbench.pickCommand('fal: Run Endpoint...');
+    await answer('sandbox/echo', '{"greeting": "from the palette"}');
+    await workbench.page.locator('.tab', { hasText: 'output.json' }).waitFor();
+    await workbench.page.locator('.editor-instance .view-lines', { hasText: 'from the palette' }).waitFor();
+    await row('sandbox/echo').locator('.label-description', { hasText: 'run · completed' }).waitFor();
+  });
+
+  it('"fal: Submit to Queue..." shows the request in progress in the Requests view', async () => {
+    await workbench.pickCommand('fal: Submit to Queue...');
+    await answer('sandbox/slow', '{"duration_ms": 6000}');
+    await row('sandbox/slow').locator('.label-description', { hasText: 'submit · in progress' }).waitFor();
+    await workbench.screenshot('requests-in-progress');
+  });
+
+  it('after a reload mid-request, the request is still listed and completes', async () => {
+    await workbench.reload();
+    await workbench.showContainer('fal');
+    await row('sandbox/slow').waitFor();
+    await row('sandbox/slow')
+      .locator('.label-description', { hasText: /submit · completed · \d+\.\d\d s/ })
+      .waitFor({ timeout: 20_000 });
+    await row('sandbox/echo').locator('.label-description', { hasText: 'run · completed' }).waitFor();
+    await workbench.screenshot('requests-after-reload');
+  });
+});
