@@ -99,5 +99,6 @@ function hintFor(err: ApiError): string | undefined {
 
 /** A one-line account of an error, for messages and the output channel. */
 export function describeError(error: RequestError): string {
-  return error.hint ? `${error.message} ${error.hint}` : error.message;
+  if (!error.hint) return error.message;
+  return /[.!?]$/.test(error.message) ? `${error.message} ${error.hint}` : `${error.message}. ${error.hint}`;
 }

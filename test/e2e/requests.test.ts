@@ -24,18 +24,11 @@ describe('workbench: calling endpoints and following requests', function () {
 
   /** Answers the endpoint and JSON questions of a call command, first with malformed JSON. */
   async function answer(endpointId: string, json: string): Promise<void> {
-    const { input, message, widget } = workbench.quickInput();
-    await input.fill(endpointId);
-    // The typed id, or the catalogue's entry for it, is the focused row.
-    await widget.locator('.monaco-list-row.focused', { hasText: endpointId }).waitFor();
-    await input.press('Enter');
-    await widget.locator('.quick-input-message', { hasText: `JSON input for ${endpointId}` }).waitFor();
+    await workbench.chooseEndpoint(endpointId);
+    const { input, message } = workbench.quickInput();
     await input.fill(json.slice(0, -1));
     await message.filter({ hasText: 'Not valid JSON' }).waitFor();
-    await input.fill(json);
-    await message.filter({ hasText: `JSON input for ${endpointId}` }).waitFor();
-    await input.press('Enter');
-    await widget.waitFor({ state: 'hidden' });
+    await workbench.enterJson(json);
   }
 
   it('"fal: Run Endpoint..." refuses malformed JSON, then opens the output', async () => {

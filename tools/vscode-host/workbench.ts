@@ -95,6 +95,25 @@ export class Workbench {
     return { widget, input: widget.locator('input'), message: widget.locator('.quick-input-message') };
   }
 
+  /** Answers a fal call command's first question (which endpoint) with `endpointId`. */
+  async chooseEndpoint(endpointId: string): Promise<void> {
+    const { input, widget } = this.quickInput();
+    await input.fill(endpointId);
+    // The typed id, or the catalogue's entry for it, is the focused row.
+    await widget.locator('.monaco-list-row.focused', { hasText: endpointId }).waitFor();
+    await input.press('Enter');
+    await widget.locator('.quick-input-message', { hasText: `JSON input for ${endpointId}` }).waitFor();
+  }
+
+  /** Answers a fal call command's second question (the JSON input) and waits for the box to close. */
+  async enterJson(json: string): Promise<void> {
+    const { input, message, widget } = this.quickInput();
+    await input.fill(json);
+    await message.filter({ hasText: 'JSON input for' }).waitFor();
+    await input.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+  }
+
   /** A notification toast whose text matches. */
   notification(text: string | RegExp) {
     return this.page.locator('.notification-toast', { hasText: text }).first();
