@@ -4,14 +4,10 @@
 // with logs; submit, status, result, cancel; stream; ValidationError on a 422. If the official client
 // works end to end here, the sandbox speaks fal.
 import * as assert from 'node:assert/strict';
-import {
-  ApiError as OfficialApiError,
-  createFalClient as createOfficialClient,
-  ValidationError as OfficialValidationError,
-} from '@fal-ai/client';
+import { ApiError as OfficialApiError, ValidationError as OfficialValidationError } from '@fal-ai/client';
 import { ApiError, ValidationError } from '../../src/fal/errors';
-import type { RunningSandbox } from '../../src/sandbox/server';
 import { useSandboxClient } from './clientSandbox';
+import { officialSandboxClient } from './officialClient';
 
 /** What the scenarios see of a queue status, in either client's types. */
 interface Status {
@@ -61,30 +57,13 @@ interface Subject {
   };
 }
 
-function officialClient(sb: RunningSandbox): Client {
-  const rewrites: [string, string][] = [
-    ['https://queue.fal.run', sb.hosts.queue],
-    ['https://fal.run', sb.hosts.run],
-    ['https://rest.fal.ai', sb.hosts.rest],
-  ];
-  return createOfficialClient({
-    credentials: 'conformance:key',
-    requestMiddleware: async (request) => {
-      for (const [from, to] of rewrites) {
-        if (request.url.startsWith(from)) return { ...request, url: to + request.url.slice(from.length) };
-      }
-      return request;
-    },
-  });
-}
-
 describe('conformance: queue, run and stream', () => {
   const h = useSandboxClient();
 
   const subjects: Subject[] = [
     {
       name: 'official @fal-ai/client',
-      make: () => officialClient(h.sandbox),
+      make: () => officialSandboxClient(h.sandbox.hosts, 'conformance:key'),
       ApiError: OfficialApiError,
       ValidationError: OfficialValidationError,
     },
