@@ -51,7 +51,12 @@ if (withTests) {
   builds.push({
     ...node,
     sourcemap: 'inline',
-    entryPoints: [...listTests('test/unit'), ...listTests('test/integration'), ...listTests('test/e2e')],
+    entryPoints: [
+      ...listTests('test/unit'),
+      ...listTests('test/webview'),
+      ...listTests('test/integration'),
+      ...listTests('test/e2e'),
+    ],
     outbase: 'test',
     outdir: 'out/test',
     packages: 'external',

@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
 import { FalConnection } from './connection/falConnection';
+import { PlaygroundPanel } from './playground/playgroundPanel';
+import { JsonFile } from './storage/jsonFile';
+import type { PlaygroundForm } from './webview/protocol';
 import { RequestRunner } from './requests/requestRunner';
 import { RequestStore } from './requests/requestStore';
 import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
@@ -45,7 +48,18 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
   );
 
-  registerCommands(context, { output, keys, connection, store, runner });
+  const playgroundForm = new JsonFile<PlaygroundForm>(vscode.Uri.joinPath(storage, 'playground.json').fsPath);
+  const services = {
+    extensionUri: context.extensionUri,
+    output,
+    keys,
+    connection,
+    store,
+    runner,
+    playgroundForm,
+  };
+  context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
+  registerCommands(context, services);
   output.info(`fal Playground ${version} activated`);
   output.info(`Calls go to ${describeTarget(readTarget())}`);
   context.subscriptions.push(

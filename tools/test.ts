@@ -1,5 +1,5 @@
 // `npm test`: lint, type-check, build, then every test tier; ends with one line `N passed, N failed`
-// that totals them all. `npm test -- unit` (or integration, e2e) runs only the tiers named.
+// that totals them all. `npm test -- unit` (or webview, integration, e2e) runs only the tiers named.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -53,6 +53,11 @@ const built = check('build (esbuild, with tests)', process.execPath, ['esbuild.j
 
 if (built && wants('unit'))
   tier('unit tier (mocha, plain Node)', process.execPath, ['out/test/unit/index.js']);
+if (built && wants('webview')) {
+  tier('webview tier (the playground page in headless Chromium)', process.execPath, [
+    'out/test/webview/index.js',
+  ]);
+}
 if (built && wants('integration')) {
   tier('integration tier (mocha in the VS Code extension host)', process.execPath, [
     bin('tsx'),

@@ -30,6 +30,7 @@ export const CALL_TITLES: Record<CallMethod, string> = {
   subscribe: 'fal: Subscribe (Queue and Wait)',
   submit: 'fal: Submit to Queue',
   stream: 'fal: Stream Endpoint',
+  realtime: 'fal: Realtime Request',
 };
 
 /** Resolves with the record (final, except for submit), or undefined when the user gave up or nothing was sent. */

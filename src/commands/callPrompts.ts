@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/falConnection';
 import { ensureEndpointIdFormat } from '../fal/endpointId';
 import type { RequestStore } from '../requests/requestStore';
+import { checkJsonInput } from '../webview/protocol';
 
 /** What is wrong with an endpoint id, or undefined when it is well formed. */
 export function checkEndpointId(text: string): string | undefined {
@@ -14,20 +15,6 @@ export function checkEndpointId(text: string): string | undefined {
   } catch (err) {
     return `${(err as Error).message} (e.g. fal-ai/flux/dev).`;
   }
-}
-
-/** What is wrong with a JSON input, or undefined when it is a JSON object. */
-export function checkJsonInput(text: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `Not valid JSON: ${(err as Error).message}`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return 'The input must be a JSON object, e.g. {"prompt": "a red fox"}.';
-  }
-  return undefined;
 }
 
 interface EndpointItem extends vscode.QuickPickItem {

@@ -4,6 +4,7 @@ import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { FalConnection } from '../connection/falConnection';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
+import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { callEndpoint, type CallArgs } from './callCommands';
 import {
@@ -15,7 +16,7 @@ import {
   type RecordArg,
 } from './requestCommands';
 
-export interface CommandServices {
+export interface CommandServices extends PlaygroundServices {
   readonly output: vscode.LogOutputChannel;
   readonly keys: ApiKeyStore;
   readonly connection: FalConnection;
@@ -28,6 +29,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   const register = (id: string, handler: (...args: never[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
+  register('fal.openPlayground', () => void PlaygroundPanel.show(services));
   register('fal.showOutput', () => output.show(true));
   register('fal.setApiKey', () => setApiKey(keys, output));
   register('fal.clearApiKey', () => clearApiKey(keys, output));

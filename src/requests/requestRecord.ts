@@ -5,7 +5,7 @@ import { InvalidEndpointIdError } from '../fal/endpointId';
 import { ApiError, NetworkError, ValidationError } from '../fal/errors';
 import type { Metrics, RequestLog } from '../fal/types';
 
-export type CallMethod = 'run' | 'subscribe' | 'submit' | 'stream';
+export type CallMethod = 'run' | 'subscribe' | 'submit' | 'stream' | 'realtime';
 
 export type RequestState =
   /** Sent, no answer yet (no request id). */

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Connection, FalConnection } from '../connection/falConnection';
 import { ApiError } from '../fal/errors';
+import { buildTimeoutHeaders } from '../fal/platformHeaders';
+import type { RealtimeConnection } from '../fal/realtime';
 import type { QueueStatus, RequestLog } from '../fal/types';
+import type { PlatformOptions } from '../webview/protocol';
 import {
   CANCELLED_STATUS,
   describeError,
@@ -22,8 +25,10 @@ export interface CallRequest {
   readonly endpointId: string;
   readonly method: CallMethod;
   readonly input: unknown;
-  /** Platform and custom headers sent with the call. */
+  /** Custom headers sent with the call. */
   readonly headers?: Record<string, string>;
+  /** Platform headers (no-retry, request timeout, priority, runner hint, store-io). */
+  readonly platform?: PlatformOptions;
   /** Queue only: where fal POSTs the result. */
   readonly webhookUrl?: string;
 }
@@ -37,6 +42,8 @@ export interface StartedCall {
 export class RequestRunner implements vscode.Disposable {
   /** Aborts the work in flight per record id (status following, direct calls, streams). */
   private readonly inFlight = new Map<string, AbortController>();
+  /** Warm realtime connections, per target and endpoint. */
+  private readonly realtimeConnections = new Map<string, RealtimeConnection>();
   private disposed = false;
 
   constructor(
@@ -56,7 +63,7 @@ export class RequestRunner implements vscode.Disposable {
       target: connection.target,
       createdAt: Date.now(),
       updatedAt: Date.now(),
-      state: call.method === 'run' || call.method === 'stream' ? 'IN_PROGRESS' : 'SUBMITTING',
+      state: isDirect(call.method) ? 'IN_PROGRESS' : 'SUBMITTING',
       logs: [],
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
@@ -65,14 +72,16 @@ export class RequestRunner implements vscode.Disposable {
         ? this.run(record, call, connection)
         : call.method === 'stream'
           ? this.stream(record, call, connection)
-          : this.submit(record, call, connection);
+          : call.method === 'realtime'
+            ? this.realtime(record, call, connection)
+            : this.submit(record, call, connection);
     return { record, done: done.then(() => this.store.get(record.id) ?? record) };
   }
 
   /** Asks fal to cancel a queue request; the record turns CANCELLED when fal confirms it. */
   async cancel(record: RequestRecord): Promise<void> {
     if (isFinal(record)) return;
-    if (!record.requestId || (record.method !== 'submit' && record.method !== 'subscribe')) {
+    if (!record.requestId || isDirect(record.method)) {
       this.inFlight.get(record.id)?.abort();
       this.finish(record, { state: 'CANCELLED' });
       return;
@@ -97,7 +106,7 @@ export class RequestRunner implements vscode.Disposable {
    */
   async resume(): Promise<void> {
     for (const record of this.store.all().filter((r) => !isFinal(r))) {
-      if (record.method === 'run' || record.method === 'stream') {
+      if (isDirect(record.method)) {
         this.fail(record, {
           message: 'The window closed during this direct call, which cannot be picked up again.',
           hint: 'Call again; use submit to follow requests across reloads.',
@@ -142,7 +151,8 @@ export class RequestRunner implements vscode.Disposable {
     try {
       const result = await connection.client.run(call.endpointId, {
         input: call.input,
-        headers: call.headers,
+        headers: directHeaders(call),
+        startTimeout: call.platform?.startTimeout,
         abortSignal: abort.signal,
       });
       this.finish(record, {
@@ -163,7 +173,7 @@ export class RequestRunner implements vscode.Disposable {
     try {
       const stream = await connection.client.stream(call.endpointId, {
         input: call.input,
-        headers: call.headers,
+        headers: { ...directHeaders(call), ...buildTimeoutHeaders(call.platform?.startTimeout) },
         abortSignal: abort.signal,
       });
       let count = 0;
@@ -181,11 +191,34 @@ export class RequestRunner implements vscode.Disposable {
     }
   }
 
+  /** One request on the endpoint's persistent realtime connection (opened on first use, then kept warm). */
+  private async realtime(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
+    const key = `${connection.description} ${call.endpointId}`;
+    let socket = this.realtimeConnections.get(key);
+    if (!socket) {
+      socket = connection.client.realtime.connect(call.endpointId, {
+        onResult: () => {},
+        onError: (err) => this.output.warn(`realtime ${call.endpointId}: ${err.message}`),
+      });
+      this.realtimeConnections.set(key, socket);
+    }
+    this.store.update(record.id, { startedAt: Date.now() });
+    try {
+      const output = await socket.request(call.input as Record<string, unknown>);
+      this.finish(record, { state: 'COMPLETED', output: binaryAsDataUrls(output) });
+    } catch (err) {
+      this.failWith(record, err);
+    }
+  }
+
   private async submit(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
     try {
       const queued = await connection.client.queue.submit(call.endpointId, {
         input: call.input,
-        headers: call.headers,
+        headers: commonHeaders(call),
+        priority: call.platform?.priority,
+        hint: call.platform?.hint || undefined,
+        startTimeout: call.platform?.startTimeout,
         webhookUrl: call.webhookUrl,
       });
       this.store.update(record.id, {
@@ -302,6 +335,8 @@ export class RequestRunner implements vscode.Disposable {
     this.disposed = true;
     for (const abort of this.inFlight.values()) abort.abort();
     this.inFlight.clear();
+    for (const socket of this.realtimeConnections.values()) socket.close();
+    this.realtimeConnections.clear();
   }
 }
 
@@ -309,4 +344,46 @@ export class RequestRunner implements vscode.Disposable {
 function oneLine(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters)` : text;
+}
+
+/** Direct calls (run, stream, realtime) cannot be picked up again after a reload; queue requests can. */
+function isDirect(method: CallMethod): boolean {
+  return method === 'run' || method === 'stream' || method === 'realtime';
+}
+
+/** Custom headers plus the platform headers every method takes as headers. */
+function commonHeaders(call: CallRequest): Record<string, string> {
+  const platform = call.platform ?? {};
+  return {
+    ...call.headers,
+    ...(platform.noRetry ? { 'x-fal-no-retry': '1' } : {}),
+    ...(platform.storeIo === false ? { 'x-fal-store-io': '0' } : {}),
+  };
+}
+
+/** Headers of a direct call: the runner hint goes as a header (the queue takes it as an option). */
+function directHeaders(call: CallRequest): Record<string, string> {
+  const hint = call.platform?.hint;
+  return { ...commonHeaders(call), ...(hint ? { 'x-fal-runner-hint': hint } : {}) };
+}
+
+/**
+ * Realtime outputs may carry raw bytes (msgpack binary), which JSON cannot keep: they become data
+ * URLs (PNG and JPEG recognised by their first bytes), so the output can be saved and shown.
+ */
+export function binaryAsDataUrls(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    const type =
+      value[0] === 0x89 && value[1] === 0x50
+        ? 'image/png'
+        : value[0] === 0xff && value[1] === 0xd8
+          ? 'image/jpeg'
+          : 'application/octet-stream';
+    return `data:${type};base64,${Buffer.from(value).toString('base64')}`;
+  }
+  if (Array.isArray(value)) return value.map(binaryAsDataUrls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, binaryAsDataUrls(v)]));
+  }
+  return value;
 }

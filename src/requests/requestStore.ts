@@ -1,12 +1,9 @@
 // The records of the calls made from this workspace, newest first, with a change event the tree and
-// the commands listen to. Saved to a JSON file in the extension's workspace storage, written by the
-// extension host at once on every change (atomically: temp file, then rename), so the list and the
-// requests still running come back after a window reload even when the reload comes right after the
-// change. (Workspace state, a Memento, is flushed by the window later, and a reload can lose it.)
+// the commands listen to. Saved at every change to a JSON file in the extension's workspace storage
+// (see JsonFile), so the list and the requests still running come back after a window reload.
 // Outputs too large to keep are dropped from the saved copy only.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { JsonFile } from '../storage/jsonFile';
 import type { RequestRecord } from './requestRecord';
 
 /** Records kept; the oldest go first. */
@@ -19,12 +16,13 @@ export class RequestStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RequestRecord | undefined>();
   /** Fires with the record that changed, or undefined when the list itself changed. */
   readonly onDidChange = this.changed.event;
-  private saving: Promise<void> = Promise.resolve();
-  private pending = false;
+  private readonly file: JsonFile<RequestRecord[]>;
 
   /** `file`: where the records are saved, e.g. `<workspace storage>/requests.json`. */
-  constructor(private readonly file: string) {
-    this.records = readRecords(file);
+  constructor(file: string) {
+    this.file = new JsonFile(file);
+    const saved = this.file.read();
+    this.records = Array.isArray(saved) ? saved.filter((r) => r && typeof r.id === 'string') : [];
   }
 
   /** Newest first. */
@@ -72,23 +70,11 @@ export class RequestStore implements vscode.Disposable {
 
   /** Resolves once everything changed so far is saved (tests, and deactivation). */
   flush(): Promise<void> {
-    return this.saving;
+    return this.file.flush();
   }
 
   private save(): Promise<void> {
-    // Writes go one after another, each with the list as it is when its turn comes; a write asked for
-    // while one is waiting is served by that one.
-    if (this.pending) return this.saving;
-    this.pending = true;
-    this.saving = this.saving.then(async () => {
-      this.pending = false;
-      try {
-        await writeAtomically(this.file, JSON.stringify(this.records.map(forSaving)));
-      } catch {
-        // Retried with the next change; the records in memory are intact.
-      }
-    });
-    return this.saving;
+    return this.file.write(() => this.records.map(forSaving));
   }
 
   dispose(): void {
@@ -106,20 +92,4 @@ function forSaving(record: RequestRecord): RequestRecord {
   }
   if (size <= MAX_SAVED_OUTPUT_BYTES) return record;
   return { ...record, output: undefined, outputDropped: true };
-}
-
-function readRecords(file: string): RequestRecord[] {
-  try {
-    const saved: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return Array.isArray(saved) ? saved.filter((r) => r && typeof r.id === 'string') : [];
-  } catch {
-    return []; // None saved yet, or unreadable: start with an empty list.
-  }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temp, text);
-  await fs.promises.rename(temp, file);
 }

@@ -1,3 +1,382 @@
-// Browser side of the playground webview. The panel arrives in a later issue; this bundle exists now
-// so the build already produces and tests the browser target.
-export {};
+// Browser side of the playground: the form (endpoint, method, JSON input, platform and custom headers)
+// and the result (status, error with field errors, images and audio, output JSON, stream events, logs).
+// Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
+// The form is saved with the webview state on every change, so a reload or restart loses nothing.
+import {
+  checkJsonInput,
+  EMPTY_FORM,
+  parseHeaderLines,
+  PLAYGROUND_METHODS,
+  type CallView,
+  type HostMessage,
+  type PlaygroundForm,
+  type PlaygroundMethod,
+  type WebviewMessage,
+} from './protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): PlaygroundForm | undefined;
+  setState(state: PlaygroundForm): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+const METHOD_HELP: Record<PlaygroundMethod, string> = {
+  run: 'Direct call, no queue; the platform does not retry it.',
+  subscribe: 'Queue it and wait, with live status and logs.',
+  submit: 'Queue it and return at once; the Requests view follows it.',
+  stream: "Progressive output from the endpoint's /stream (Server-Sent Events).",
+  realtime: 'A warm WebSocket to the endpoint; back-to-back requests on one connection.',
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {},
+  ...children: Array<Node | string>
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  const { dataset, ...rest } = props;
+  Object.assign(node, rest);
+  if (dataset) Object.assign(node.dataset, dataset);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// ---- the form ----
+const target = el('p', { className: 'target' });
+const endpoint = el('input', {
+  id: 'endpoint',
+  type: 'text',
+  spellcheck: false,
+  placeholder: 'owner/app[/path], e.g. fal-ai/flux/dev',
+});
+endpoint.setAttribute('list', 'endpoints');
+const endpoints = el('datalist', { id: 'endpoints' });
+const exampleButton = el('button', {
+  id: 'example',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Example input',
+});
+const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
+
+const methodButtons = PLAYGROUND_METHODS.map((method) =>
+  el('button', {
+    type: 'button',
+    className: 'method',
+    textContent: method,
+    title: METHOD_HELP[method],
+    dataset: { method },
+  }),
+);
+const methodHelp = el('p', { className: 'help', id: 'method-help' });
+
+const input = el('textarea', { id: 'input', spellcheck: false, rows: 12 });
+const inputProblem = el('p', { className: 'problem', id: 'input-problem' });
+const fieldsHint = el('p', { className: 'help', id: 'fields' });
+
+const noRetry = el('input', { id: 'no-retry', type: 'checkbox' });
+const storeIo = el('input', { id: 'store-io', type: 'checkbox', checked: true });
+const startTimeout = el('input', {
+  id: 'start-timeout',
+  type: 'number',
+  min: '1',
+  step: 'any',
+  placeholder: 'none',
+});
+const priority = el(
+  'select',
+  { id: 'priority' },
+  el('option', { value: 'normal', textContent: 'normal' }),
+  el('option', { value: 'low', textContent: 'low' }),
+);
+const hint = el('input', { id: 'hint', type: 'text', spellcheck: false, placeholder: 'none' });
+const headers = el('textarea', {
+  id: 'headers',
+  spellcheck: false,
+  rows: 3,
+  placeholder: 'x-my-header: value',
+});
+const headersProblem = el('p', { className: 'problem', id: 'headers-problem' });
+
+const callButton = el('button', { id: 'call', type: 'button', textContent: 'Call', title: 'Ctrl+Enter' });
+const cancelButton = el('button', {
+  id: 'cancel',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Cancel',
+  hidden: true,
+});
+const problem = el('p', { className: 'problem', id: 'problem' });
+const setKeyButton = el('button', {
+  id: 'set-key',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Set API Key',
+  hidden: true,
+});
+
+// ---- the result ----
+const status = el('p', { className: 'status', id: 'status' });
+const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
+const gallery = el('div', { className: 'gallery', id: 'gallery' });
+const outputView = el('pre', { className: 'output', id: 'output' });
+const openOutput = el('button', {
+  id: 'open-output',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Open output.json',
+  hidden: true,
+});
+const eventsView = el('pre', { className: 'events', id: 'events', hidden: true });
+const logsView = el('pre', { className: 'logs', id: 'logs' });
+
+const label = (text: string, control: HTMLElement) =>
+  el('label', {}, el('span', { textContent: text }), control);
+
+document
+  .getElementById('app')!
+  .append(
+    el('header', {}, el('h1', { textContent: 'fal Playground' }), target),
+    el(
+      'section',
+      { className: 'form' },
+      label('Endpoint', el('div', { className: 'row' }, endpoint, exampleButton)),
+      endpoints,
+      endpointProblem,
+      el('div', { className: 'methods', role: 'group' }, ...methodButtons),
+      methodHelp,
+      label('Input (JSON)', input),
+      inputProblem,
+      fieldsHint,
+      el(
+        'details',
+        { className: 'headers' },
+        el('summary', { textContent: 'Headers' }),
+        el(
+          'div',
+          { className: 'grid' },
+          label('No retry (x-fal-no-retry)', noRetry),
+          label('Store payloads (X-Fal-Store-IO)', storeIo),
+          label('Start timeout, s (x-fal-request-timeout)', startTimeout),
+          label('Queue priority', priority),
+          label('Runner hint (x-fal-runner-hint)', hint),
+        ),
+        label('Custom headers, one "Name: value" per line', headers),
+        headersProblem,
+      ),
+      el('div', { className: 'row actions' }, callButton, cancelButton, setKeyButton),
+      problem,
+    ),
+    el(
+      'section',
+      { className: 'result' },
+      status,
+      errorBox,
+      gallery,
+      el('div', { className: 'row' }, openOutput),
+      outputView,
+      eventsView,
+      el('details', { className: 'logs-box', open: true }, el('summary', { textContent: 'Logs' }), logsView),
+    ),
+  );
+
+let method: PlaygroundMethod = EMPTY_FORM.method;
+let running = false;
+
+function readForm(): PlaygroundForm {
+  const timeout = startTimeout.value.trim() === '' ? undefined : Number(startTimeout.value);
+  return {
+    endpointId: endpoint.value.trim(),
+    method,
+    inputText: input.value,
+    headersText: headers.value,
+    platform: {
+      noRetry: noRetry.checked || undefined,
+      storeIo: storeIo.checked ? undefined : false,
+      startTimeout: timeout,
+      priority: priority.value === 'low' ? 'low' : undefined,
+      hint: hint.value.trim() || undefined,
+    },
+  };
+}
+
+function writeForm(form: PlaygroundForm): void {
+  endpoint.value = form.endpointId;
+  input.value = form.inputText;
+  headers.value = form.headersText;
+  noRetry.checked = !!form.platform.noRetry;
+  storeIo.checked = form.platform.storeIo !== false;
+  startTimeout.value = form.platform.startTimeout === undefined ? '' : String(form.platform.startTimeout);
+  priority.value = form.platform.priority ?? 'normal';
+  hint.value = form.platform.hint ?? '';
+  selectMethod(form.method);
+  validate();
+}
+
+function selectMethod(next: PlaygroundMethod): void {
+  method = next;
+  for (const button of methodButtons)
+    button.setAttribute('aria-pressed', String(button.dataset.method === next));
+  methodHelp.textContent = METHOD_HELP[next];
+}
+
+/** Shows what is wrong with the form, field by field; true when it can be sent. */
+function validate(): boolean {
+  const form = readForm();
+  endpointProblem.textContent = form.endpointId ? '' : 'Type an endpoint id.';
+  inputProblem.textContent = checkJsonInput(form.inputText) ?? '';
+  const parsed = parseHeaderLines(form.headersText);
+  const timeoutProblem =
+    form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
+      ? 'The start timeout must be more than 1 second.'
+      : '';
+  headersProblem.textContent = 'problem' in parsed ? parsed.problem : timeoutProblem;
+  const ok = !endpointProblem.textContent && !inputProblem.textContent && !headersProblem.textContent;
+  callButton.disabled = !ok;
+  return ok;
+}
+
+function saveAndValidate(): void {
+  const form = readForm();
+  vscode.setState(form);
+  vscode.postMessage({ type: 'form', form });
+  validate();
+}
+
+function call(): void {
+  if (!validate()) return;
+  problem.textContent = '';
+  setKeyButton.hidden = true;
+  vscode.postMessage({ type: 'call', form: readForm() });
+}
+
+for (const control of [endpoint, input, headers, startTimeout, hint])
+  control.addEventListener('input', saveAndValidate);
+for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
+for (const button of methodButtons) {
+  button.addEventListener('click', () => {
+    selectMethod(button.dataset.method as PlaygroundMethod);
+    saveAndValidate();
+  });
+}
+exampleButton.addEventListener('click', () => {
+  if (endpoint.value.trim()) vscode.postMessage({ type: 'example', endpointId: endpoint.value.trim() });
+});
+callButton.addEventListener('click', call);
+cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+openOutput.addEventListener('click', () => vscode.postMessage({ type: 'openOutput' }));
+setKeyButton.addEventListener('click', () => vscode.postMessage({ type: 'setApiKey' }));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    if (!running) call();
+  }
+});
+
+// ---- what the host says ----
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      target.textContent = `Calls go to ${message.target}.`;
+      writeForm(message.form ?? vscode.getState() ?? EMPTY_FORM);
+      break;
+    case 'endpoints':
+      endpoints.replaceChildren(...message.endpoints.map((id) => el('option', { value: id })));
+      break;
+    case 'target':
+      target.textContent = `Calls go to ${message.target}.`;
+      break;
+    case 'example':
+      if (message.endpointId !== endpoint.value.trim()) break;
+      input.value = message.inputText;
+      fieldsHint.textContent = message.fields.length ? `Fields: ${message.fields.join(', ')}` : '';
+      saveAndValidate();
+      break;
+    case 'problem':
+      problem.textContent = message.message;
+      setKeyButton.hidden = !/Set API Key/.test(message.message);
+      break;
+    case 'call':
+      showCall(message.call);
+      break;
+  }
+});
+
+function showCall(view: CallView): void {
+  running = view.running;
+  callButton.hidden = false;
+  cancelButton.hidden = !view.running;
+  status.textContent = `${view.method} ${view.endpointId}: ${view.status}${view.requestId ? ` · ${view.requestId}` : ''}`;
+  status.dataset.running = String(view.running);
+
+  errorBox.hidden = !view.error;
+  errorBox.replaceChildren();
+  if (view.error) {
+    errorBox.append(el('p', { className: 'message', textContent: view.error.message }));
+    if (view.error.hint) errorBox.append(el('p', { className: 'hint', textContent: view.error.hint }));
+    if (view.error.fields?.length) {
+      errorBox.append(
+        el(
+          'ul',
+          {},
+          ...view.error.fields.map((f) =>
+            el('li', {}, el('code', { textContent: f.field }), `: ${f.message}`),
+          ),
+        ),
+      );
+    }
+  }
+
+  gallery.replaceChildren(...mediaOf(view.output));
+  outputView.textContent = view.output === undefined ? '' : JSON.stringify(view.output, null, 2);
+  openOutput.hidden = view.output === undefined;
+  eventsView.hidden = !view.events?.length;
+  eventsView.textContent = (view.events ?? []).map((e, i) => `${i + 1}: ${JSON.stringify(e)}`).join('\n');
+  logsView.textContent = view.logs
+    .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())
+    .join('\n');
+}
+
+/** Images and audio found in an output (fal's File objects, or bare URLs), as elements. */
+function mediaOf(output: unknown): HTMLElement[] {
+  const found: HTMLElement[] = [];
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 6 || found.length >= 12) return;
+    if (typeof value === 'string') {
+      if (/^data:image\//.test(value) || /^https?:\/\/\S+\.(png|jpe?g|webp|gif)(\?\S*)?$/i.test(value))
+        found.push(image(value));
+      else if (/^https?:\/\/\S+\.(wav|mp3|ogg|flac)(\?\S*)?$/i.test(value)) found.push(audio(value));
+      return;
+    }
+    if (Array.isArray(value)) return value.forEach((v) => visit(v, depth + 1));
+    if (value && typeof value === 'object') {
+      const file = value as { url?: unknown; content_type?: unknown };
+      if (
+        typeof file.url === 'string' &&
+        typeof file.content_type === 'string' &&
+        /^https?:|^data:/.test(file.url)
+      ) {
+        if (file.content_type.startsWith('image/')) return void found.push(image(file.url));
+        if (file.content_type.startsWith('audio/')) return void found.push(audio(file.url));
+      }
+      for (const v of Object.values(value)) visit(v, depth + 1);
+    }
+  };
+  visit(output, 0);
+  return found;
+}
+
+function image(url: string): HTMLElement {
+  return el('img', { src: url, alt: 'output image', loading: 'lazy' });
+}
+
+function audio(url: string): HTMLElement {
+  return el('audio', { src: url, controls: true });
+}
+
+selectMethod(method);
+vscode.postMessage({ type: 'ready' });

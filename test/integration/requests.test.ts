@@ -3,7 +3,7 @@
 // with what went wrong and what to do.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { checkJsonInput } from '../../src/commands/callPrompts';
+import { checkJsonInput } from '../../src/webview/protocol';
 import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/requests/requestRecord';
 import { requestDocumentUri } from '../../src/views/requestDocuments';

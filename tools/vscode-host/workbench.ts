@@ -68,6 +68,17 @@ export class Workbench {
     await this.waitUntilReady();
   }
 
+  /**
+   * Reloads with "Developer: Reload Window", as a VS Code user does: the workbench shuts down in order
+   * and saves its state (open editors, webview state) first, which a bare page reload can outrun.
+   */
+  async reloadWindow(): Promise<void> {
+    const loaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.pickCommand('Developer: Reload Window');
+    await loaded;
+    await this.waitUntilReady();
+  }
+
   /** Runs a command from the palette by its title, e.g. "fal: Show Output", and waits for the palette to close. */
   async runCommand(title: string): Promise<void> {
     await this.pickCommand(title);

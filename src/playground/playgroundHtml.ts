@@ -1,0 +1,53 @@
+// The playground webview's page: an empty shell whose only script is the bundled
+// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only, no
+// inline styles or handlers, images and media only from the webview, https, data URLs and loopback
+// sandboxes). No `vscode` import, so the webview tests build the very same page in Chromium.
+
+export interface PlaygroundHtmlOptions {
+  /** `webview.cspSource`: the origin the webview's own resources come from. */
+  readonly cspSource: string;
+  /** A fresh random value per page load. */
+  readonly nonce: string;
+  readonly scriptUri: string;
+  readonly styleUri: string;
+  /** Extra origins images and media may come from (a sandbox at a URL). */
+  readonly mediaOrigins?: readonly string[];
+}
+
+export function playgroundHtml(o: PlaygroundHtmlOptions): string {
+  const media = [
+    o.cspSource,
+    'https:',
+    'data:',
+    'http://127.0.0.1:*',
+    'http://localhost:*',
+    ...(o.mediaOrigins ?? []),
+  ].join(' ');
+  const csp = [
+    "default-src 'none'",
+    `style-src ${o.cspSource}`,
+    `script-src 'nonce-${o.nonce}'`,
+    `img-src ${media}`,
+    `media-src ${media}`,
+    `font-src ${o.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttribute(o.styleUri)}">
+<title>fal Playground</title>
+</head>
+<body>
+<main id="app"></main>
+<script nonce="${escapeAttribute(o.nonce)}" src="${escapeAttribute(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}

@@ -1,0 +1,267 @@
+// The playground's host side: opens (or revives after a reload) the webview panel, answers its
+// messages (calls through the same RequestRunner as the palette commands, example inputs from the
+// endpoint's schema, cancel, open output, set key) and keeps it told about the call it started.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { checkEndpointId } from '../commands/callPrompts';
+import type { FalConnection } from '../connection/falConnection';
+import { isFinal, type RequestRecord } from '../requests/requestRecord';
+import type { RequestRunner } from '../requests/requestRunner';
+import type { RequestStore } from '../requests/requestStore';
+import { describeTarget, readTarget } from '../target';
+import { requestDocumentUri } from '../views/requestDocuments';
+import { describeState } from '../views/requestsTree';
+import {
+  checkJsonInput,
+  parseHeaderLines,
+  type CallView,
+  type FieldError,
+  type HostMessage,
+  type PlaygroundForm,
+  type WebviewMessage,
+} from '../webview/protocol';
+import type { JsonFile } from '../storage/jsonFile';
+import { exampleInput } from './exampleInput';
+import { playgroundHtml } from './playgroundHtml';
+
+export const PLAYGROUND_VIEW_TYPE = 'fal.playground';
+
+export interface PlaygroundServices {
+  readonly extensionUri: vscode.Uri;
+  readonly connection: FalConnection;
+  readonly store: RequestStore;
+  readonly runner: RequestRunner;
+  readonly output: vscode.LogOutputChannel;
+  /** Where the playground's form is saved at every change. */
+  readonly playgroundForm: JsonFile<PlaygroundForm>;
+}
+
+export class PlaygroundPanel implements vscode.Disposable {
+  private static current: PlaygroundPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The record of the call this panel started last. */
+  private recordId: string | undefined;
+  private events: unknown[] = [];
+
+  /** Shows the playground, creating it when there is none. */
+  static show(services: PlaygroundServices): PlaygroundPanel {
+    if (PlaygroundPanel.current) {
+      PlaygroundPanel.current.panel.reveal();
+      return PlaygroundPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PLAYGROUND_VIEW_TYPE,
+      'fal Playground',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: PlaygroundPanel.resourceRoots(services),
+      },
+    );
+    return new PlaygroundPanel(panel, services);
+  }
+
+  /** Registers the serializer that brings the panel back, with its form, after a reload. */
+  static registerSerializer(services: PlaygroundServices): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = {
+          enableScripts: true,
+          localResourceRoots: PlaygroundPanel.resourceRoots(services),
+        };
+        new PlaygroundPanel(panel, services);
+      },
+    });
+  }
+
+  /** The open playground, for tests. */
+  static get open(): PlaygroundPanel | undefined {
+    return PlaygroundPanel.current;
+  }
+
+  private static resourceRoots(services: PlaygroundServices): vscode.Uri[] {
+    return [
+      vscode.Uri.joinPath(services.extensionUri, 'media'),
+      vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview'),
+    ];
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly services: PlaygroundServices,
+  ) {
+    PlaygroundPanel.current = this;
+    const webview = panel.webview;
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
+    const sandboxUrl =
+      vscode.workspace.getConfiguration('fal').get<string>('sandboxUrl') || process.env.FAL_SANDBOX_URL;
+    webview.html = playgroundHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview', 'playground.js'))
+        .toString(),
+      styleUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'media', 'playground.css'))
+        .toString(),
+      mediaOrigins: sandboxUrl ? [originOf(sandboxUrl)].filter((o): o is string => !!o) : [],
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((message: WebviewMessage) => void this.onMessage(message)),
+      panel.onDidDispose(() => this.dispose()),
+      services.store.onDidChange((record) => {
+        if (record && record.id === this.recordId) this.onRecordChange(record);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('fal'))
+          this.post({ type: 'target', target: describeTarget(readTarget()) });
+      }),
+    );
+  }
+
+  /** Answers a message of the webview. */
+  private async onMessage(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.init();
+      case 'form':
+        await this.services.playgroundForm.write(() => message.form);
+        return;
+      case 'example':
+        return this.example(message.endpointId);
+      case 'call':
+        return this.call(message.form);
+      case 'cancel': {
+        const record = this.recordId ? this.services.store.get(this.recordId) : undefined;
+        if (record)
+          await this.services.runner.cancel(record).catch((err: Error) => this.problem(err.message));
+        return;
+      }
+      case 'openOutput': {
+        const record = this.recordId ? this.services.store.get(this.recordId) : undefined;
+        if (record)
+          await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
+        return;
+      }
+      case 'setApiKey':
+        await vscode.commands.executeCommand('fal.setApiKey');
+        return;
+    }
+  }
+
+  private async init(): Promise<void> {
+    const recent = [...new Set(this.services.store.all().map((r) => r.endpointId))];
+    this.post({
+      type: 'init',
+      target: describeTarget(readTarget()),
+      form: this.services.playgroundForm.read(),
+    });
+    this.post({ type: 'endpoints', endpoints: recent });
+    const last = this.recordId ? this.services.store.get(this.recordId) : undefined;
+    if (last) this.onRecordChange(last);
+    try {
+      const connection = await this.services.connection.get();
+      this.post({ type: 'target', target: connection.description });
+      const page = await connection.client.models.search('', { limit: 100 });
+      this.post({
+        type: 'endpoints',
+        endpoints: [...new Set([...recent, ...page.models.map((m) => m.endpoint_id)])],
+      });
+    } catch {
+      // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
+    }
+  }
+
+  private async example(endpointId: string): Promise<void> {
+    const idProblem = checkEndpointId(endpointId);
+    if (idProblem) return this.problem(idProblem);
+    try {
+      const connection = await this.services.connection.get();
+      const schema = await connection.client.schema(endpointId);
+      const { input, fields } = exampleInput(schema);
+      this.post({ type: 'example', endpointId, inputText: `${JSON.stringify(input, null, 2)}\n`, fields });
+    } catch (err) {
+      this.problem(`No schema for ${endpointId}: ${(err as Error).message}`);
+    }
+  }
+
+  private async call(form: PlaygroundForm): Promise<void> {
+    const problem =
+      checkEndpointId(form.endpointId) ??
+      checkJsonInput(form.inputText) ??
+      (form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
+        ? 'The start timeout must be more than 1 second.'
+        : undefined);
+    const headers = parseHeaderLines(form.headersText);
+    if (problem || 'problem' in headers)
+      return this.problem(problem ?? (headers as { problem: string }).problem);
+    const current = this.recordId ? this.services.store.get(this.recordId) : undefined;
+    if (current && !isFinal(current) && current.method !== 'submit') {
+      return this.problem('A call is still running here; cancel it first, or wait for it.');
+    }
+    try {
+      const { record } = await this.services.runner.start({
+        endpointId: form.endpointId,
+        method: form.method,
+        input: JSON.parse(form.inputText),
+        headers: (headers as { headers: Record<string, string> }).headers,
+        platform: form.platform,
+      });
+      this.recordId = record.id;
+      this.events = [];
+      this.onRecordChange(record);
+    } catch (err) {
+      this.problem((err as Error).message);
+    }
+  }
+
+  private onRecordChange(record: RequestRecord): void {
+    if (record.method === 'stream' && record.output !== undefined && !isFinal(record))
+      this.events.push(record.output);
+    this.post({ type: 'call', call: toCallView(record, this.events) });
+  }
+
+  private problem(message: string): void {
+    this.post({ type: 'problem', message });
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** What the webview shows of a record. */
+export function toCallView(record: RequestRecord, events: readonly unknown[] = []): CallView {
+  const fields: FieldError[] = Array.isArray(record.error?.detail)
+    ? (record.error.detail as Array<{ loc?: unknown[]; msg?: unknown }>).map((d) => ({
+        field: Array.isArray(d.loc) ? d.loc.filter((p) => p !== 'body').join('.') : '',
+        message: String(d.msg ?? ''),
+      }))
+    : [];
+  return {
+    recordId: record.id,
+    method: record.method,
+    endpointId: record.endpointId,
+    status: describeState(record),
+    running: !isFinal(record),
+    requestId: record.requestId,
+    logs: record.logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp })),
+    events: record.method === 'stream' ? events : undefined,
+    output: record.output,
+    error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,
+  };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

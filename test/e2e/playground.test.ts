@@ -1,0 +1,109 @@
+// The playground in the real workbench: opened from the palette, a person fills the form in the
+// webview, calls sandbox endpoints with several methods and sees the output (and images), the call
+// lands in the Requests view, and the panel comes back with its form after a reload.
+import { Workbench } from '../../tools/vscode-host/workbench';
+
+describe('workbench: the playground webview', function () {
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await Workbench.open();
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  /** The playground page inside the webview's two iframes. */
+  const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  it('"fal: Open Playground" opens the panel, which calls sandbox/echo with run', async () => {
+    await workbench.runCommand('fal: Open Playground');
+    await workbench.page.locator('.tab', { hasText: 'fal Playground' }).waitFor();
+    await view().locator('.target', { hasText: 'embedded fal sandbox at http://127.0.0.1:' }).waitFor();
+    await view().locator('#endpoint').fill('sandbox/echo');
+    await view().locator('button.method[data-method="run"]').click();
+    await view().locator('#input').fill('{"from": "the playground"}');
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /run sandbox\/echo: completed/ })
+      .waitFor();
+    await view().locator('#output', { hasText: '"from": "the playground"' }).waitFor();
+  });
+
+  it('subscribes to sandbox/image with logs and shows the picture; the call is in the Requests view', async () => {
+    await view().locator('#endpoint').fill('sandbox/image');
+    await view().locator('#example').click();
+    await view().locator('#fields', { hasText: 'prompt*' }).waitFor();
+    await view().locator('#input').fill('{"prompt": "a red fox", "num_inference_steps": 4}');
+    await view().locator('button.method[data-method="subscribe"]').click();
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /subscribe sandbox\/image: completed/ })
+      .waitFor();
+    await view().locator('#logs', { hasText: 'Step 4/4' }).waitFor({ state: 'attached' });
+    await view().locator('#gallery img').waitFor();
+    await view()
+      .locator('#gallery img')
+      .evaluate(
+        (img) =>
+          ((img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0) ||
+          Promise.reject(new Error('image not loaded')),
+      )
+      .catch(async () => {
+        await view()
+          .locator('#gallery img')
+          .evaluate(
+            (img) =>
+              new Promise((resolve, reject) => {
+                (img as HTMLImageElement).onload = resolve;
+                (img as HTMLImageElement).onerror = () =>
+                  reject(new Error(`image did not load: ${(img as HTMLImageElement).src}`));
+              }),
+          );
+      });
+    await workbench.showContainer('fal');
+    await workbench.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: 'sandbox/image' })
+      .locator('.label-description', { hasText: 'subscribe · completed' })
+      .waitFor();
+    await workbench.screenshot('playground-image');
+  });
+
+  it('streams sandbox/text and realtime-calls sandbox/echo', async () => {
+    await view().locator('#endpoint').fill('sandbox/text');
+    await view().locator('#input').fill('{"prompt": "hello there", "max_tokens": 4}');
+    await view().locator('button.method[data-method="stream"]').click();
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /stream sandbox\/text: completed/ })
+      .waitFor();
+    await view().locator('#events', { hasText: '"partial":true' }).waitFor({ state: 'attached' });
+    await view().locator('#endpoint').fill('sandbox/echo');
+    await view().locator('#input').fill('{"n": 1}');
+    await view().locator('button.method[data-method="realtime"]').click();
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /realtime sandbox\/echo: completed/ })
+      .waitFor();
+    await view().locator('#output', { hasText: '"seq"' }).waitFor();
+  });
+
+  it('comes back after a reload with the form as it was left', async () => {
+    await view().locator('#input').fill('{"kept": "across the reload"');
+    await workbench.reloadWindow();
+    await view()
+      .locator('#input')
+      .waitFor()
+      .catch(async (err: Error) => {
+        await workbench.screenshot('playground-after-reload-failed');
+        throw err;
+      });
+    await view().locator('#endpoint').waitFor();
+    const endpoint = await view().locator('#endpoint').inputValue();
+    if (endpoint !== 'sandbox/echo') throw new Error(`endpoint after reload: ${endpoint}`);
+    const input = await view().locator('#input').inputValue();
+    if (input !== '{"kept": "across the reload"') throw new Error(`input after reload: ${input}`);
+    await view().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
+  });
+});

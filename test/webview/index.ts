@@ -1,0 +1,4 @@
+// Entry of the webview tier: the playground's browser code, in headless Chromium, from plain Node.
+import { runMochaMain } from '../runMocha';
+
+runMochaMain(__dirname, 60_000);

@@ -1,0 +1,196 @@
+// The playground's browser code in a real Chromium, under the extension's own CSP: the form posts
+// well-formed calls and refuses malformed ones in place, keeps what was typed across a reload, and
+// shows results, errors and media from the host, server text always as text.
+import * as assert from 'node:assert/strict';
+import type { CallView } from '../../src/webview/protocol';
+import { PlaygroundPage } from './playgroundPage';
+
+describe('playground webview', function () {
+  let playground: PlaygroundPage;
+
+  beforeEach(async () => {
+    playground = await PlaygroundPage.open();
+    await playground.post({ type: 'init', target: 'the embedded fal sandbox at http://127.0.0.1:1' });
+    await playground.post({ type: 'endpoints', endpoints: ['sandbox/echo', 'sandbox/image'] });
+  });
+
+  afterEach(async () => {
+    await playground?.close();
+  });
+
+  const page = () => playground.page;
+
+  it('loads under its CSP with no violation and says where calls go', async () => {
+    await page().locator('.target', { hasText: 'Calls go to the embedded fal sandbox' }).waitFor();
+    assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/image');
+    assert.deepEqual(playground.violations, []);
+    const options = await page()
+      .locator('#endpoints option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(options, ['sandbox/echo', 'sandbox/image']);
+  });
+
+  it('runs no script but its own: an inline script without the nonce is blocked', async () => {
+    await page()
+      .addScriptTag({ content: 'window.injected = 1;' })
+      .catch(() => {});
+    assert.equal(
+      await page().evaluate(() => (window as unknown as { injected?: number }).injected),
+      undefined,
+    );
+    await page().waitForFunction(() => true);
+    assert.ok(
+      playground.violations.some((v) => v.startsWith('script-src')),
+      playground.violations.join(),
+    );
+  });
+
+  it('posts a call with the endpoint, method, input text, platform options and custom headers', async () => {
+    await page().locator('#endpoint').fill('sandbox/echo');
+    await page().locator('button.method[data-method="stream"]').click();
+    await page().locator('#input').fill('{"hello": "webview"}');
+    await page().locator('details.headers summary').click();
+    await page().locator('#no-retry').check();
+    await page().locator('#store-io').uncheck();
+    await page().locator('#start-timeout').fill('30');
+    await page().locator('#priority').selectOption('low');
+    await page().locator('#hint').fill('runner-7');
+    await page().locator('#headers').fill('x-custom: one\nX-Other: two');
+    await page().locator('#call').click();
+    const call = await playground.nextMessage('call');
+    assert.deepEqual(call.form, {
+      endpointId: 'sandbox/echo',
+      method: 'stream',
+      inputText: '{"hello": "webview"}',
+      headersText: 'x-custom: one\nX-Other: two',
+      platform: { noRetry: true, storeIo: false, startTimeout: 30, priority: 'low', hint: 'runner-7' },
+    });
+  });
+
+  it("refuses malformed JSON in place, with the parser's words, and keeps the text", async () => {
+    await page().locator('#input').fill('{"prompt": "a fox",}');
+    await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
+    assert.equal(await page().locator('#call').isDisabled(), true);
+    await page().keyboard.press('Control+Enter');
+    assert.equal((await playground.posted()).filter((m) => m.type === 'call').length, 0);
+    assert.equal(await page().locator('#input').inputValue(), '{"prompt": "a fox",}');
+    await page().locator('#input').fill('[1]');
+    await page().locator('#input-problem', { hasText: 'must be a JSON object' }).waitFor();
+    await page().locator('#input').fill('{"prompt": "a fox"}');
+    await page().locator('#input-problem:empty').waitFor({ state: 'attached' });
+    assert.equal(await page().locator('#call').isDisabled(), false);
+  });
+
+  it('refuses malformed header lines and an Authorization header', async () => {
+    await page().locator('details.headers summary').click();
+    await page().locator('#headers').fill('not a header line');
+    await page().locator('#headers-problem', { hasText: 'Header line 1 should be "Name: value"' }).waitFor();
+    await page().locator('#headers').fill('Authorization: Key abc');
+    await page().locator('#headers-problem', { hasText: 'comes from your fal key' }).waitFor();
+    await page().locator('#start-timeout').fill('0.5');
+    await page().locator('#headers').fill('');
+    await page().locator('#headers-problem', { hasText: 'more than 1 second' }).waitFor();
+    assert.equal(await page().locator('#call').isDisabled(), true);
+  });
+
+  it('sends every change to the host and keeps everything typed across a reload (webview state)', async () => {
+    await page().locator('#endpoint').fill('sandbox/text');
+    await page().locator('button.method[data-method="realtime"]').click();
+    await page().locator('#input').fill('{"prompt": "half-typed",');
+    const sent = (await playground.posted()).filter((m) => m.type === 'form');
+    const last = sent[sent.length - 1];
+    assert.ok(
+      last?.type === 'form' && last.form.inputText === '{"prompt": "half-typed",',
+      'the host is sent every change',
+    );
+    await playground.reload();
+    await playground.post({ type: 'init', target: 'x' });
+    assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/text');
+    assert.equal(await page().locator('#input').inputValue(), '{"prompt": "half-typed",');
+    assert.equal(await page().locator('button.method[aria-pressed="true"]').textContent(), 'realtime');
+    await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
+  });
+
+  it('asks the host for an example input and fills it in', async () => {
+    await page().locator('#endpoint').fill('sandbox/image');
+    await page().locator('#example').click();
+    assert.deepEqual(await playground.nextMessage('example'), {
+      type: 'example',
+      endpointId: 'sandbox/image',
+    });
+    await playground.post({
+      type: 'example',
+      endpointId: 'sandbox/image',
+      inputText: '{\n  "prompt": ""\n}\n',
+      fields: ['prompt*', 'seed'],
+    });
+    assert.equal(await page().locator('#input').inputValue(), '{\n  "prompt": ""\n}\n');
+    await page().locator('#fields', { hasText: 'Fields: prompt*, seed' }).waitFor();
+  });
+
+  it('shows a running call with its logs, then the output with its images', async () => {
+    const base: CallView = {
+      method: 'subscribe',
+      endpointId: 'sandbox/image',
+      status: 'in progress',
+      running: true,
+      requestId: 'req-1',
+      logs: [{ level: 'INFO', message: 'Step 1/2' }],
+    };
+    await playground.post({ type: 'call', call: base });
+    await page().locator('#status', { hasText: 'subscribe sandbox/image: in progress · req-1' }).waitFor();
+    assert.equal(await page().locator('#cancel').isVisible(), true);
+    await page().locator('#logs', { hasText: 'INFO Step 1/2' }).waitFor({ state: 'attached' });
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    await playground.post({
+      type: 'call',
+      call: {
+        ...base,
+        status: 'completed · 0.50 s',
+        running: false,
+        output: { images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }] },
+      },
+    });
+    await page().locator('#status', { hasText: 'completed · 0.50 s' }).waitFor();
+    assert.equal(await page().locator('#cancel').isVisible(), false);
+    assert.equal(await page().locator('#gallery img').getAttribute('src'), png);
+    await page().locator('#output', { hasText: '"content_type": "image/png"' }).waitFor();
+    assert.deepEqual(playground.violations, []);
+  });
+
+  it('shows server text as text: markup in an error or output never becomes HTML', async () => {
+    const evil = '<img src=x onerror="window.pwned=1"><b>bold</b>';
+    await playground.post({
+      type: 'call',
+      call: {
+        method: 'run',
+        endpointId: 'sandbox/error',
+        status: 'failed · 422',
+        running: false,
+        logs: [{ level: 'ERROR', message: evil }],
+        output: { text: evil },
+        error: {
+          message: evil,
+          hint: 'Fix the fields named and call again.',
+          fields: [{ field: evil, message: evil }],
+        },
+      },
+    });
+    await page().locator('#error .message').waitFor();
+    assert.equal(await page().locator('#error .message').textContent(), evil);
+    assert.equal(await page().locator('#error li code').textContent(), evil);
+    assert.equal(await page().locator('main b, main img').count(), 0, 'no element was made from server text');
+    assert.equal(await page().evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+  });
+
+  it('shows a problem from the host, with a Set API Key button when the key is missing', async () => {
+    await playground.post({
+      type: 'problem',
+      message: 'No fal key. Run "fal: Set API Key" (or set FAL_KEY) to call fal.ai.',
+    });
+    await page().locator('#set-key').waitFor();
+    await page().locator('#set-key').click();
+    await playground.nextMessage('setApiKey');
+  });
+});

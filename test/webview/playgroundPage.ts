@@ -1,0 +1,122 @@
+// The playground page as the extension serves it (the same playgroundHtml, the built bundle and
+// stylesheet, the same CSP), loaded in headless Chromium from a loopback server, with this test as
+// its host: `acquireVsCodeApi` hands the page's messages and state to the test, and the test posts
+// host messages to the page the way VS Code delivers them (a window `message` event).
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { playgroundHtml } from '../../src/playground/playgroundHtml';
+import type { HostMessage, PlaygroundForm, WebviewMessage } from '../../src/webview/protocol';
+import { launchBrowser } from '../../tools/vscode-host/browser';
+import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
+import { repoRoot } from '../../tools/vscode-host/repoRoot';
+
+const FILES: Record<string, { file: string; type: string }> = {
+  '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
+  '/playground.css': { file: 'media/playground.css', type: 'text/css' },
+};
+
+export class PlaygroundPage {
+  private constructor(
+    private readonly server: Server,
+    private readonly browser: Browser,
+    readonly page: Page,
+    readonly url: string,
+    /** CSP violations the page reported. */
+    readonly violations: string[],
+  ) {}
+
+  static async open(): Promise<PlaygroundPage> {
+    ensureDebianPackages();
+    const server = createServer((req, res) => {
+      const origin = `http://${req.headers.host}`;
+      if (req.url === '/' || req.url?.startsWith('/?')) {
+        const html = playgroundHtml({
+          cspSource: origin,
+          nonce: randomBytes(16).toString('base64'),
+          scriptUri: `${origin}/playground.js`,
+          styleUri: `${origin}/playground.css`,
+        });
+        res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+        return;
+      }
+      const served = FILES[req.url ?? ''];
+      if (!served) return void res.writeHead(404).end();
+      res
+        .writeHead(200, { 'content-type': served.type })
+        .end(fs.readFileSync(path.join(repoRoot(), served.file)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const browser = await launchBrowser();
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      const w = window as unknown as {
+        posted: unknown[];
+        savedState: unknown;
+        reportViolation(text: string): void;
+        acquireVsCodeApi(): unknown;
+      };
+      w.posted = [];
+      // The webview state outlives a reload, as VS Code keeps it: here, in sessionStorage.
+      w.savedState = JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined;
+      w.acquireVsCodeApi = () => ({
+        postMessage: (m: unknown) => w.posted.push(m),
+        getState: () => w.savedState,
+        setState: (s: unknown) => {
+          w.savedState = s;
+          sessionStorage.setItem('state', JSON.stringify(s));
+        },
+      });
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    await page.goto(url);
+    const playground = new PlaygroundPage(server, browser, page, url, violations);
+    await playground.nextMessage('ready');
+    return playground;
+  }
+
+  /** Delivers a host message to the page. */
+  async post(message: HostMessage): Promise<void> {
+    await this.page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), message);
+  }
+
+  /** Every message the page has posted so far. */
+  posted(): Promise<WebviewMessage[]> {
+    return this.page.evaluate(() => (window as unknown as { posted: WebviewMessage[] }).posted);
+  }
+
+  /** Waits for the page to post a message of `type`, and takes it (and those before it) off the list. */
+  async nextMessage<T extends WebviewMessage['type']>(
+    type: T,
+  ): Promise<Extract<WebviewMessage, { type: T }>> {
+    const handle = await this.page.waitForFunction((t) => {
+      const w = window as unknown as { posted: Array<{ type: string }> };
+      const at = w.posted.findIndex((m) => m.type === t);
+      return at >= 0 ? w.posted.splice(0, at + 1)[at] : undefined;
+    }, type);
+    return (await handle.jsonValue()) as Extract<WebviewMessage, { type: T }>;
+  }
+
+  /** The form the page saved in its webview state. */
+  savedState(): Promise<PlaygroundForm | undefined> {
+    return this.page.evaluate(() => (window as unknown as { savedState?: PlaygroundForm }).savedState);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.nextMessage('ready');
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
