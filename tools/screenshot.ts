@@ -1,9 +1,10 @@
-// `npx tsx tools/screenshot.ts URL OUT.png`: the README's screenshot of a running `npm start`
-// workbench: a few calls made from the palette, the Requests view following them, an output
-// document and the fal output channel.
+// `npx tsx tools/screenshot.ts URL DIR`: the README's screenshots of a running `npm start` workbench:
+// DIR/workbench.png (calls made from the palette, the Requests view following them, an output
+// document, the fal output channel) and DIR/playground.png (the playground after an image call).
+import * as path from 'node:path';
 import { Workbench } from './vscode-host/workbench';
 
-async function main(url: string, out: string): Promise<void> {
+async function main(url: string, dir: string): Promise<void> {
   const workbench = await Workbench.visit(url);
   try {
     await workbench.showContainer('fal');
@@ -29,7 +30,24 @@ async function main(url: string, out: string): Promise<void> {
     await workbench.notification('in progress').waitFor({ state: 'hidden' });
     await workbench.runCommand('fal: Show Output');
     await workbench.page.locator('.part.panel .view-lines', { hasText: 'completed in' }).waitFor();
-    await workbench.screenshot(out);
+    await workbench.screenshot(path.join(dir, 'workbench.png'));
+
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.page.keyboard.press('Control+J'); // hide the panel
+    await workbench.runCommand('fal: Open Playground');
+    const view = workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.locator('#endpoint').fill('sandbox/image');
+    await view.locator('#example').click();
+    await view.locator('#fields', { hasText: 'prompt*' }).waitFor();
+    await view
+      .locator('#input')
+      .fill('{\n  "prompt": "a red fox in the snow",\n  "num_inference_steps": 12\n}\n');
+    await view.locator('button.method[data-method="subscribe"]').click();
+    await view.locator('#call').click();
+    await view.locator('#status', { hasText: 'completed' }).waitFor();
+    await view.locator('#gallery img').waitFor();
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.screenshot(path.join(dir, 'playground.png'));
   } finally {
     await workbench.close();
   }
@@ -37,7 +55,7 @@ async function main(url: string, out: string): Promise<void> {
 
 const [url, out] = process.argv.slice(2);
 if (!url || !out) {
-  console.error('usage: npx tsx tools/screenshot.ts URL OUT.png');
+  console.error('usage: npx tsx tools/screenshot.ts URL DIR');
   process.exit(2);
 }
 main(url, out).catch((err) => {
