@@ -13,6 +13,7 @@ import { requestDocumentUri } from '../views/requestDocuments';
 import { describeState } from '../views/requestsTree';
 import {
   checkJsonInput,
+  checkWebhookUrl,
   parseHeaderLines,
   type CallView,
   type FieldError,
@@ -190,6 +191,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     const problem =
       checkEndpointId(form.endpointId) ??
       checkJsonInput(form.inputText) ??
+      checkWebhookUrl(form.webhookUrl) ??
       (form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
         ? 'The start timeout must be more than 1 second.'
         : undefined);
@@ -207,6 +209,7 @@ export class PlaygroundPanel implements vscode.Disposable {
         input: JSON.parse(form.inputText),
         headers: (headers as { headers: Record<string, string> }).headers,
         platform: form.platform,
+        webhookUrl: form.method === 'submit' ? form.webhookUrl : undefined,
       });
       this.recordId = record.id;
       this.events = [];

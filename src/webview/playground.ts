@@ -4,6 +4,7 @@
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 import {
   checkJsonInput,
+  checkWebhookUrl,
   EMPTY_FORM,
   parseHeaderLines,
   PLAYGROUND_METHODS,
@@ -73,6 +74,16 @@ const methodButtons = PLAYGROUND_METHODS.map((method) =>
 );
 const methodHelp = el('p', { className: 'help', id: 'method-help' });
 
+const label = (text: string, control: HTMLElement) =>
+  el('label', {}, el('span', { textContent: text }), control);
+const webhook = el('input', {
+  id: 'webhook',
+  type: 'text',
+  spellcheck: false,
+  placeholder: 'https://example.com/fal-webhook (optional)',
+});
+const webhookRow = label('Webhook URL (fal POSTs the result there when the request ends)', webhook);
+const webhookProblem = el('p', { className: 'problem', id: 'webhook-problem' });
 const input = el('textarea', { id: 'input', spellcheck: false, rows: 12 });
 const inputProblem = el('p', { className: 'problem', id: 'input-problem' });
 const fieldsHint = el('p', { className: 'help', id: 'fields' });
@@ -133,9 +144,6 @@ const openOutput = el('button', {
 const eventsView = el('pre', { className: 'events', id: 'events', hidden: true });
 const logsView = el('pre', { className: 'logs', id: 'logs' });
 
-const label = (text: string, control: HTMLElement) =>
-  el('label', {}, el('span', { textContent: text }), control);
-
 document
   .getElementById('app')!
   .append(
@@ -148,6 +156,8 @@ document
       endpointProblem,
       el('div', { className: 'methods', role: 'group' }, ...methodButtons),
       methodHelp,
+      webhookRow,
+      webhookProblem,
       label('Input (JSON)', input),
       inputProblem,
       fieldsHint,
@@ -192,6 +202,7 @@ function readForm(): PlaygroundForm {
     endpointId: endpoint.value.trim(),
     method,
     inputText: input.value,
+    ...(method === 'submit' && webhook.value.trim() ? { webhookUrl: webhook.value.trim() } : {}),
     headersText: headers.value,
     platform: {
       noRetry: noRetry.checked || undefined,
@@ -206,6 +217,7 @@ function readForm(): PlaygroundForm {
 function writeForm(form: PlaygroundForm): void {
   endpoint.value = form.endpointId;
   input.value = form.inputText;
+  webhook.value = form.webhookUrl ?? '';
   headers.value = form.headersText;
   noRetry.checked = !!form.platform.noRetry;
   storeIo.checked = form.platform.storeIo !== false;
@@ -221,6 +233,7 @@ function selectMethod(next: PlaygroundMethod): void {
   for (const button of methodButtons)
     button.setAttribute('aria-pressed', String(button.dataset.method === next));
   methodHelp.textContent = METHOD_HELP[next];
+  webhookRow.hidden = next !== 'submit';
 }
 
 /** Shows what is wrong with the form, field by field; true when it can be sent. */
@@ -228,13 +241,18 @@ function validate(): boolean {
   const form = readForm();
   endpointProblem.textContent = form.endpointId ? '' : 'Type an endpoint id.';
   inputProblem.textContent = checkJsonInput(form.inputText) ?? '';
+  webhookProblem.textContent = checkWebhookUrl(form.webhookUrl) ?? '';
   const parsed = parseHeaderLines(form.headersText);
   const timeoutProblem =
     form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
       ? 'The start timeout must be more than 1 second.'
       : '';
   headersProblem.textContent = 'problem' in parsed ? parsed.problem : timeoutProblem;
-  const ok = !endpointProblem.textContent && !inputProblem.textContent && !headersProblem.textContent;
+  const ok =
+    !endpointProblem.textContent &&
+    !inputProblem.textContent &&
+    !headersProblem.textContent &&
+    !webhookProblem.textContent;
   callButton.disabled = !ok;
   return ok;
 }
@@ -253,7 +271,7 @@ function call(): void {
   vscode.postMessage({ type: 'call', form: readForm() });
 }
 
-for (const control of [endpoint, input, headers, startTimeout, hint])
+for (const control of [endpoint, webhook, input, headers, startTimeout, hint])
   control.addEventListener('input', saveAndValidate);
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
 for (const button of methodButtons) {

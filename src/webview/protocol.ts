@@ -37,6 +37,8 @@ export interface PlaygroundForm {
   readonly platform: PlatformOptions;
   /** Custom headers as typed, one `Name: value` per line. */
   readonly headersText: string;
+  /** Submit only: where fal POSTs the result when the request ends. */
+  readonly webhookUrl?: string;
 }
 
 export const EMPTY_FORM: PlaygroundForm = {
@@ -137,4 +139,16 @@ export function parseHeaderLines(text: string): { headers: Record<string, string
     headers[name.toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { headers };
+}
+
+/** What is wrong with a webhook URL, or undefined when it is empty or an http(s) URL. */
+export function checkWebhookUrl(text: string | undefined): string | undefined {
+  if (!text?.trim()) return undefined;
+  try {
+    const url = new URL(text.trim());
+    if (url.protocol === 'https:' || url.protocol === 'http:') return undefined;
+  } catch {
+    // fall through
+  }
+  return 'The webhook URL must be an http(s) URL, e.g. https://example.com/fal-webhook.';
 }

@@ -2,6 +2,8 @@
 // and the Requests tree with their live state, logs, metrics and output, and every failure is kept
 // with what went wrong and what to do.
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { checkJsonInput } from '../../src/webview/protocol';
 import type { FalPlaygroundApi } from '../../src/extension';
@@ -34,8 +36,8 @@ function until(
   });
 }
 
-const call = (command: string, endpointId: string, input: unknown) =>
-  vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input });
+const call = (command: string, endpointId: string, input: unknown, extra: { webhookUrl?: string } = {}) =>
+  vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input, ...extra });
 
 describe('requests', () => {
   let api: FalPlaygroundApi;
@@ -194,6 +196,32 @@ describe('requests', () => {
     assert.match(checkJsonInput('{"prompt": "a cat",}') ?? '', /^Not valid JSON: /);
     assert.match(checkJsonInput('[1, 2]') ?? '', /must be a JSON object/);
     assert.equal(checkJsonInput('{"prompt": "a cat"}'), undefined);
+  });
+
+  it('fal.submit with a webhook URL: fal POSTs the result there when the request ends', async () => {
+    const received = new Promise<{ status: string; payload: unknown }>((resolve) => {
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          res.end('ok');
+          server.close();
+          resolve(JSON.parse(body));
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as AddressInfo).port;
+        void call(
+          'fal.submit',
+          'sandbox/echo',
+          { hook: 'yes' },
+          { webhookUrl: `http://127.0.0.1:${port}/hook` },
+        );
+      });
+    });
+    const delivery = await received;
+    assert.equal(delivery.status, 'OK');
+    assert.deepEqual(delivery.payload, { hook: 'yes' });
   });
 
   it('clears finished requests but keeps running ones', async () => {

@@ -81,6 +81,19 @@ describe('playground webview', function () {
     assert.equal(await page().locator('#call').isDisabled(), false);
   });
 
+  it('asks for a webhook URL only for submit, checks it, and sends it with the call', async () => {
+    assert.equal(await page().locator('#webhook').isVisible(), false);
+    await page().locator('button.method[data-method="submit"]').click();
+    await page().locator('#webhook').fill('ftp://nope');
+    await page().locator('#webhook-problem', { hasText: 'must be an http(s) URL' }).waitFor();
+    assert.equal(await page().locator('#call').isDisabled(), true);
+    await page().locator('#webhook').fill('https://example.com/hook');
+    await page().locator('#call').click();
+    const call = await playground.nextMessage('call');
+    assert.equal(call.form.method, 'submit');
+    assert.equal(call.form.webhookUrl, 'https://example.com/hook');
+  });
+
   it('refuses malformed header lines and an Authorization header', async () => {
     await page().locator('details.headers summary').click();
     await page().locator('#headers').fill('not a header line');
