@@ -26,6 +26,8 @@ export interface FalPlaygroundApi {
   /** The records of the calls made, behind the Requests view. */
   readonly store: RequestStore;
   readonly requestsTree: RequestsTreeProvider;
+  /** The open playground panel, if any. */
+  playground(): PlaygroundPanel | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
@@ -68,7 +70,15 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     }),
   );
   void runner.resume();
-  return { output, target: () => readTarget(), keys, connection, store, requestsTree };
+  return {
+    output,
+    target: () => readTarget(),
+    keys,
+    connection,
+    store,
+    requestsTree,
+    playground: () => PlaygroundPanel.open,
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,55 @@
+// The playground panel's host side in a real VS Code: the command opens one panel (a second call
+// reveals it), whose page carries a strict CSP with a fresh nonce and loads only its own bundle.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { toCallView } from '../../src/playground/playgroundPanel';
+import { activateExtension } from './extensionApi';
+
+describe('playground panel', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens one panel with a strict CSP and a nonce on its only script', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('fal.openPlayground');
+    await vscode.commands.executeCommand('fal.openPlayground');
+    const webviewTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview);
+    for (let i = 0; i < 50 && webviewTabs().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(
+      webviewTabs().map((t) => t.label),
+      ['fal Playground'],
+      'a second "Open Playground" reveals the first panel',
+    );
+    const panel = api.playground()?.panel;
+    assert.ok(panel, 'the panel is tracked');
+    const html = panel.webview.html;
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /default-src 'none'/);
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    assert.ok(nonce && nonce.length >= 16, `no nonce in ${csp}`);
+    assert.ok(!/unsafe-inline|unsafe-eval/.test(csp), csp);
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0], new RegExp(`nonce="${nonce.replace(/[+/=]/g, (c) => `\\${c}`)}"`));
+    assert.match(scripts[0], /playground\.js"/);
+  });
+
+  it('turns a failed record into field errors the webview lists', async () => {
+    const api = await activateExtension();
+    const record = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.run', {
+      endpointId: 'sandbox/image',
+      input: { num_images: 9 },
+    });
+    assert.ok(record);
+    const view = toCallView(api.store.get(record.id)!);
+    assert.equal(view.running, false);
+    assert.deepEqual(
+      view.error?.fields?.map((f) => f.field),
+      ['prompt', 'num_images'],
+    );
+  });
+});
