@@ -21,6 +21,12 @@ import type {
 import { endpointUrl, requestUrl } from './urls';
 
 export const DEFAULT_POLL_INTERVAL = 500;
+/**
+ * After the COMPLETED event the server ends the status stream itself; it is read to its end, so its
+ * keep-alive socket goes back to the pool for the next call, and aborted only if it is still open
+ * this many ms later.
+ */
+export const COMPLETED_STREAM_GRACE_MS = 2000;
 
 export interface StorageSeam {
   transformInput<T>(input: T): Promise<T>;
@@ -121,7 +127,12 @@ function waitForCompletion(
         );
       }, timeout);
     }
-    follow(queue, endpointId, options, controller.signal).then(
+    // Once COMPLETED is seen the answer is known: the client timeout no longer applies while the
+    // status stream drains.
+    const onCompleted = () => {
+      if (timer) clearTimeout(timer);
+    };
+    follow(queue, endpointId, options, controller.signal, onCompleted).then(
       (status) => {
         settle();
         resolve(status);
@@ -139,21 +150,27 @@ async function follow(
   endpointId: string,
   options: QueueStatusSubscriptionOptions,
   signal: AbortSignal,
+  onCompleted: () => void,
 ): Promise<CompletedQueueStatus> {
   if ((options.mode ?? 'streaming') === 'streaming') {
-    const completed = await followStream(queue, endpointId, options, signal);
+    const completed = await followStream(queue, endpointId, options, signal, onCompleted);
     if (completed) return completed;
     if (signal.aborted) throw new FalAbortError();
   }
   return poll(queue, endpointId, options, signal);
 }
 
-/** The COMPLETED status from the SSE stream, or undefined when the stream broke before it. */
+/**
+ * The COMPLETED status from the SSE stream, or undefined when the stream broke before it. After
+ * COMPLETED the stream is left to end by itself (its socket is then reused), for at most
+ * COMPLETED_STREAM_GRACE_MS.
+ */
 async function followStream(
   queue: QueueClient,
   endpointId: string,
   options: QueueStatusSubscriptionOptions,
   signal: AbortSignal,
+  onCompleted: () => void,
 ): Promise<CompletedQueueStatus | undefined> {
   const stream = await queue.streamStatus(endpointId, {
     requestId: options.requestId,
@@ -163,20 +180,24 @@ async function followStream(
   // Each event carries only the new log lines; callers get the whole list so far, as when polling.
   const logs: RequestLog[] = [];
   let completed: CompletedQueueStatus | undefined;
+  let grace: NodeJS.Timeout | undefined;
   stream.on('data', (status) => {
     if (completed) return;
     if (Array.isArray(status.logs)) logs.push(...status.logs);
     const update = ('logs' in status ? { ...status, logs: [...logs] } : status) as QueueStatus;
     if (update.status === 'COMPLETED') {
       completed = update;
-      stream.abort();
+      onCompleted();
+      grace = setTimeout(() => stream.abort(), COMPLETED_STREAM_GRACE_MS);
     }
     options.onQueueUpdate?.(update);
   });
   try {
     await stream.done();
   } catch {
-    // The stream broke (cut, bad event, not supported): polling takes over.
+    // The stream broke (cut, bad event, not supported): polling takes over, unless COMPLETED came.
+  } finally {
+    if (grace) clearTimeout(grace);
   }
   if (signal.aborted && !completed) throw new FalAbortError();
   return completed;

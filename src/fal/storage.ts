@@ -3,7 +3,8 @@
 // `upload_url` (without the key: the URL carries its own grant). Above a threshold (90 MB, as fal-js)
 // the multipart flow is used: `initiate-multipart`, 10 MB parts PUT to `{upload_url path}/{n}{search}`,
 // then `POST {upload_url path}/complete{search}` with `{parts}`. `transformInput` uploads every Buffer,
-// Uint8Array, ArrayBuffer and Blob found in an input (objects and arrays) and puts its URL in its place.
+// Uint8Array, ArrayBuffer and Blob found in an input (objects and arrays) and puts its URL in its place;
+// an input without any (a synchronous scan tells) is returned as it is, not copied.
 // Strings are never touched: not read as file paths, data URIs and URLs are sent as they are.
 import type { ClientConfig } from './config';
 import { headerValue, request } from './http';
@@ -28,7 +29,10 @@ export type UploadData = Buffer | Uint8Array | ArrayBuffer | Blob;
 export interface StorageClient {
   /** Uploads `data` and resolves with its public `file_url`. */
   upload(data: UploadData, options?: UploadOptions): Promise<string>;
-  /** A copy of `input` with every binary value (Buffer, Uint8Array, ArrayBuffer, Blob) uploaded. */
+  /**
+   * A copy of `input` with every binary value (Buffer, Uint8Array, ArrayBuffer, Blob) in its arrays
+   * and plain objects uploaded and replaced by its URL; `input` itself when it holds none.
+   */
   transformInput<T>(input: T): Promise<T>;
 }
 
@@ -97,6 +101,29 @@ function isBinary(value: unknown): value is UploadData {
     value instanceof ArrayBuffer ||
     value instanceof Blob
   );
+}
+
+/** Whether `value` is, or holds in its arrays and plain objects, a value `transformInput` uploads. */
+function containsBinary(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (isBinary(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsBinary(value[i])) return true;
+    return false;
+  }
+  if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) if (containsBinary(value[key])) return true;
+  }
+  return false;
+}
+
+/** `target[key] = value` as an own data property, even for a key named "__proto__" (as fromEntries). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 function isInitiateReply(value: unknown): value is InitiateReply {
@@ -185,19 +212,45 @@ export function createStorageClient(config: ClientConfig, options: StorageClient
     },
 
     async transformInput<T>(input: T): Promise<T> {
+      // Most inputs hold no binary value: one synchronous scan, and the input itself is sent.
+      if (!containsBinary(input)) return input;
       if (isBinary(input)) return (await client.upload(input)) as T;
-      if (Array.isArray(input)) {
-        return (await Promise.all(input.map((item: unknown) => client.transformInput(item)))) as T;
-      }
-      if (isPlainObject(input)) {
-        const entries = await Promise.all(
-          Object.entries(input).map(
-            async ([key, value]) => [key, await client.transformInput(value)] as const,
-          ),
-        );
-        return Object.fromEntries(entries) as T;
-      }
-      return input;
+      // A copy of every array and plain object, built in one synchronous pass that starts each
+      // upload where it meets the value (document order, all at once, as the recursive walk of
+      // Promises did); each URL is put in its slot when it arrives.
+      const uploads: Array<Promise<void>> = [];
+      const slot = (value: unknown, fill: (url: string) => void): unknown => {
+        if (isBinary(value)) {
+          uploads.push(client.upload(value).then(fill));
+          return undefined;
+        }
+        return copy(value);
+      };
+      const copy = (value: unknown): unknown => {
+        if (Array.isArray(value)) {
+          const out = new Array<unknown>(value.length);
+          // By index, so holes become undefined, as the Promise.all over the items made them.
+          for (let i = 0; i < value.length; i++) {
+            out[i] = slot(value[i], (url) => (out[i] = url));
+          }
+          return out;
+        }
+        if (isPlainObject(value)) {
+          const out: Record<string, unknown> = {};
+          for (const [key, item] of Object.entries(value)) {
+            setOwn(
+              out,
+              key,
+              slot(item, (url) => setOwn(out, key, url)),
+            );
+          }
+          return out;
+        }
+        return value;
+      };
+      const result = copy(input);
+      await Promise.all(uploads);
+      return result as T;
     },
   };
   return client;
