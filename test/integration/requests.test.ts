@@ -224,6 +224,20 @@ describe('requests', () => {
     assert.deepEqual(delivery.payload, { hook: 'yes' });
   });
 
+  it('keeps a call to a sandbox that is not there, saying to check it is reachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await falConfig().update('sandboxUrl', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+    const record = await call('fal.run', 'sandbox/echo', { lost: false });
+    assert.ok(record);
+    assert.equal(record.state, 'FAILED');
+    assert.match(record.error!.message, /ECONNREFUSED|refused/i);
+    assert.match(record.error!.hint ?? '', /reachable/);
+    assert.deepEqual(api.store.get(record.id)?.input, { lost: false });
+  });
+
   it('clears finished requests but keeps running ones', async () => {
     const running = await call('fal.submit', 'sandbox/slow', { duration_ms: 3000 });
     assert.ok(running);
