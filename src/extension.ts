@@ -11,6 +11,7 @@ import type { PlaygroundForm } from './webview/protocol';
 import { RequestRunner } from './requests/requestRunner';
 import { RequestStore } from './requests/requestStore';
 import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
+import { TargetStatusBar } from './views/statusBar';
 import { describeTarget, readTarget, type Target } from './target';
 import { RequestsTreeProvider } from './views/requestsTree';
 
@@ -28,6 +29,8 @@ export interface FalPlaygroundApi {
   readonly requestsTree: RequestsTreeProvider;
   /** The open playground panel, if any. */
   playground(): PlaygroundPanel | undefined;
+  /** The status bar item that says where calls go. */
+  readonly statusBar: TargetStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
@@ -42,9 +45,10 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
   const runner = new RequestRunner(store, connection, output);
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
+  const statusBar = new TargetStatusBar(store);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
-  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents);
+  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar);
   context.subscriptions.push(
     vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     store,
     requestsTree,
     playground: () => PlaygroundPanel.open,
+    statusBar,
   };
 }
 

@@ -5,6 +5,7 @@ import type { FalConnection } from '../connection/falConnection';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
+import { selectTarget } from '../views/statusBar';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { callEndpoint, type CallArgs } from './callCommands';
 import {
@@ -33,6 +34,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.showOutput', () => output.show(true));
   register('fal.setApiKey', () => setApiKey(keys, output));
   register('fal.clearApiKey', () => clearApiKey(keys, output));
+  register('fal.selectTarget', () => selectTarget());
 
   register('fal.run', (args?: CallArgs) => callEndpoint('run', services, args));
   register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));

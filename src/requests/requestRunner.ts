@@ -221,6 +221,15 @@ export class RequestRunner implements vscode.Disposable {
         startTimeout: call.platform?.startTimeout,
         webhookUrl: call.webhookUrl,
       });
+      if (this.ended(record)) {
+        // Cancelled (or removed) while the submit was on its way: cancel it at fal too.
+        this.store.update(record.id, { requestId: queued.request_id });
+        void connection.client.queue
+          .cancel(call.endpointId, { requestId: queued.request_id })
+          .catch(() => {});
+        this.output.info(`${queued.request_id}: cancelled while submitting; cancellation requested`);
+        return;
+      }
       this.store.update(record.id, {
         requestId: queued.request_id,
         state: 'IN_QUEUE',

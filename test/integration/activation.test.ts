@@ -40,6 +40,29 @@ describe('activation', () => {
   });
 });
 
+describe('target status bar', () => {
+  afterEach(resetFalSettings);
+
+  it('says where calls go, and follows the setting', async () => {
+    const api = await activateExtension();
+    assert.match(api.statusBar.item.text, /fal: sandbox$/);
+    assert.equal(api.statusBar.item.command, 'fal.selectTarget');
+    await config().update('target', 'fal.ai', vscode.ConfigurationTarget.Global);
+    assert.match(api.statusBar.item.text, /fal: fal\.ai$/);
+    assert.match(String(api.statusBar.item.tooltip), /Calls go to fal\.ai/);
+  });
+
+  it('counts the requests running', async () => {
+    const api = await activateExtension();
+    const record = await vscode.commands.executeCommand<{ id: string }>('fal.submit', {
+      endpointId: 'sandbox/slow',
+      input: { duration_ms: 2000 },
+    });
+    assert.match(api.statusBar.item.text, /sync~spin\) fal: sandbox · 1$/);
+    await vscode.commands.executeCommand('fal.cancelRequest', record.id);
+  });
+});
+
 describe('fal.showOutput', () => {
   it('reveals the "fal" output channel', async () => {
     const api = await activateExtension();

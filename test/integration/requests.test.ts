@@ -238,6 +238,25 @@ describe('requests', () => {
     assert.deepEqual(api.store.get(record.id)?.input, { lost: false });
   });
 
+  it('a request cancelled while its submit is on the way stays cancelled, and is cancelled at fal too', async () => {
+    const record = await call('fal.submit', 'sandbox/slow', { duration_ms: 5000 });
+    assert.ok(record);
+    assert.equal(record.state, 'SUBMITTING');
+    await vscode.commands.executeCommand('fal.cancelRequest', record.id);
+    // Either way (cancelled before or after fal answered the submit) it ends CANCELLED with fal's id.
+    const withId = await until(api, record.id, (r) => r.state === 'CANCELLED' && !!r.requestId);
+    const connection = await api.connection.get();
+    const status = await connection.client.queue.subscribeToStatus('sandbox/slow', {
+      requestId: withId.requestId!,
+    });
+    assert.equal(status.status, 'COMPLETED');
+    await assert.rejects(
+      connection.client.queue.result('sandbox/slow', { requestId: withId.requestId! }),
+      /499|cancel/i,
+    );
+    assert.equal(api.store.get(record.id)?.state, 'CANCELLED');
+  });
+
   it('clears finished requests but keeps running ones', async () => {
     const running = await call('fal.submit', 'sandbox/slow', { duration_ms: 3000 });
     assert.ok(running);
