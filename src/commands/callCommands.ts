@@ -8,6 +8,7 @@ import { describeError, type CallMethod, type RequestRecord } from '../requests/
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeState } from '../views/requestsTree';
+import type { PlatformOptions } from '../webview/protocol';
 import { requestDocumentUri } from '../views/requestDocuments';
 import { checkEndpointId, pickEndpoint, promptJsonInput } from './callPrompts';
 
@@ -16,6 +17,7 @@ export interface CallArgs {
   readonly endpointId?: string;
   readonly input?: unknown;
   readonly headers?: Record<string, string>;
+  readonly platform?: PlatformOptions;
   readonly webhookUrl?: string;
 }
 
@@ -62,6 +64,7 @@ export async function callEndpoint(
     method,
     input,
     headers: args.headers,
+    platform: args.platform,
     webhookUrl: args.webhookUrl,
   });
   if (method === 'submit') {

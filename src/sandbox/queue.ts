@@ -54,6 +54,8 @@ export interface SubmitParams {
   startTimeout?: number;
   webhookUrl?: string;
   runnerFailures: number;
+  /** The platform headers the submit carried, as logged (see `platformHeadersLine`). */
+  platformHeaders?: string;
 }
 
 export class Queue {
@@ -92,6 +94,14 @@ export class Queue {
       listeners: new Set(),
     };
     r.gatewayRequestId = r.id;
+    if (p.platformHeaders) {
+      r.logs.push({
+        message: p.platformHeaders,
+        level: 'INFO',
+        source: 'USER',
+        timestamp: new Date().toISOString(),
+      });
+    }
     this.requests.set(r.id, r);
     const lane = this.lane(p.endpoint.id);
     if (r.priority === 'low') lane.waiting.push(r);

@@ -107,6 +107,7 @@ export async function handleQueue(
       startTimeout,
       webhookUrl: url.searchParams.get('fal_webhook') ?? undefined,
       runnerFailures: faults.runnerFailures,
+      platformHeaders: platformHeadersLine(req),
     });
     if (faults.later) {
       if (faults.later.name === 'runner-fail') r.runnerFailures += faults.later.arg;
@@ -185,4 +186,27 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
   const unwatch = scope.queue.watch(r, update);
   res.on('close', stop);
   update();
+}
+
+/** fal's platform request headers, in the order the log line names them. */
+const PLATFORM_HEADERS = [
+  'x-fal-queue-priority',
+  'x-fal-runner-hint',
+  'x-fal-no-retry',
+  'x-fal-request-timeout',
+  'x-fal-store-io',
+  'x-fal-object-lifecycle-preference',
+];
+
+/**
+ * The platform headers a submit carried, as the first log line of its request, so a user (and the
+ * tests) can see what reached the platform: "Platform headers: x-fal-queue-priority=low, ...". The
+ * default priority (normal, which the JS client always sends) alone is not worth a line.
+ */
+export function platformHeadersLine(req: IncomingMessage): string | undefined {
+  const seen = PLATFORM_HEADERS.flatMap((name) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? [`${name}=${value}`] : [];
+  }).filter((entry) => entry !== 'x-fal-queue-priority=normal');
+  return seen.length ? `Platform headers: ${seen.join(', ')}` : undefined;
 }

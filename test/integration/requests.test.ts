@@ -257,6 +257,21 @@ describe('requests', () => {
     assert.equal(api.store.get(record.id)?.state, 'CANCELLED');
   });
 
+  it('sends the platform headers a call asks for (the sandbox logs what reached it)', async () => {
+    const record = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.subscribe', {
+      endpointId: 'sandbox/echo',
+      input: { platform: true },
+      headers: { 'x-custom': 'kept' },
+      platform: { noRetry: true, startTimeout: 30, priority: 'low', hint: 'runner-7', storeIo: false },
+    });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED', JSON.stringify(record.error));
+    assert.equal(
+      record.logs[0]?.message,
+      'Platform headers: x-fal-queue-priority=low, x-fal-runner-hint=runner-7, x-fal-no-retry=1, x-fal-request-timeout=30, x-fal-store-io=0',
+    );
+  });
+
   it('clears finished requests but keeps running ones', async () => {
     const running = await call('fal.submit', 'sandbox/slow', { duration_ms: 3000 });
     assert.ok(running);

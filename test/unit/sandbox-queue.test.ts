@@ -193,6 +193,32 @@ describe('sandbox: queue', () => {
     assert.equal(again[0].logs, null);
   });
 
+  it('logs the platform headers a submit carried as its first log line (not the default priority alone)', async () => {
+    const withHeaders = await call(s.url, '/queue/sandbox/echo', {
+      body: { a: 1 },
+      headers: {
+        'x-fal-queue-priority': 'low',
+        'x-fal-runner-hint': 'runner-7',
+        'x-fal-no-retry': '1',
+        'x-fal-request-timeout': '30',
+        'x-fal-store-io': '0',
+      },
+    });
+    const done = await waitCompleted(s.url, 'sandbox/echo', withHeaders.json.request_id);
+    assert.equal(
+      done.json.logs[0].message,
+      'Platform headers: x-fal-queue-priority=low, x-fal-runner-hint=runner-7, x-fal-no-retry=1, x-fal-request-timeout=30, x-fal-store-io=0',
+    );
+    const plain = await call(s.url, '/queue/sandbox/echo', {
+      body: { a: 1 },
+      headers: { 'x-fal-queue-priority': 'normal' },
+    });
+    const plainDone = await waitCompleted(s.url, 'sandbox/echo', plain.json.request_id);
+    assert.ok(
+      !plainDone.json.logs.some((l: { message: string }) => l.message.startsWith('Platform headers')),
+    );
+  });
+
   it('accepts fal_webhook on submit and still completes', async () => {
     const hook = encodeURIComponent('http://127.0.0.1:9/hook');
     const r = await call(s.url, `/queue/sandbox/echo?fal_webhook=${hook}`, { body: { w: 1 } });
