@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
 import { FalConnection } from './connection/falConnection';
-import { PlaygroundPanel } from './playground/playgroundPanel';
+import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
 import { JsonFile } from './storage/jsonFile';
-import type { PlaygroundForm } from './webview/protocol';
+import { CompletionNotifier } from './requests/completionNotifier';
 import { RequestRunner } from './requests/requestRunner';
 import { RequestStore } from './requests/requestStore';
 import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
@@ -46,15 +46,18 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
   const statusBar = new TargetStatusBar(store);
+  const notifier = new CompletionNotifier(store);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
-  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar);
+  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
   context.subscriptions.push(
     vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
   );
 
-  const playgroundForm = new JsonFile<PlaygroundForm>(vscode.Uri.joinPath(storage, 'playground.json').fsPath);
+  const playgroundState = new JsonFile<PlaygroundSaved>(
+    vscode.Uri.joinPath(storage, 'playground.json').fsPath,
+  );
   const services = {
     extensionUri: context.extensionUri,
     output,
@@ -62,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     connection,
     store,
     runner,
-    playgroundForm,
+    playgroundState,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
   registerCommands(context, services);

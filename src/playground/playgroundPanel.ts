@@ -33,15 +33,20 @@ export interface PlaygroundServices {
   readonly store: RequestStore;
   readonly runner: RequestRunner;
   readonly output: vscode.LogOutputChannel;
-  /** Where the playground's form is saved at every change. */
-  readonly playgroundForm: JsonFile<PlaygroundForm>;
+  /** Where the playground's form and its last call are saved at every change. */
+  readonly playgroundState: JsonFile<PlaygroundSaved>;
+}
+
+/** What the playground keeps across reloads and restarts: the form, and the call it showed last. */
+export interface PlaygroundSaved {
+  readonly form?: PlaygroundForm;
+  readonly recordId?: string;
 }
 
 export class PlaygroundPanel implements vscode.Disposable {
   private static current: PlaygroundPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  /** The record of the call this panel started last. */
-  private recordId: string | undefined;
+  private saved: PlaygroundSaved;
   private events: unknown[] = [];
 
   /** Shows the playground, creating it when there is none. */
@@ -93,6 +98,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     private readonly services: PlaygroundServices,
   ) {
     PlaygroundPanel.current = this;
+    this.saved = services.playgroundState.read() ?? {};
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
     const sandboxUrl =
@@ -112,7 +118,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       webview.onDidReceiveMessage((message: WebviewMessage) => void this.onMessage(message)),
       panel.onDidDispose(() => this.dispose()),
       services.store.onDidChange((record) => {
-        if (record && record.id === this.recordId) this.onRecordChange(record);
+        if (record && record.id === this.saved.recordId) this.onRecordChange(record);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('fal'))
@@ -127,20 +133,21 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'ready':
         return this.init();
       case 'form':
-        await this.services.playgroundForm.write(() => message.form);
+        this.saved = { ...this.saved, form: message.form };
+        await this.save();
         return;
       case 'example':
         return this.example(message.endpointId);
       case 'call':
         return this.call(message.form);
       case 'cancel': {
-        const record = this.recordId ? this.services.store.get(this.recordId) : undefined;
+        const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
         if (record)
           await this.services.runner.cancel(record).catch((err: Error) => this.problem(err.message));
         return;
       }
       case 'openOutput': {
-        const record = this.recordId ? this.services.store.get(this.recordId) : undefined;
+        const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
         if (record)
           await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
         return;
@@ -156,10 +163,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     this.post({
       type: 'init',
       target: describeTarget(readTarget()),
-      form: this.services.playgroundForm.read(),
+      form: this.saved.form,
     });
     this.post({ type: 'endpoints', endpoints: recent });
-    const last = this.recordId ? this.services.store.get(this.recordId) : undefined;
+    const last = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
     if (last) this.onRecordChange(last);
     try {
       const connection = await this.services.connection.get();
@@ -198,7 +205,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     const headers = parseHeaderLines(form.headersText);
     if (problem || 'problem' in headers)
       return this.problem(problem ?? (headers as { problem: string }).problem);
-    const current = this.recordId ? this.services.store.get(this.recordId) : undefined;
+    const current = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
     if (current && !isFinal(current) && current.method !== 'submit') {
       return this.problem('A call is still running here; cancel it first, or wait for it.');
     }
@@ -211,7 +218,8 @@ export class PlaygroundPanel implements vscode.Disposable {
         platform: form.platform,
         webhookUrl: form.method === 'submit' ? form.webhookUrl : undefined,
       });
-      this.recordId = record.id;
+      this.saved = { ...this.saved, recordId: record.id };
+      void this.save();
       this.events = [];
       this.onRecordChange(record);
     } catch (err) {
@@ -223,6 +231,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     if (record.method === 'stream' && record.output !== undefined && !isFinal(record))
       this.events.push(record.output);
     this.post({ type: 'call', call: toCallView(record, this.events) });
+  }
+
+  private save(): Promise<void> {
+    return this.services.playgroundState.write(() => this.saved);
   }
 
   private problem(message: string): void {

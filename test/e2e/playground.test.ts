@@ -89,7 +89,12 @@ describe('workbench: the playground webview', function () {
     await view().locator('#output', { hasText: '"seq"' }).waitFor();
   });
 
-  it('comes back after a reload with the form as it was left', async () => {
+  it('comes back after a reload mid-request with the form as it was left and the call accounted for', async () => {
+    await view().locator('#endpoint').fill('sandbox/slow');
+    await view().locator('#input').fill('{"duration_ms": 20000}');
+    await view().locator('button.method[data-method="subscribe"]').click();
+    await view().locator('#call').click();
+    await view().locator('#status', { hasText: 'subscribe sandbox/slow: in progress' }).waitFor();
     await view().locator('#input').fill('{"kept": "across the reload"');
     await workbench.reloadWindow();
     await view()
@@ -99,11 +104,13 @@ describe('workbench: the playground webview', function () {
         await workbench.screenshot('playground-after-reload-failed');
         throw err;
       });
-    await view().locator('#endpoint').waitFor();
     const endpoint = await view().locator('#endpoint').inputValue();
-    if (endpoint !== 'sandbox/echo') throw new Error(`endpoint after reload: ${endpoint}`);
+    if (endpoint !== 'sandbox/slow') throw new Error(`endpoint after reload: ${endpoint}`);
     const input = await view().locator('#input').inputValue();
     if (input !== '{"kept": "across the reload"') throw new Error(`input after reload: ${input}`);
     await view().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
+    // The request ran on the embedded sandbox of the window that closed: the playground says so.
+    await view().locator('#status', { hasText: 'subscribe sandbox/slow: failed' }).waitFor();
+    await view().locator('#error .message', { hasText: 'stopped with the window that started it' }).waitFor();
   });
 });

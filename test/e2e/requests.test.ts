@@ -55,6 +55,7 @@ describe('workbench: calling endpoints and following requests', function () {
       .locator('.label-description', { hasText: /submit · completed · \d+\.\d\d s/ })
       .waitFor({ timeout: 20_000 });
     await row('sandbox/echo').locator('.label-description', { hasText: 'run · completed' }).waitFor();
+    await workbench.notification(/sandbox\/slow completed in \d+\.\d\d s/).waitFor();
     await workbench.screenshot('requests-after-reload');
   });
 });

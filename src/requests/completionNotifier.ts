@@ -1,0 +1,44 @@
+// Tells the user when a request they submitted (and so are not watching) ends: a message with the
+// time it took and a button to open the output, or what went wrong and what to do. Calls made with
+// subscribe, run or stream end in front of the user (progress, output document) and say nothing here.
+import * as vscode from 'vscode';
+import { requestDocumentUri } from '../views/requestDocuments';
+import { describeError, isFinal, type RequestRecord } from './requestRecord';
+import type { RequestStore } from './requestStore';
+
+export class CompletionNotifier implements vscode.Disposable {
+  /** Records seen running, by id. */
+  private readonly running = new Set<string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(store: RequestStore) {
+    for (const record of store.all()) if (!isFinal(record)) this.running.add(record.id);
+    this.subscription = store.onDidChange((record) => record && this.onChange(record));
+  }
+
+  private onChange(record: RequestRecord): void {
+    if (!isFinal(record)) {
+      this.running.add(record.id);
+      return;
+    }
+    if (!this.running.delete(record.id) || record.method !== 'submit') return;
+    if (record.state === 'COMPLETED') {
+      const took = ((record.completedAt ?? Date.now()) - (record.startedAt ?? record.createdAt)) / 1000;
+      void vscode.window
+        .showInformationMessage(`${record.endpointId} completed in ${took.toFixed(2)} s.`, 'Open Output')
+        .then((choice) => choice && vscode.window.showTextDocument(requestDocumentUri(record, 'output')));
+    } else if (record.state === 'FAILED' && record.error) {
+      void vscode.window
+        .showErrorMessage(`${record.endpointId}: ${describeError(record.error)}`, 'Open Input', 'Show Output')
+        .then((choice) => {
+          if (choice === 'Open Input')
+            void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
+          if (choice === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
+        });
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
