@@ -6,13 +6,16 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
+import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { copyAsCode } from './copyAsCode';
 import { callEndpoint, type CallArgs } from './callCommands';
 import {
   cancelRequest,
   clearFinishedRequests,
   copyRequestId,
   openRequestDocument,
+  recordOf,
   removeRequest,
   type RecordArg,
 } from './requestCommands';
@@ -45,6 +48,10 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));
   register('fal.openInput', (arg: RecordArg) => openRequestDocument(store, arg, 'input'));
   register('fal.copyRequestId', (arg: RecordArg) => copyRequestId(store, arg));
+  register('fal.copyAsCode', async (arg: RecordArg, language?: SnippetLanguage) => {
+    const record = recordOf(store, arg);
+    return record ? copyAsCode(record, language) : undefined;
+  });
   register('fal.removeRequest', (arg: RecordArg) => removeRequest(store, runner, arg));
   register('fal.clearFinishedRequests', () => clearFinishedRequests(store));
 }

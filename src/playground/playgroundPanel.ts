@@ -4,9 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkEndpointId } from '../commands/callPrompts';
+import { copyAsCode } from '../commands/copyAsCode';
 import type { FalConnection } from '../connection/falConnection';
 import { isFinal, type RequestRecord } from '../requests/requestRecord';
-import type { RequestRunner } from '../requests/requestRunner';
+import type { CallRequest, RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeTarget, readTarget } from '../target';
 import { requestDocumentUri } from '../views/requestDocuments';
@@ -152,6 +153,12 @@ export class PlaygroundPanel implements vscode.Disposable {
           await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
         return;
       }
+      case 'copyAsCode': {
+        const call = this.checkedCall(message.form);
+        if (typeof call === 'string') return this.problem(call);
+        await copyAsCode(call);
+        return;
+      }
       case 'setApiKey':
         await vscode.commands.executeCommand('fal.setApiKey');
         return;
@@ -194,7 +201,8 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  private async call(form: PlaygroundForm): Promise<void> {
+  /** The call the form describes, checked as the webview checks it; or what is wrong with it. */
+  private checkedCall(form: PlaygroundForm): CallRequest | string {
     const problem =
       checkEndpointId(form.endpointId) ??
       checkJsonInput(form.inputText) ??
@@ -202,22 +210,28 @@ export class PlaygroundPanel implements vscode.Disposable {
       (form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
         ? 'The start timeout must be more than 1 second.'
         : undefined);
+    if (problem) return problem;
     const headers = parseHeaderLines(form.headersText);
-    if (problem || 'problem' in headers)
-      return this.problem(problem ?? (headers as { problem: string }).problem);
+    if ('problem' in headers) return headers.problem;
+    return {
+      endpointId: form.endpointId,
+      method: form.method,
+      input: JSON.parse(form.inputText),
+      headers: headers.headers,
+      platform: form.platform,
+      webhookUrl: form.method === 'submit' ? form.webhookUrl : undefined,
+    };
+  }
+
+  private async call(form: PlaygroundForm): Promise<void> {
+    const call = this.checkedCall(form);
+    if (typeof call === 'string') return this.problem(call);
     const current = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
     if (current && !isFinal(current) && current.method !== 'submit') {
       return this.problem('A call is still running here; cancel it first, or wait for it.');
     }
     try {
-      const { record } = await this.services.runner.start({
-        endpointId: form.endpointId,
-        method: form.method,
-        input: JSON.parse(form.inputText),
-        headers: (headers as { headers: Record<string, string> }).headers,
-        platform: form.platform,
-        webhookUrl: form.method === 'submit' ? form.webhookUrl : undefined,
-      });
+      const { record } = await this.services.runner.start(call);
       this.saved = { ...this.saved, recordId: record.id };
       void this.save();
       this.events = [];

@@ -4,6 +4,7 @@
 import { InvalidEndpointIdError } from '../fal/endpointId';
 import { ApiError, NetworkError, ValidationError } from '../fal/errors';
 import type { Metrics, RequestLog } from '../fal/types';
+import type { PlatformOptions } from '../webview/protocol';
 
 export type CallMethod = 'run' | 'subscribe' | 'submit' | 'stream' | 'realtime';
 
@@ -32,6 +33,10 @@ export interface RequestRecord {
   readonly endpointId: string;
   readonly method: CallMethod;
   readonly input: unknown;
+  /** Custom headers, platform options and webhook URL the call was made with (for "Copy as Code"). */
+  readonly headers?: Record<string, string>;
+  readonly platform?: PlatformOptions;
+  readonly webhookUrl?: string;
   readonly target: RecordTarget;
   readonly createdAt: number;
   updatedAt: number;

@@ -121,6 +121,13 @@ const cancelButton = el('button', {
   hidden: true,
 });
 const problem = el('p', { className: 'problem', id: 'problem' });
+const copyButton = el('button', {
+  id: 'copy-code',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Copy as code',
+  title: 'JavaScript, Python or curl; the key comes from FAL_KEY',
+});
 const setKeyButton = el('button', {
   id: 'set-key',
   type: 'button',
@@ -177,7 +184,7 @@ document
         label('Custom headers, one "Name: value" per line', headers),
         headersProblem,
       ),
-      el('div', { className: 'row actions' }, callButton, cancelButton, setKeyButton),
+      el('div', { className: 'row actions' }, callButton, cancelButton, copyButton, setKeyButton),
       problem,
     ),
     el(
@@ -285,6 +292,9 @@ exampleButton.addEventListener('click', () => {
 });
 callButton.addEventListener('click', call);
 cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
+copyButton.addEventListener('click', () => {
+  if (validate()) vscode.postMessage({ type: 'copyAsCode', form: readForm() });
+});
 openOutput.addEventListener('click', () => vscode.postMessage({ type: 'openOutput' }));
 setKeyButton.addEventListener('click', () => vscode.postMessage({ type: 'setApiKey' }));
 document.addEventListener('keydown', (event) => {

@@ -103,6 +103,8 @@ export type WebviewMessage =
   /** The form changed: the host saves it at once, so a reload right after loses nothing. */
   | { readonly type: 'form'; readonly form: PlaygroundForm }
   | { readonly type: 'cancel' }
+  /** Copy the form's call as code (the host asks which language). */
+  | { readonly type: 'copyAsCode'; readonly form: PlaygroundForm }
   | { readonly type: 'example'; readonly endpointId: string }
   | { readonly type: 'openOutput' }
   | { readonly type: 'setApiKey' };

@@ -272,6 +272,23 @@ describe('requests', () => {
     );
   });
 
+  it('copies a request as code to the clipboard, with its headers and without any key', async () => {
+    await api.keys.set('copy-key-id:copy-key-secret');
+    const record = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
+      endpointId: 'sandbox/echo',
+      input: { copy: 'me' },
+      headers: { 'x-custom': 'kept' },
+    });
+    assert.ok(record);
+    const snippet = await vscode.commands.executeCommand<string>('fal.copyAsCode', record.id, 'curl');
+    assert.equal(await vscode.env.clipboard.readText(), snippet);
+    assert.match(snippet, /https:\/\/fal\.run\/sandbox\/echo/);
+    assert.match(snippet, /x-custom: kept/);
+    assert.match(snippet, /"copy":"me"/);
+    assert.ok(!snippet.includes('copy-key-secret'));
+    await api.keys.clear();
+  });
+
   it('clears finished requests but keeps running ones', async () => {
     const running = await call('fal.submit', 'sandbox/slow', { duration_ms: 3000 });
     assert.ok(running);

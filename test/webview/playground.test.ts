@@ -94,6 +94,15 @@ describe('playground webview', function () {
     assert.equal(call.form.webhookUrl, 'https://example.com/hook');
   });
 
+  it("asks the host to copy the form's call as code", async () => {
+    await page().locator('#endpoint').fill('sandbox/echo');
+    await page().locator('#input').fill('{"copy": true}');
+    await page().locator('#copy-code').click();
+    const message = await playground.nextMessage('copyAsCode');
+    assert.equal(message.form.endpointId, 'sandbox/echo');
+    assert.equal(message.form.inputText, '{"copy": true}');
+  });
+
   it('refuses malformed header lines and an Authorization header', async () => {
     await page().locator('details.headers summary').click();
     await page().locator('#headers').fill('not a header line');

@@ -1,0 +1,288 @@
+// "Copy as code": the same call written for the official JavaScript client (@fal-ai/client), the
+// Python client (fal_client) and curl, ready to paste into a project. The key is never in a snippet:
+// each one reads FAL_KEY from the environment, and custom headers whose names suggest a secret are
+// replaced by a placeholder. Snippets call fal.ai, whatever target the call was made on.
+import { resolveConfig } from '../fal/config';
+import { endpointUrl, requestUrl } from '../fal/urls';
+import type { PlatformOptions } from '../webview/protocol';
+import type { CallMethod } from '../requests/requestRecord';
+
+export type SnippetLanguage = 'javascript' | 'python' | 'curl';
+export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ['javascript', 'python', 'curl'];
+
+export interface SnippetCall {
+  readonly endpointId: string;
+  readonly method: CallMethod;
+  readonly input: unknown;
+  readonly headers?: Record<string, string>;
+  readonly platform?: PlatformOptions;
+  readonly webhookUrl?: string;
+}
+
+/** fal.ai's hosts, with no key: the URLs are built by the client's own builders. */
+const FAL = resolveConfig({ credentials: undefined });
+
+const SECRET_NAME = /authorization|token|secret|key|cookie|password/i;
+
+/** Custom headers plus the platform headers passed as headers, secrets masked. */
+function headersOf(
+  call: SnippetCall,
+  { withQueueOptions }: { withQueueOptions: boolean },
+): Record<string, string> {
+  const p = call.platform ?? {};
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
+    headers[name] = SECRET_NAME.test(name) ? '<your value>' : value;
+  }
+  if (p.noRetry) headers['x-fal-no-retry'] = '1';
+  if (p.storeIo === false) headers['x-fal-store-io'] = '0';
+  if (withQueueOptions) {
+    if (p.priority === 'low') headers['x-fal-queue-priority'] = 'low';
+    if (p.hint) headers['x-fal-runner-hint'] = p.hint;
+    if (p.startTimeout !== undefined) headers['x-fal-request-timeout'] = String(p.startTimeout);
+  }
+  return headers;
+}
+
+export function codeSnippet(language: SnippetLanguage, call: SnippetCall): string {
+  switch (language) {
+    case 'javascript':
+      return javascript(call);
+    case 'python':
+      return python(call);
+    case 'curl':
+      return curl(call);
+  }
+}
+
+// ---- JavaScript (@fal-ai/client) ----
+
+function javascript(call: SnippetCall): string {
+  const id = JSON.stringify(call.endpointId);
+  const p = call.platform ?? {};
+  const headers = headersOf(call, { withQueueOptions: false });
+  const options: string[] = [`input: ${indent(JSON.stringify(call.input, null, 2), 2)}`];
+  if (Object.keys(headers).length) options.push(`headers: ${indent(JSON.stringify(headers, null, 2), 2)}`);
+  const queue = call.method === 'subscribe' || call.method === 'submit';
+  if (queue && p.priority) options.push(`priority: ${JSON.stringify(p.priority)}`);
+  if (queue && p.hint) options.push(`hint: ${JSON.stringify(p.hint)}`);
+  if (call.method !== 'realtime' && call.method !== 'stream' && p.startTimeout !== undefined) {
+    options.push(`startTimeout: ${p.startTimeout}`);
+  }
+  if (call.method === 'submit' && call.webhookUrl)
+    options.push(`webhookUrl: ${JSON.stringify(call.webhookUrl)}`);
+  const lines = [
+    'import { fal } from "@fal-ai/client";',
+    '',
+    '// The client reads your key from the FAL_KEY environment variable.',
+  ];
+  switch (call.method) {
+    case 'run':
+      lines.push(
+        `const result = await fal.run(${id}, {`,
+        ...body(options),
+        '});',
+        'console.log(result.data);',
+      );
+      break;
+    case 'subscribe':
+      options.push('logs: true', 'onQueueUpdate: (update) => console.log(update.status)');
+      lines.push(
+        `const result = await fal.subscribe(${id}, {`,
+        ...body(options),
+        '});',
+        'console.log(result.data);',
+      );
+      break;
+    case 'submit':
+      lines.push(
+        `const { request_id } = await fal.queue.submit(${id}, {`,
+        ...body(options),
+        '});',
+        `const status = await fal.queue.status(${id}, { requestId: request_id, logs: true });`,
+        `// When status.status is "COMPLETED":`,
+        `const result = await fal.queue.result(${id}, { requestId: request_id });`,
+      );
+      break;
+    case 'stream':
+      lines.push(
+        `const stream = await fal.stream(${id}, {`,
+        ...body(options),
+        '});',
+        'for await (const event of stream) console.log(event);',
+        'const result = await stream.done();',
+      );
+      break;
+    case 'realtime':
+      lines.push(
+        `const connection = fal.realtime.connect(${id}, {`,
+        '  onResult: (result) => console.log(result),',
+        '  onError: (error) => console.error(error),',
+        '});',
+        `connection.send(${indent(JSON.stringify(call.input, null, 2), 0)});`,
+      );
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function body(options: string[]): string[] {
+  return options.map((o) => `  ${o},`);
+}
+
+function indent(text: string, spaces: number): string {
+  return text.split('\n').join(`\n${' '.repeat(spaces)}`);
+}
+
+// ---- Python (fal_client) ----
+
+function python(call: SnippetCall): string {
+  const id = JSON.stringify(call.endpointId);
+  const p = call.platform ?? {};
+  const headers = headersOf(call, { withQueueOptions: false });
+  const args = [`arguments=${pythonValue(call.input, 4)}`];
+  if (Object.keys(headers).length) args.push(`headers=${pythonValue(headers, 4)}`);
+  const queue = call.method === 'subscribe' || call.method === 'submit';
+  if (queue && p.priority) args.push(`priority=${JSON.stringify(p.priority)}`);
+  if ((queue || call.method === 'run') && p.hint) args.push(`hint=${JSON.stringify(p.hint)}`);
+  if (queue && p.startTimeout !== undefined) args.push(`start_timeout=${p.startTimeout}`);
+  if (call.method === 'submit' && call.webhookUrl)
+    args.push(`webhook_url=${JSON.stringify(call.webhookUrl)}`);
+  const lines = [
+    'import fal_client',
+    '',
+    '# fal_client reads your key from the FAL_KEY environment variable.',
+  ];
+  const callWith = (fn: string, extra: string[] = []) => [
+    `${fn}(`,
+    `    ${id},`,
+    ...[...args, ...extra].map((a) => `    ${a},`),
+    ')',
+  ];
+  switch (call.method) {
+    case 'run':
+      lines.push(...prefix('result = ', callWith('fal_client.run')), 'print(result)');
+      break;
+    case 'subscribe':
+      lines.push(
+        'def on_queue_update(update):',
+        '    if isinstance(update, fal_client.InProgress):',
+        '        for log in update.logs:',
+        '            print(log["message"])',
+        '',
+        ...prefix(
+          'result = ',
+          callWith('fal_client.subscribe', ['with_logs=True', 'on_queue_update=on_queue_update']),
+        ),
+        'print(result)',
+      );
+      break;
+    case 'submit':
+      lines.push(
+        ...prefix('handle = ', callWith('fal_client.submit')),
+        'print(handle.request_id)',
+        'result = handle.get()  # waits for the result',
+      );
+      break;
+    case 'stream':
+      lines.push(
+        `for event in fal_client.stream(`,
+        `    ${id},`,
+        `    arguments=${pythonValue(call.input, 4)},`,
+        '):',
+        '    print(event)',
+      );
+      break;
+    case 'realtime':
+      lines.push(
+        `with fal_client.realtime(${id}) as connection:`,
+        `    connection.send(${pythonValue(call.input, 4)})`,
+        '    print(connection.recv())',
+      );
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function prefix(text: string, lines: string[]): string[] {
+  return lines.map((line, i) => (i === 0 ? `${text}${line}` : line));
+}
+
+/** A JSON value as a Python literal (True/False/None), indented to sit after `spaces` spaces. */
+export function pythonValue(value: unknown, spaces: number): string {
+  const pad = (n: number) => ' '.repeat(n);
+  const render = (v: unknown, depth: number): string => {
+    if (v === null || v === undefined) return 'None';
+    if (v === true) return 'True';
+    if (v === false) return 'False';
+    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'None';
+    if (typeof v === 'string') return JSON.stringify(v);
+    const inner = pad(spaces + (depth + 1) * 4);
+    const outer = pad(spaces + depth * 4);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      return `[\n${v.map((x) => `${inner}${render(x, depth + 1)},`).join('\n')}\n${outer}]`;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${render(x, depth + 1)},`).join('\n')}\n${outer}}`;
+  };
+  return render(value, 0);
+}
+
+// ---- curl ----
+
+function curl(call: SnippetCall): string {
+  const headers = headersOf(call, { withQueueOptions: true });
+  const json = shellQuote(JSON.stringify(call.input));
+  const headerArgs = Object.entries(headers).map(([n, v]) => `  -H ${shellQuote(`${n}: ${v}`)} \\`);
+  const post = (url: string, extra: string[] = []) => [
+    `curl -X POST ${shellQuote(url)} \\`,
+    '  -H "Authorization: Key $FAL_KEY" \\',
+    '  -H "Content-Type: application/json" \\',
+    ...extra,
+    ...headerArgs,
+    `  -d ${json}`,
+  ];
+  const lines = ['# Your key comes from the FAL_KEY environment variable.'];
+  switch (call.method) {
+    case 'run':
+      lines.push(...post(endpointUrl(FAL, 'run', call.endpointId)));
+      break;
+    case 'stream':
+      lines.push(
+        ...post(endpointUrl(FAL, 'run', call.endpointId, 'stream'), [
+          '  -N -H "Accept: text/event-stream" \\',
+        ]),
+      );
+      break;
+    case 'subscribe':
+    case 'submit': {
+      const webhook = call.method === 'submit' ? call.webhookUrl : undefined;
+      // requestUrl refuses a "$" in an id, so the shell variable goes in after.
+      const request = (suffix: string, query?: Record<string, string>) =>
+        requestUrl(FAL, call.endpointId, 'REQUEST_ID', suffix, query).replace('REQUEST_ID', '$REQUEST_ID');
+      lines.push(
+        '# Submit to the queue; the reply has request_id, status_url and response_url.',
+        ...post(endpointUrl(FAL, 'queue', call.endpointId, undefined, { fal_webhook: webhook })),
+        '',
+        '# Then follow it and fetch the result (REQUEST_ID from the reply):',
+        `curl -H "Authorization: Key $FAL_KEY" "${request('/status', { logs: '1' })}"`,
+        `curl -H "Authorization: Key $FAL_KEY" "${request('')}"`,
+      );
+      break;
+    }
+    case 'realtime':
+      lines.push(
+        '# Realtime runs over a WebSocket with msgpack frames, which curl cannot speak.',
+        '# Use the JavaScript or Python snippet; the same input as a direct call:',
+        ...post(endpointUrl(FAL, 'run', call.endpointId)),
+      );
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
