@@ -1,6 +1,7 @@
-// Tells the user when a request they submitted (and so are not watching) ends: a message with the
-// time it took and a button to open the output, or what went wrong and what to do. Calls made with
-// subscribe, run or stream end in front of the user (progress, output document) and say nothing here.
+// Tells the user when a request nobody is watching ends: one they submitted, or one still running
+// when the window reloaded (its progress notification is gone). A message with the time it took and
+// a button to open the output, or what went wrong and what to do. Other calls end in front of the
+// user (progress, output document, playground) and say nothing here.
 import * as vscode from 'vscode';
 import { requestDocumentUri } from '../views/requestDocuments';
 import { describeError, isFinal, type RequestRecord } from './requestRecord';
@@ -9,10 +10,17 @@ import type { RequestStore } from './requestStore';
 export class CompletionNotifier implements vscode.Disposable {
   /** Records seen running, by id. */
   private readonly running = new Set<string>();
+  /** Records that were running when this window started: followed again, watched by nobody. */
+  private readonly resumed = new Set<string>();
   private readonly subscription: vscode.Disposable;
 
   constructor(store: RequestStore) {
-    for (const record of store.all()) if (!isFinal(record)) this.running.add(record.id);
+    for (const record of store.all()) {
+      if (!isFinal(record)) {
+        this.running.add(record.id);
+        this.resumed.add(record.id);
+      }
+    }
     this.subscription = store.onDidChange((record) => record && this.onChange(record));
   }
 
@@ -21,7 +29,8 @@ export class CompletionNotifier implements vscode.Disposable {
       this.running.add(record.id);
       return;
     }
-    if (!this.running.delete(record.id) || record.method !== 'submit') return;
+    const resumed = this.resumed.delete(record.id);
+    if (!this.running.delete(record.id) || (record.method !== 'submit' && !resumed)) return;
     if (record.state === 'COMPLETED') {
       const took = ((record.completedAt ?? Date.now()) - (record.startedAt ?? record.createdAt)) / 1000;
       void vscode.window

@@ -112,5 +112,7 @@ describe('workbench: the playground webview', function () {
     // The request ran on the embedded sandbox of the window that closed: the playground says so.
     await view().locator('#status', { hasText: 'subscribe sandbox/slow: failed' }).waitFor();
     await view().locator('#error .message', { hasText: 'stopped with the window that started it' }).waitFor();
+    // Nobody watched it end (its window is gone), so a message says so.
+    await workbench.notification('stopped with the window that started it').waitFor();
   });
 });
