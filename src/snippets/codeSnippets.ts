@@ -99,9 +99,11 @@ function javascript(call: SnippetCall): string {
         `const { request_id } = await fal.queue.submit(${id}, {`,
         ...body(options),
         '});',
-        `const status = await fal.queue.status(${id}, { requestId: request_id, logs: true });`,
-        `// When status.status is "COMPLETED":`,
+        'console.log(request_id);',
+        '// Later, or elsewhere: wait for it to finish, then fetch the result.',
+        `await fal.queue.subscribeToStatus(${id}, { requestId: request_id, logs: true });`,
         `const result = await fal.queue.result(${id}, { requestId: request_id });`,
+        'console.log(result.data);',
       );
       break;
     case 'stream':
@@ -111,6 +113,7 @@ function javascript(call: SnippetCall): string {
         '});',
         'for await (const event of stream) console.log(event);',
         'const result = await stream.done();',
+        'console.log(result);',
       );
       break;
     case 'realtime':

@@ -14,6 +14,7 @@ import {
   type SnippetCall,
 } from '../../src/snippets/codeSnippets';
 import type { CallMethod } from '../../src/requests/requestRecord';
+import { officialSandboxClient } from './officialClient';
 import { KEY, useSandbox } from './sandbox-helpers';
 
 const METHODS: CallMethod[] = ['run', 'subscribe', 'submit', 'stream', 'realtime'];
@@ -109,8 +110,26 @@ describe('copy as code: snippets', () => {
     );
   });
 
-  describe('the curl snippet, run against the sandbox', () => {
+  describe('snippets run against the sandbox', () => {
     const s = useSandbox();
+
+    for (const method of ['run', 'subscribe', 'submit', 'stream'] as const) {
+      it(`the JavaScript ${method} snippet works with the official @fal-ai/client`, async () => {
+        const source = codeSnippet('javascript', { endpointId: 'sandbox/echo', method, input: INPUT });
+        const body = source.replace('import { fal } from "@fal-ai/client";', '');
+        assert.notEqual(body, source, 'the snippet imports fal from @fal-ai/client');
+        const logged: unknown[] = [];
+        const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+          ...args: string[]
+        ) => (...values: unknown[]) => Promise<void>;
+        const run = new AsyncFunction('fal', 'console', body);
+        await run(officialSandboxClient(s.hosts, KEY), {
+          log: (v: unknown) => logged.push(v),
+          error: () => {},
+        });
+        assert.deepEqual(logged[logged.length - 1], INPUT);
+      });
+    }
 
     it('returns the output of a run, quotes included', async () => {
       const script = codeSnippet('curl', {
