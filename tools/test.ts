@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureDebianPackages } from './vscode-host/codeServer';
 
 const root = path.resolve(__dirname, '..');
 const tiers = process.argv.slice(2);
@@ -49,6 +50,7 @@ if (tiers.length === 0) {
   check('format (prettier --check)', bin('prettier'), ['--check', '.']);
   check('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
 }
+ensureDebianPackages();
 const built = check('build (esbuild, with tests)', process.execPath, ['esbuild.js', '--tests']);
 
 if (built && wants('unit'))

@@ -13,11 +13,15 @@ import { repoRoot } from './repoRoot';
 const root = repoRoot();
 const pinDir = path.join(root, 'tools', 'code-server');
 
-/** Debian packages the tests need: the browser, ripgrep for VS Code's search, and kerberos headers. */
+/**
+ * Debian packages the tests need: the browser, ripgrep for VS Code's search, kerberos headers, and
+ * curl (the unit tier runs the "Copy as Code" curl snippet against the sandbox).
+ */
 const debianNeeds: { pkg: string; present: () => boolean }[] = [
   { pkg: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
   { pkg: 'ripgrep', present: () => fs.existsSync('/usr/bin/rg') },
   { pkg: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/gssapi/gssapi.h') },
+  { pkg: 'curl', present: () => fs.existsSync('/usr/bin/curl') },
 ];
 
 export function ensureDebianPackages(log: (line: string) => void = console.log): void {
