@@ -61,8 +61,9 @@ export function requestUrl(
 
 function isAllowedUrl(config: ClientConfig, url: string): boolean {
   try {
-    const { host } = new URL(url);
-    if (/(fal\.(ai|run))$/.test(host)) return true;
+    const { protocol, hostname } = new URL(url);
+    // fal.ai, fal.run and their subdomains only: a look-alike such as evilfal.ai must not get the key.
+    if (protocol === 'https:' && /(^|\.)fal\.(ai|run)$/.test(hostname)) return true;
   } catch {
     return false;
   }

@@ -60,7 +60,12 @@ export function codeSnippet(language: SnippetLanguage, call: SnippetCall): strin
 function javascript(call: SnippetCall): string {
   const id = JSON.stringify(call.endpointId);
   const p = call.platform ?? {};
-  const headers = headersOf(call, { withQueueOptions: false });
+  // The JS client takes priority, hint and startTimeout as options for the queue (and startTimeout for
+  // run); elsewhere they go as headers.
+  const headers = {
+    ...headersOf(call, { withQueueOptions: call.method === 'stream' }),
+    ...(call.method === 'run' && p.hint ? { 'x-fal-runner-hint': p.hint } : {}),
+  };
   const options: string[] = [`input: ${indent(JSON.stringify(call.input, null, 2), 2)}`];
   if (Object.keys(headers).length) options.push(`headers: ${indent(JSON.stringify(headers, null, 2), 2)}`);
   const queue = call.method === 'subscribe' || call.method === 'submit';
@@ -142,7 +147,12 @@ function indent(text: string, spaces: number): string {
 function python(call: SnippetCall): string {
   const id = JSON.stringify(call.endpointId);
   const p = call.platform ?? {};
-  const headers = headersOf(call, { withQueueOptions: false });
+  const headers = {
+    ...headersOf(call, { withQueueOptions: false }),
+    ...(call.method === 'run' && p.startTimeout !== undefined
+      ? { 'x-fal-request-timeout': String(p.startTimeout) }
+      : {}),
+  };
   const args = [`arguments=${pythonValue(call.input, 4)}`];
   if (Object.keys(headers).length) args.push(`headers=${pythonValue(headers, 4)}`);
   const queue = call.method === 'subscribe' || call.method === 'submit';
@@ -156,6 +166,9 @@ function python(call: SnippetCall): string {
     '',
     '# fal_client reads your key from the FAL_KEY environment variable.',
   ];
+  const noHeaders = Object.keys(headersOf(call, { withQueueOptions: true })).length
+    ? [`# This call's headers are not passed here: fal_client.${call.method} takes none.`]
+    : [];
   const callWith = (fn: string, extra: string[] = []) => [
     `${fn}(`,
     `    ${id},`,
@@ -189,6 +202,7 @@ function python(call: SnippetCall): string {
       break;
     case 'stream':
       lines.push(
+        ...noHeaders,
         `for event in fal_client.stream(`,
         `    ${id},`,
         `    arguments=${pythonValue(call.input, 4)},`,
@@ -198,6 +212,7 @@ function python(call: SnippetCall): string {
       break;
     case 'realtime':
       lines.push(
+        ...noHeaders,
         `with fal_client.realtime(${id}) as connection:`,
         `    connection.send(${pythonValue(call.input, 4)})`,
         '    print(connection.recv())',
@@ -262,16 +277,20 @@ function curl(call: SnippetCall): string {
     case 'subscribe':
     case 'submit': {
       const webhook = call.method === 'submit' ? call.webhookUrl : undefined;
-      // requestUrl refuses a "$" in an id, so the shell variable goes in after.
-      const request = (suffix: string, query?: Record<string, string>) =>
-        requestUrl(FAL, call.endpointId, 'REQUEST_ID', suffix, query).replace('REQUEST_ID', '$REQUEST_ID');
+      // The URL around the request id, single-quoted, with "$REQUEST_ID" spliced in where the id goes.
+      const request = (suffix: string, query?: Record<string, string>) => {
+        const url = requestUrl(FAL, call.endpointId, 'R', suffix, query);
+        const at = url.lastIndexOf('/requests/R') + '/requests/'.length;
+        const after = url.slice(at + 1);
+        return `${shellQuote(url.slice(0, at))}"$REQUEST_ID"${after ? shellQuote(after) : ''}`;
+      };
       lines.push(
         '# Submit to the queue; the reply has request_id, status_url and response_url.',
         ...post(endpointUrl(FAL, 'queue', call.endpointId, undefined, { fal_webhook: webhook })),
         '',
         '# Then follow it and fetch the result (REQUEST_ID from the reply):',
-        `curl -H "Authorization: Key $FAL_KEY" "${request('/status', { logs: '1' })}"`,
-        `curl -H "Authorization: Key $FAL_KEY" "${request('')}"`,
+        `curl -H "Authorization: Key $FAL_KEY" ${request('/status', { logs: '1' })}`,
+        `curl -H "Authorization: Key $FAL_KEY" ${request('')}`,
       );
       break;
     }

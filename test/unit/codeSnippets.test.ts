@@ -87,8 +87,11 @@ describe('copy as code: snippets', () => {
       text,
       /'https:\/\/queue\.fal\.run\/fal-ai\/flux\/dev\?fal_webhook=https%3A%2F%2Fexample\.com%2Fhook%3Fx%3D1'/,
     );
-    assert.match(text, /"https:\/\/queue\.fal\.run\/fal-ai\/flux\/requests\/\$REQUEST_ID\/status\?logs=1"/);
-    assert.match(text, /"https:\/\/queue\.fal\.run\/fal-ai\/flux\/requests\/\$REQUEST_ID"/);
+    assert.ok(
+      text.includes(`'https://queue.fal.run/fal-ai/flux/requests/'"$REQUEST_ID"'/status?logs=1'`),
+      text,
+    );
+    assert.ok(text.includes(`'https://queue.fal.run/fal-ai/flux/requests/'"$REQUEST_ID"\n`), text);
     assert.match(
       codeSnippet('curl', { ...FULL, method: 'stream' }),
       /'https:\/\/fal\.run\/fal-ai\/flux\/dev\/stream'/,
@@ -101,6 +104,22 @@ describe('copy as code: snippets', () => {
       codeSnippet('python', { ...FULL, method: 'submit' }),
       /webhook_url="https:\/\/example\.com\/hook\?x=1"/,
     );
+  });
+
+  it('keeps shell expansions out of the curl snippet, even from an odd endpoint id or input', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-snippet-'));
+    const text = codeSnippet('curl', {
+      endpointId: 'acme/REQUEST_ID',
+      method: 'submit',
+      input: { prompt: "$(touch PWNED) `touch PWNED` ${IFS} it's \\ \n done" },
+      webhookUrl: 'https://example.com/$(touch PWNED)',
+    });
+    // Run it with curl replaced by a function that prints its arguments.
+    const script = `curl() { printf '%s\\n' "$@"; }\nREQUEST_ID=abc\nFAL_KEY=k\n${text}`;
+    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: dir });
+    assert.deepEqual(fs.readdirSync(dir), [], 'the snippet ran something');
+    assert.ok(stdout.includes('https://queue.fal.run/acme/REQUEST_ID/requests/abc/status?logs=1'), stdout);
+    assert.ok(stdout.includes('"prompt":"$(touch PWNED) `touch PWNED` ${IFS} it\'s \\\\ \\n done"'), stdout);
   });
 
   it('writes JSON values as Python literals', () => {
