@@ -4,7 +4,7 @@
 // then open the output; submit returns at once and the Requests view follows the request.
 import * as vscode from 'vscode';
 import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
-import { describeError, type CallMethod, type RequestRecord } from '../requests/requestRecord';
+import { describeError, withoutLinks, type CallMethod, type RequestRecord } from '../requests/requestRecord';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeState } from '../views/requestsTree';
@@ -95,7 +95,7 @@ function followWithProgress(
           if (changed?.id !== record.id) return;
           const lastLog = changed.logs[changed.logs.length - 1]?.message;
           progress.report({
-            message: lastLog ? `${describeState(changed)}: ${lastLog}` : describeState(changed),
+            message: withoutLinks(lastLog ? `${describeState(changed)}: ${lastLog}` : describeState(changed)),
           });
         });
         try {
@@ -117,7 +117,11 @@ async function showOutcome(record: RequestRecord): Promise<void> {
   if (record.state === 'FAILED' && record.error) {
     // Not awaited: the call is over, whether or not the message is answered.
     void vscode.window
-      .showErrorMessage(`${record.endpointId}: ${describeError(record.error)}`, 'Open Input', 'Show Output')
+      .showErrorMessage(
+        withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
+        'Open Input',
+        'Show Output',
+      )
       .then((picked) => {
         if (picked === 'Open Input') void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
         if (picked === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');

@@ -62,6 +62,7 @@ export async function removeRequest(
     await cancelRequest(store, runner, record.id);
   }
   store.remove(record.id);
+  runner.stopFollowing(record.id);
 }
 
 export function clearFinishedRequests(store: RequestStore): void {

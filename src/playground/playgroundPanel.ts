@@ -48,6 +48,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   private static current: PlaygroundPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private saved: PlaygroundSaved;
+  /** True from a call's message until the runner has its record: a second Call is refused meanwhile. */
+  private starting = false;
   private events: unknown[] = [];
 
   /** Shows the playground, creating it when there is none. */
@@ -116,7 +118,11 @@ export class PlaygroundPanel implements vscode.Disposable {
       mediaOrigins: sandboxUrl ? [originOf(sandboxUrl)].filter((o): o is string => !!o) : [],
     });
     this.disposables.push(
-      webview.onDidReceiveMessage((message: WebviewMessage) => void this.onMessage(message)),
+      webview.onDidReceiveMessage((message: WebviewMessage) =>
+        this.onMessage(message).catch((err: unknown) =>
+          this.problem(err instanceof Error ? err.message : String(err)),
+        ),
+      ),
       panel.onDidDispose(() => this.dispose()),
       services.store.onDidChange((record) => {
         if (record && record.id === this.saved.recordId) this.onRecordChange(record);
@@ -227,9 +233,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     const call = this.checkedCall(form);
     if (typeof call === 'string') return this.problem(call);
     const current = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
-    if (current && !isFinal(current) && current.method !== 'submit') {
+    if (this.starting || (current && !isFinal(current) && current.method !== 'submit')) {
       return this.problem('A call is still running here; cancel it first, or wait for it.');
     }
+    this.starting = true;
     try {
       const { record } = await this.services.runner.start(call);
       this.saved = { ...this.saved, recordId: record.id };
@@ -238,6 +245,8 @@ export class PlaygroundPanel implements vscode.Disposable {
       this.onRecordChange(record);
     } catch (err) {
       this.problem((err as Error).message);
+    } finally {
+      this.starting = false;
     }
   }
 

@@ -4,7 +4,7 @@
 // user (progress, output document, playground) and say nothing here.
 import * as vscode from 'vscode';
 import { requestDocumentUri } from '../views/requestDocuments';
-import { describeError, isFinal, type RequestRecord } from './requestRecord';
+import { describeError, isFinal, withoutLinks, type RequestRecord } from './requestRecord';
 import type { RequestStore } from './requestStore';
 
 export class CompletionNotifier implements vscode.Disposable {
@@ -38,7 +38,11 @@ export class CompletionNotifier implements vscode.Disposable {
         .then((choice) => choice && vscode.window.showTextDocument(requestDocumentUri(record, 'output')));
     } else if (record.state === 'FAILED' && record.error) {
       void vscode.window
-        .showErrorMessage(`${record.endpointId}: ${describeError(record.error)}`, 'Open Input', 'Show Output')
+        .showErrorMessage(
+          withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
+          'Open Input',
+          'Show Output',
+        )
         .then((choice) => {
           if (choice === 'Open Input')
             void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));

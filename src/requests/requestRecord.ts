@@ -107,3 +107,11 @@ export function describeError(error: RequestError): string {
   if (!error.hint) return error.message;
   return /[.!?]$/.test(error.message) ? `${error.message} ${error.hint}` : `${error.message}. ${error.hint}`;
 }
+
+/**
+ * Server text made safe for a notification, which renders `[text](link)` as a link (command links
+ * included): the link syntax is broken up so an endpoint's words stay words.
+ */
+export function withoutLinks(text: string): string {
+  return text.replace(/\]\s*\(/g, '] (');
+}

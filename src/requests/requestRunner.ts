@@ -44,6 +44,8 @@ export class RequestRunner implements vscode.Disposable {
   private readonly inFlight = new Map<string, AbortController>();
   /** Warm realtime connections, per target and endpoint. */
   private readonly realtimeConnections = new Map<string, RealtimeConnection>();
+  /** The warm connection each realtime call in flight uses, by record id. */
+  private readonly realtimeKeys = new Map<string, string>();
   private disposed = false;
 
   constructor(
@@ -86,6 +88,12 @@ export class RequestRunner implements vscode.Disposable {
     if (isFinal(record)) return;
     if (!record.requestId || isDirect(record.method)) {
       this.inFlight.get(record.id)?.abort();
+      const realtimeKey = this.realtimeKeys.get(record.id);
+      if (realtimeKey) {
+        // Its output may still come, and would be paired with the next request: start afresh.
+        this.realtimeConnections.get(realtimeKey)?.close();
+        this.realtimeConnections.delete(realtimeKey);
+      }
       this.finish(record, { state: 'CANCELLED' });
       return;
     }
@@ -133,6 +141,12 @@ export class RequestRunner implements vscode.Disposable {
     }
   }
 
+  /** Stops following a record (it was removed from the list). */
+  stopFollowing(id: string): void {
+    this.inFlight.get(id)?.abort();
+    this.inFlight.delete(id);
+  }
+
   /** Fetches the output of a completed queue request again (when it was too large to keep). */
   async fetchResult(record: RequestRecord): Promise<unknown> {
     if (!record.requestId) throw new Error('This request has no fal request id.');
@@ -164,7 +178,8 @@ export class RequestRunner implements vscode.Disposable {
         requestId: result.requestId || undefined,
       });
     } catch (err) {
-      this.failWith(record, err);
+      // The window is closing: resume() marks the call as cut, with what to do, after the reload.
+      if (!this.disposed) this.failWith(record, err);
     } finally {
       this.inFlight.delete(record.id);
     }
@@ -188,7 +203,8 @@ export class RequestRunner implements vscode.Disposable {
       const output = await stream.done();
       this.finish(record, { state: 'COMPLETED', output });
     } catch (err) {
-      this.failWith(record, err);
+      // The window is closing: resume() marks the call as cut, with what to do, after the reload.
+      if (!this.disposed) this.failWith(record, err);
     } finally {
       this.inFlight.delete(record.id);
     }
@@ -197,20 +213,23 @@ export class RequestRunner implements vscode.Disposable {
   /** One request on the endpoint's persistent realtime connection (opened on first use, then kept warm). */
   private async realtime(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
     const key = `${connection.description} ${call.endpointId}`;
-    let socket = this.realtimeConnections.get(key);
-    if (!socket) {
-      socket = connection.client.realtime.connect(call.endpointId, {
-        onResult: () => {},
-        onError: (err) => this.output.warn(`realtime ${call.endpointId}: ${err.message}`),
-      });
-      this.realtimeConnections.set(key, socket);
-    }
+    this.realtimeKeys.set(record.id, key);
     this.store.update(record.id, { startedAt: Date.now() });
     try {
+      let socket = this.realtimeConnections.get(key);
+      if (!socket) {
+        socket = connection.client.realtime.connect(call.endpointId, {
+          onResult: () => {},
+          onError: (err) => this.output.warn(`realtime ${call.endpointId}: ${err.message}`),
+        });
+        this.realtimeConnections.set(key, socket);
+      }
       const output = await socket.request(call.input as Record<string, unknown>);
       this.finish(record, { state: 'COMPLETED', output: binaryAsDataUrls(output) });
     } catch (err) {
-      this.failWith(record, err);
+      if (!this.disposed) this.failWith(record, err);
+    } finally {
+      this.realtimeKeys.delete(record.id);
     }
   }
 
@@ -240,7 +259,7 @@ export class RequestRunner implements vscode.Disposable {
       });
       this.output.info(`${queued.request_id}: queued at position ${queued.queue_position}`);
     } catch (err) {
-      this.failWith(record, err);
+      if (!this.disposed) this.failWith(record, err);
       return;
     }
     await this.follow(record, connection);

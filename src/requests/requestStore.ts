@@ -4,12 +4,14 @@
 // Outputs too large to keep are dropped from the saved copy only.
 import * as vscode from 'vscode';
 import { JsonFile } from '../storage/jsonFile';
-import type { RequestRecord } from './requestRecord';
+import { isFinal, type RequestRecord } from './requestRecord';
 
 /** Records kept; the oldest go first. */
 export const MAX_RECORDS = 200;
 /** Largest output (as JSON) kept across reloads. */
 export const MAX_SAVED_OUTPUT_BYTES = 256 * 1024;
+/** Longest a change other than a new state waits to be saved. */
+const SAVE_DELAY_MS = 500;
 
 export class RequestStore implements vscode.Disposable {
   private readonly records: RequestRecord[];
@@ -17,6 +19,7 @@ export class RequestStore implements vscode.Disposable {
   /** Fires with the record that changed, or undefined when the list itself changed. */
   readonly onDidChange = this.changed.event;
   private readonly file: JsonFile<RequestRecord[]>;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   /** `file`: where the records are saved, e.g. `<workspace storage>/requests.json`. */
   constructor(file: string) {
@@ -36,9 +39,12 @@ export class RequestStore implements vscode.Disposable {
 
   add(record: RequestRecord): RequestRecord {
     this.records.unshift(record);
-    this.records.splice(MAX_RECORDS);
-    this.changed.fire(undefined);
-    void this.save();
+    // Past the limit the oldest finished records go; running ones stay, whatever their age.
+    for (let at = this.records.length - 1; this.records.length > MAX_RECORDS && at >= 0; at--) {
+      if (isFinal(this.records[at])) this.records.splice(at, 1);
+    }
+    this.changed.fire(record);
+    void this.save(true);
     return record;
   }
 
@@ -46,9 +52,11 @@ export class RequestStore implements vscode.Disposable {
   update(id: string, patch: Partial<RequestRecord>): RequestRecord | undefined {
     const record = this.get(id);
     if (!record) return undefined;
+    const stateChanged = patch.state !== undefined && patch.state !== record.state;
     Object.assign(record, patch, { updatedAt: Date.now() });
     this.changed.fire(record);
-    void this.save();
+    // A new state is saved at once; log lines, positions and stream events at most every 500 ms.
+    void this.save(stateChanged || patch.requestId !== undefined);
     return record;
   }
 
@@ -57,7 +65,7 @@ export class RequestStore implements vscode.Disposable {
     if (at < 0) return;
     this.records.splice(at, 1);
     this.changed.fire(undefined);
-    void this.save();
+    void this.save(true);
   }
 
   /** Removes every record `drop` picks. */
@@ -65,30 +73,44 @@ export class RequestStore implements vscode.Disposable {
     const kept = this.records.filter((r) => !drop(r));
     this.records.splice(0, this.records.length, ...kept);
     this.changed.fire(undefined);
-    void this.save();
+    void this.save(true);
   }
 
   /** Resolves once everything changed so far is saved (tests, and deactivation). */
   flush(): Promise<void> {
-    return this.file.flush();
+    return this.saveTimer ? this.save(true) : this.file.flush();
   }
 
-  private save(): Promise<void> {
+  private save(now: boolean): Promise<void> {
+    if (!now) {
+      this.saveTimer ??= setTimeout(() => void this.save(true), SAVE_DELAY_MS).unref();
+      return this.file.flush();
+    }
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     return this.file.write(() => this.records.map(forSaving));
   }
 
   dispose(): void {
+    if (this.saveTimer) void this.save(true);
     this.changed.dispose();
   }
 }
 
+/** JSON size of each output seen, so a save does not serialise every output twice. */
+const outputSizes = new WeakMap<object, number>();
+
 function forSaving(record: RequestRecord): RequestRecord {
-  if (record.output === undefined) return record;
-  let size: number;
-  try {
-    size = Buffer.byteLength(JSON.stringify(record.output) ?? '');
-  } catch {
-    size = Infinity;
+  const output = record.output;
+  if (output === undefined) return record;
+  let size = typeof output === 'object' && output !== null ? outputSizes.get(output) : undefined;
+  if (size === undefined) {
+    try {
+      size = Buffer.byteLength(JSON.stringify(output) ?? '');
+    } catch {
+      size = Infinity;
+    }
+    if (typeof output === 'object' && output !== null) outputSizes.set(output, size);
   }
   if (size <= MAX_SAVED_OUTPUT_BYTES) return record;
   return { ...record, output: undefined, outputDropped: true };

@@ -275,6 +275,7 @@ function call(): void {
   if (!validate()) return;
   problem.textContent = '';
   setKeyButton.hidden = true;
+  callButton.disabled = true; // until the host answers, so a double click starts one call
   vscode.postMessage({ type: 'call', form: readForm() });
 }
 
@@ -325,10 +326,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       saveAndValidate();
       break;
     case 'problem':
+      validate();
       problem.textContent = message.message;
       setKeyButton.hidden = !/Set API Key/.test(message.message);
       break;
     case 'call':
+      validate();
       showCall(message.call);
       break;
   }

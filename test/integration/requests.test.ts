@@ -142,10 +142,13 @@ describe('requests', () => {
     assert.match(record.error!.hint ?? '', /endpoint id/);
   });
 
-  it('refuses a malformed endpoint id before sending anything', async () => {
+  it('refuses a malformed endpoint id, or a URL, before sending anything', async () => {
     const before = api.store.all().length;
-    const record = await call('fal.run', 'not-an-id', {});
-    assert.equal(record, undefined);
+    for (const id of ['not-an-id', 'https://evilfal.ai/steal', 'a//b', 'acme/`touch x`', 'a/b c']) {
+      for (const method of ['fal.run', 'fal.submit']) {
+        assert.equal(await call(method, id, {}), undefined, `${method} ${id} was sent`);
+      }
+    }
     assert.equal(api.store.all().length, before);
   });
 
