@@ -4,7 +4,7 @@ import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { FalConnection } from '../connection/falConnection';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
-import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
+import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
@@ -34,6 +34,16 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
   register('fal.openPlayground', () => void PlaygroundPanel.show(services));
+  register('fal.openInPlayground', (arg: RecordArg) => {
+    const record = recordOf(store, arg);
+    if (record) PlaygroundPanel.showWith(services, formOf(record));
+  });
+  register('fal.callAgain', (arg: RecordArg) => {
+    const record = recordOf(store, arg);
+    if (!record) return undefined;
+    const { endpointId, input, headers, platform, webhookUrl } = record;
+    return callEndpoint(record.method, services, { endpointId, input, headers, platform, webhookUrl });
+  });
   register('fal.showOutput', () => output.show(true));
   register('fal.setApiKey', () => setApiKey(keys, output));
   register('fal.clearApiKey', () => clearApiKey(keys, output));

@@ -71,6 +71,17 @@ export class PlaygroundPanel implements vscode.Disposable {
     return new PlaygroundPanel(panel, services);
   }
 
+  /** Shows the playground with `form` in it (the form typed there before is replaced). */
+  static showWith(services: PlaygroundServices, form: PlaygroundForm): PlaygroundPanel {
+    const existing = PlaygroundPanel.current;
+    const panel = PlaygroundPanel.show(services);
+    panel.saved = { ...panel.saved, form };
+    void panel.save();
+    // A new panel gets the form with its first message ('init'); an open one now.
+    if (existing) panel.post({ type: 'form', form });
+    return panel;
+  }
+
   /** Registers the serializer that brings the panel back, with its form, after a reload. */
   static registerSerializer(services: PlaygroundServices): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
@@ -82,6 +93,11 @@ export class PlaygroundPanel implements vscode.Disposable {
         new PlaygroundPanel(panel, services);
       },
     });
+  }
+
+  /** The form as last saved (what the page shows, or will show once it loads). */
+  get form(): PlaygroundForm | undefined {
+    return this.saved.form;
   }
 
   /** The open playground, for tests. */
@@ -302,4 +318,18 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The playground form that makes the same call as a record. */
+export function formOf(record: RequestRecord): PlaygroundForm {
+  return {
+    endpointId: record.endpointId,
+    method: record.method,
+    inputText: `${JSON.stringify(record.input, null, 2)}\n`,
+    platform: record.platform ?? {},
+    headersText: Object.entries(record.headers ?? {})
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n'),
+    ...(record.webhookUrl ? { webhookUrl: record.webhookUrl } : {}),
+  };
 }

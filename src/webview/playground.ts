@@ -313,6 +313,10 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       target.textContent = `Calls go to ${message.target}.`;
       writeForm(message.form ?? vscode.getState() ?? EMPTY_FORM);
       break;
+    case 'form':
+      writeForm(message.form);
+      saveAndValidate();
+      break;
     case 'endpoints':
       endpoints.replaceChildren(...message.endpoints.map((id) => el('option', { value: id })));
       break;

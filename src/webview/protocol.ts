@@ -87,6 +87,8 @@ export type HostMessage =
   /** Endpoint ids to offer: recent ones, then the target's catalogue. */
   | { readonly type: 'endpoints'; readonly endpoints: readonly string[] }
   | { readonly type: 'target'; readonly target: string }
+  /** Replace the form (e.g. "Open in Playground" on a request of the Requests view). */
+  | { readonly type: 'form'; readonly form: PlaygroundForm }
   | {
       readonly type: 'example';
       readonly endpointId: string;

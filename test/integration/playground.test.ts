@@ -52,4 +52,41 @@ describe('playground panel', () => {
       ['prompt', 'num_images'],
     );
   });
+
+  it('"Open in Playground" puts a request\'s call in the playground form', async () => {
+    const api = await activateExtension();
+    const record = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.run', {
+      endpointId: 'sandbox/echo',
+      input: { again: 1 },
+      headers: { 'x-custom': 'one' },
+      platform: { noRetry: true },
+    });
+    assert.ok(record);
+    await vscode.commands.executeCommand('fal.openInPlayground', record.id);
+    assert.deepEqual(api.playground()?.form, {
+      endpointId: 'sandbox/echo',
+      method: 'run',
+      inputText: '{\n  "again": 1\n}\n',
+      platform: { noRetry: true },
+      headersText: 'x-custom: one',
+    });
+  });
+
+  it('"Call Again" makes the same call once more, as a new request', async () => {
+    const api = await activateExtension();
+    const first = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.subscribe', {
+      endpointId: 'sandbox/echo',
+      input: { again: 2 },
+    });
+    assert.ok(first);
+    const second = await vscode.commands.executeCommand<{ id: string } | undefined>(
+      'fal.callAgain',
+      first.id,
+    );
+    assert.ok(second && second.id !== first.id);
+    const record = api.store.get(second.id)!;
+    assert.equal(record.method, 'subscribe');
+    assert.equal(record.state, 'COMPLETED');
+    assert.deepEqual(record.output, { again: 2 });
+  });
 });

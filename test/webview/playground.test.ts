@@ -103,6 +103,24 @@ describe('playground webview', function () {
     assert.equal(message.form.inputText, '{"copy": true}');
   });
 
+  it('takes a whole form from the host ("Open in Playground") and saves it', async () => {
+    await playground.post({
+      type: 'form',
+      form: {
+        endpointId: 'sandbox/text',
+        method: 'stream',
+        inputText: '{"prompt": "again"}',
+        platform: { hint: 'r1' },
+        headersText: 'x-a: 1',
+      },
+    });
+    assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/text');
+    assert.equal(await page().locator('button.method[aria-pressed="true"]').textContent(), 'stream');
+    assert.equal(await page().locator('#hint').inputValue(), 'r1');
+    const saved = await playground.nextMessage('form');
+    assert.equal(saved.form.inputText, '{"prompt": "again"}');
+  });
+
   it('refuses malformed header lines and an Authorization header', async () => {
     await page().locator('details.headers summary').click();
     await page().locator('#headers').fill('not a header line');
