@@ -4,7 +4,8 @@
 // then open the output; submit returns at once and the Requests view follows the request.
 import * as vscode from 'vscode';
 import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
-import { describeError, withoutLinks, type CallMethod, type RequestRecord } from '../requests/requestRecord';
+import { showFailure } from '../requests/completionNotifier';
+import { withoutLinks, type CallMethod, type RequestRecord } from '../requests/requestRecord';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeState } from '../views/requestsTree';
@@ -114,19 +115,7 @@ async function showOutcome(record: RequestRecord): Promise<void> {
     await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
     return;
   }
-  if (record.state === 'FAILED' && record.error) {
-    // Not awaited: the call is over, whether or not the message is answered.
-    void vscode.window
-      .showErrorMessage(
-        withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
-        'Open Input',
-        'Show Output',
-      )
-      .then((picked) => {
-        if (picked === 'Open Input') void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
-        if (picked === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
-      });
-  }
+  if (record.state === 'FAILED') showFailure(record);
 }
 
 function showConnectionError(err: unknown): void {

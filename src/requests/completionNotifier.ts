@@ -36,22 +36,30 @@ export class CompletionNotifier implements vscode.Disposable {
       void vscode.window
         .showInformationMessage(`${record.endpointId} completed in ${took.toFixed(2)} s.`, 'Open Output')
         .then((choice) => choice && vscode.window.showTextDocument(requestDocumentUri(record, 'output')));
-    } else if (record.state === 'FAILED' && record.error) {
-      void vscode.window
-        .showErrorMessage(
-          withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
-          'Open Input',
-          'Show Output',
-        )
-        .then((choice) => {
-          if (choice === 'Open Input')
-            void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
-          if (choice === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
-        });
+    } else if (record.state === 'FAILED') {
+      showFailure(record);
     }
   }
 
   dispose(): void {
     this.subscription.dispose();
   }
+}
+
+/**
+ * Says what went wrong with a call and what to do, with buttons to its input and to the output
+ * channel. Not awaited by callers: the call is over, whether or not the message is answered.
+ */
+export function showFailure(record: RequestRecord): void {
+  if (!record.error) return;
+  void vscode.window
+    .showErrorMessage(
+      withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
+      'Open Input',
+      'Show Output',
+    )
+    .then((choice) => {
+      if (choice === 'Open Input') void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
+      if (choice === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
+    });
 }

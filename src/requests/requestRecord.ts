@@ -27,16 +27,22 @@ export interface RequestError {
   readonly hint?: string;
 }
 
-export interface RequestRecord {
-  /** The extension's own id for the record (fal's id may come later, or never for a failed submit). */
-  readonly id: string;
+/** A call as the user asked for it: what the runner makes, a record keeps, and snippets write out. */
+export interface CallSpec {
   readonly endpointId: string;
   readonly method: CallMethod;
   readonly input: unknown;
-  /** Custom headers, platform options and webhook URL the call was made with (for "Copy as Code"). */
+  /** Custom headers sent with the call. */
   readonly headers?: Record<string, string>;
+  /** Platform headers (no-retry, request timeout, priority, runner hint, store-io). */
   readonly platform?: PlatformOptions;
+  /** Submit only: where fal POSTs the result. */
   readonly webhookUrl?: string;
+}
+
+export interface RequestRecord extends CallSpec {
+  /** The extension's own id for the record (fal's id may come later, or never for a failed submit). */
+  readonly id: string;
   readonly target: RecordTarget;
   readonly createdAt: number;
   updatedAt: number;

@@ -9,29 +9,19 @@ import { ApiError } from '../fal/errors';
 import { buildTimeoutHeaders } from '../fal/platformHeaders';
 import type { RealtimeConnection } from '../fal/realtime';
 import type { QueueStatus, RequestLog } from '../fal/types';
-import type { PlatformOptions } from '../webview/protocol';
 import {
   CANCELLED_STATUS,
   describeError,
   isFinal,
   toRequestError,
   type CallMethod,
+  type CallSpec,
   type RequestError,
   type RequestRecord,
 } from './requestRecord';
 import type { RequestStore } from './requestStore';
 
-export interface CallRequest {
-  readonly endpointId: string;
-  readonly method: CallMethod;
-  readonly input: unknown;
-  /** Custom headers sent with the call. */
-  readonly headers?: Record<string, string>;
-  /** Platform headers (no-retry, request timeout, priority, runner hint, store-io). */
-  readonly platform?: PlatformOptions;
-  /** Queue only: where fal POSTs the result. */
-  readonly webhookUrl?: string;
-}
+export type CallRequest = CallSpec;
 
 export interface StartedCall {
   readonly record: RequestRecord;

@@ -4,20 +4,12 @@
 // replaced by a placeholder. Snippets call fal.ai, whatever target the call was made on.
 import { resolveConfig } from '../fal/config';
 import { endpointUrl, requestUrl } from '../fal/urls';
-import type { PlatformOptions } from '../webview/protocol';
-import type { CallMethod } from '../requests/requestRecord';
+import type { CallSpec } from '../requests/requestRecord';
 
 export type SnippetLanguage = 'javascript' | 'python' | 'curl';
 export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ['javascript', 'python', 'curl'];
 
-export interface SnippetCall {
-  readonly endpointId: string;
-  readonly method: CallMethod;
-  readonly input: unknown;
-  readonly headers?: Record<string, string>;
-  readonly platform?: PlatformOptions;
-  readonly webhookUrl?: string;
-}
+export type SnippetCall = CallSpec;
 
 /** fal.ai's hosts, with no key: the URLs are built by the client's own builders. */
 const FAL = resolveConfig({ credentials: undefined });
