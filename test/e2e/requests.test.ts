@@ -58,4 +58,30 @@ describe('workbench: calling endpoints and following requests', function () {
     await workbench.notification(/sandbox\/slow completed in \d+\.\d\d s/).waitFor();
     await workbench.screenshot('requests-after-reload');
   });
+
+  it('a request\'s context menu offers its actions; "Call Again" makes a new request', async () => {
+    const rows = workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'sandbox/echo' });
+    const before = await rows.count();
+    await row('sandbox/echo').click({ button: 'right' });
+    const menu = workbench.page.locator('.context-view .monaco-menu');
+    for (const action of [
+      'Open in Playground',
+      'Open Output',
+      'Open Input',
+      'Copy Request ID',
+      'Copy as Code...',
+      'Remove from List',
+    ]) {
+      await menu.locator('.action-label', { hasText: action }).first().waitFor();
+    }
+    // VS Code's menu ignores a click that comes right after it opened; pick the item as a keyboard user does.
+    await menu.locator('.action-label', { hasText: 'Call Again' }).hover();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.waitForFunction(
+      (n) => document.querySelectorAll('.part.sidebar .monaco-list-row').length > n,
+      await workbench.page.locator('.part.sidebar .monaco-list-row').count(),
+    );
+    await rows.nth(0).locator('.label-description', { hasText: 'run · completed' }).waitFor();
+    if ((await rows.count()) !== before + 1) throw new Error(`expected ${before + 1} sandbox/echo rows`);
+  });
 });
