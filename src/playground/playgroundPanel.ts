@@ -1,6 +1,7 @@
 // The playground's host side: opens (or revives after a reload) the webview panel, answers its
 // messages (calls through the same RequestRunner as the palette commands, example inputs from the
-// endpoint's schema, cancel, open output, set key) and keeps it told about the call it started.
+// endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
+// started, and saves its form and that call so both come back after a reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkEndpointId } from '../commands/callPrompts';
