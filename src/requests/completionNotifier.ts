@@ -4,7 +4,7 @@
 // user (progress, output document, playground) and say nothing here.
 import * as vscode from 'vscode';
 import { requestDocumentUri } from '../views/requestDocuments';
-import { describeError, isFinal, withoutLinks, type RequestRecord } from './requestRecord';
+import { describeError, formatDuration, isFinal, withoutLinks, type RequestRecord } from './requestRecord';
 import type { RequestStore } from './requestStore';
 
 export class CompletionNotifier implements vscode.Disposable {
@@ -32,9 +32,8 @@ export class CompletionNotifier implements vscode.Disposable {
     const resumed = this.resumed.delete(record.id);
     if (!this.running.delete(record.id) || (record.method !== 'submit' && !resumed)) return;
     if (record.state === 'COMPLETED') {
-      const took = ((record.completedAt ?? Date.now()) - (record.startedAt ?? record.createdAt)) / 1000;
       void vscode.window
-        .showInformationMessage(`${record.endpointId} completed in ${took.toFixed(2)} s.`, 'Open Output')
+        .showInformationMessage(`${record.endpointId} completed in ${formatDuration(record)}.`, 'Open Output')
         .then((choice) => choice && vscode.window.showTextDocument(requestDocumentUri(record, 'output')));
     } else if (record.state === 'FAILED') {
       showFailure(record);

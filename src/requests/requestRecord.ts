@@ -64,6 +64,12 @@ export const FINAL_STATES: ReadonlySet<RequestState> = new Set(['COMPLETED', 'FA
 
 export const isFinal = (record: RequestRecord): boolean => FINAL_STATES.has(record.state);
 
+/** How long a call took (or has taken so far), from its start (or creation) to its end, e.g. "1.23 s". */
+export function formatDuration(record: RequestRecord): string {
+  const end = record.completedAt ?? Date.now();
+  return `${((end - (record.startedAt ?? record.createdAt)) / 1000).toFixed(2)} s`;
+}
+
 /** The status fal answers for a request cancelled while queued or running. */
 export const CANCELLED_STATUS = 499;
 

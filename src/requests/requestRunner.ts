@@ -12,6 +12,7 @@ import type { QueueStatus, RequestLog } from '../fal/types';
 import {
   CANCELLED_STATUS,
   describeError,
+  formatDuration,
   isFinal,
   toRequestError,
   type CallMethod,
@@ -321,23 +322,23 @@ export class RequestRunner implements vscode.Disposable {
     });
     if (!done) return;
     const who = done.requestId ?? done.endpointId;
-    const took = done.completedAt! - (done.startedAt ?? done.createdAt);
     const inference = done.metrics?.inference_time;
-    const timing = `${(took / 1000).toFixed(2)} s${typeof inference === 'number' ? `, inference ${inference.toFixed(2)} s` : ''}`;
+    const timing = `${formatDuration(done)}${typeof inference === 'number' ? `, inference ${inference.toFixed(2)} s` : ''}`;
     if (done.state === 'CANCELLED') this.output.info(`${who}: cancelled`);
     else this.output.info(`${who}: completed in ${timing}`);
   }
 
   private failWith(record: RequestRecord, err: unknown): void {
-    if (err instanceof ApiError && err.requestId && !record.requestId) {
-      this.store.update(record.id, { requestId: err.requestId });
-    }
-    this.fail(record, toRequestError(err));
+    // An error reply names fal's request id even when the call never returned one: keep it.
+    const requestId =
+      err instanceof ApiError && err.requestId && !record.requestId ? err.requestId : undefined;
+    this.fail(record, toRequestError(err), requestId ? { requestId } : {});
   }
 
-  private fail(record: RequestRecord, error: RequestError): void {
+  private fail(record: RequestRecord, error: RequestError, extra: Partial<RequestRecord> = {}): void {
     if (this.ended(record)) return;
     this.store.update(record.id, {
+      ...extra,
       state: 'FAILED',
       error,
       completedAt: Date.now(),

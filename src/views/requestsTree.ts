@@ -3,7 +3,12 @@
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText).
 import * as vscode from 'vscode';
 import type { RequestLog } from '../fal/types';
-import { describeError, type RequestRecord, type RequestState } from '../requests/requestRecord';
+import {
+  describeError,
+  formatDuration,
+  type RequestRecord,
+  type RequestState,
+} from '../requests/requestRecord';
 import type { RequestStore } from '../requests/requestStore';
 import { requestDocumentUri } from './requestDocuments';
 
@@ -32,17 +37,12 @@ export function describeState(record: RequestRecord): string {
     case 'IN_PROGRESS':
       return 'in progress';
     case 'COMPLETED':
-      return `completed · ${seconds(record)}`;
+      return `completed · ${formatDuration(record)}`;
     case 'FAILED':
       return record.error?.status ? `failed · ${record.error.status}` : 'failed';
     case 'CANCELLED':
       return 'cancelled';
   }
-}
-
-function seconds(record: RequestRecord): string {
-  const end = record.completedAt ?? Date.now();
-  return `${((end - (record.startedAt ?? record.createdAt)) / 1000).toFixed(2)} s`;
 }
 
 export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode>, vscode.Disposable {
