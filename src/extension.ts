@@ -14,8 +14,10 @@ import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
 import { TargetStatusBar } from './views/statusBar';
 import { describeTarget, readTarget, type Target } from './target';
 import { RequestsTreeProvider } from './views/requestsTree';
+import { VscodeMessages } from './views/vscodeMessages';
+import { testApiOnly } from './testApi';
 
-/** What `activate` returns: a small API the integration tests (and other extensions) can read. */
+/** What `activate` returns in test mode only (see testApi.ts): what the integration tests read. */
 export interface FalPlaygroundApi {
   readonly output: vscode.LogOutputChannel;
   /** Where calls go now, as the settings say. */
@@ -31,9 +33,11 @@ export interface FalPlaygroundApi {
   playground(): PlaygroundPanel | undefined;
   /** The status bar item that says where calls go. */
   readonly statusBar: TargetStatusBar;
+  /** The messages shown to the user so far. */
+  readonly messages: VscodeMessages;
 }
 
-export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
+export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | undefined {
   const output = vscode.window.createOutputChannel('fal', { log: true });
   context.subscriptions.push(output);
 
@@ -46,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
   const statusBar = new TargetStatusBar(store);
-  const notifier = new CompletionNotifier(store);
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const messages = new VscodeMessages(testMode);
+  const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
@@ -65,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     connection,
     store,
     runner,
+    messages,
     playgroundState,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
@@ -77,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     }),
   );
   void runner.resume();
-  return {
+  return testApiOnly(context.extensionMode, () => ({
     output,
     target: () => readTarget(),
     keys,
@@ -86,7 +93,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi {
     requestsTree,
     playground: () => PlaygroundPanel.open,
     statusBar,
-  };
+    messages,
+  }));
 }
 
 export function deactivate(): void {}

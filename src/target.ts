@@ -2,7 +2,7 @@
 // `npm run sandbox`, or the one `npm start` runs, handed over in FAL_SANDBOX_URL), or, by default,
 // the sandbox embedded in the extension.
 import * as vscode from 'vscode';
-import { falHosts, sandboxHosts, type FalHosts } from './fal/hosts';
+import { falHosts, sandboxHosts, type FalHosts } from './common/hosts';
 
 export type Target =
   | { readonly kind: 'fal.ai'; readonly hosts: FalHosts }

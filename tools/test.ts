@@ -13,9 +13,16 @@ const wants = (tier: string) => tiers.length === 0 || tiers.includes(tier);
 let passed = 0;
 let failed = 0;
 
+const durations: string[] = [];
+
+/** Runs one step, printing its duration, which the summary lists again at the end. */
 function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
   console.log(`\n=== ${name} ===`);
+  const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  console.log(`=== ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${took} ===`);
+  durations.push(`${took.padStart(8)}  ${name}`);
   return result.status === 0;
 }
 
@@ -70,5 +77,6 @@ if (built && wants('e2e')) {
   tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, ['out/test/e2e/index.js']);
 }
 
+console.log(`\nDurations:\n${durations.join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

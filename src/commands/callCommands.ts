@@ -5,13 +5,16 @@
 import * as vscode from 'vscode';
 import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
 import { showFailure } from '../requests/completionNotifier';
-import { withoutLinks, type CallMethod, type RequestRecord } from '../requests/requestRecord';
+import type { Messages } from '../requests/messages';
+import { withoutLinks } from '../common/recordText';
+import type { CallMethod, RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
-import { describeState } from '../views/requestsTree';
-import type { PlatformOptions } from '../webview/protocol';
+import { describeState } from '../common/recordText';
+import type { PlatformOptions } from '../common/callModel';
 import { requestDocumentUri } from '../views/requestDocuments';
-import { checkEndpointId, pickEndpoint, promptJsonInput } from './callPrompts';
+import { checkEndpointId } from '../common/endpointId';
+import { pickEndpoint, promptJsonInput } from './callPrompts';
 
 /** Arguments a caller (a test, a keybinding, the playground) may pass to skip the questions. */
 export interface CallArgs {
@@ -23,6 +26,7 @@ export interface CallArgs {
 }
 
 export interface CallServices {
+  readonly messages: Messages;
   readonly store: RequestStore;
   readonly runner: RequestRunner;
   readonly connection: FalConnection;
@@ -75,7 +79,7 @@ export async function callEndpoint(
     return record;
   }
   const final = await followWithProgress(services, record, done, `${method} ${endpointId}`);
-  await showOutcome(final);
+  await showOutcome(services, final);
   return final;
 }
 
@@ -110,12 +114,12 @@ function followWithProgress(
   );
 }
 
-async function showOutcome(record: RequestRecord): Promise<void> {
+async function showOutcome(services: CallServices, record: RequestRecord): Promise<void> {
   if (record.state === 'COMPLETED') {
     await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
     return;
   }
-  if (record.state === 'FAILED') showFailure(record);
+  if (record.state === 'FAILED') showFailure(services.messages, record);
 }
 
 function showConnectionError(err: unknown): void {

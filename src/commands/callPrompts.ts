@@ -3,25 +3,9 @@
 // endpoint offered; malformed JSON is refused in the box, with where and why, so nothing typed is lost).
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/falConnection';
-import { parseEndpointId } from '../fal/endpointId';
+import { checkEndpointId } from '../common/endpointId';
 import type { RequestStore } from '../requests/requestStore';
-import { checkJsonInput } from '../webview/protocol';
-
-/** What is wrong with an endpoint id, or undefined when it is well formed. */
-export function checkEndpointId(text: string): string | undefined {
-  const id = text.trim();
-  // The extension takes ids only, never URLs: the key must go nowhere but fal's own hosts, and an id
-  // ends up in URLs and in "Copy as Code" shell snippets.
-  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(id)) {
-    return `"${id}" is not an endpoint id: use owner/app[/path] with letters, digits, ".", "_" and "-" (e.g. fal-ai/flux/dev).`;
-  }
-  try {
-    parseEndpointId(id);
-    return undefined;
-  } catch (err) {
-    return `${(err as Error).message} (e.g. fal-ai/flux/dev).`;
-  }
-}
+import { checkJsonInput } from '../common/callForm';
 
 interface EndpointItem extends vscode.QuickPickItem {
   readonly endpointId: string;

@@ -2,13 +2,14 @@
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { FalConnection } from '../connection/falConnection';
+import type { Messages } from '../requests/messages';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
-import { copyAsCode } from './copyAsCode';
+import { copyAsCode } from '../snippets/copyAsCode';
 import { callEndpoint, type CallArgs } from './callCommands';
 import {
   cancelRequest,
@@ -26,6 +27,7 @@ export interface CommandServices extends PlaygroundServices {
   readonly connection: FalConnection;
   readonly store: RequestStore;
   readonly runner: RequestRunner;
+  readonly messages: Messages;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { createFalClient, type FalClient } from '../fal/client';
-import { falHosts, SANDBOX_PLACEHOLDER_KEY, sandboxHosts, type FalHosts } from '../fal/hosts';
-import type { RecordTarget } from '../requests/requestRecord';
+import { falHosts, SANDBOX_PLACEHOLDER_KEY, sandboxHosts, type FalHosts } from '../common/hosts';
+import type { RecordTarget } from '../common/callModel';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { readTarget } from '../target';
 

@@ -2,7 +2,7 @@
 // (run, subscribe, queue.*, stream, storage, realtime) over configurable hosts, plus schema() and
 // models.* for the editor. Assembles the per-concern modules; owns run, subscribe and stream.
 import { resolveConfig, type ClientConfig, type FalClientOptions } from './config';
-import { resolveEndpointPath } from './endpointId';
+import { resolveEndpointPath } from '../common/endpointId';
 import { FalTimeoutError } from './errors';
 import { request } from './http';
 import { createModelsClient, type ModelsClient } from './models';

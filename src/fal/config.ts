@@ -1,5 +1,5 @@
 // The resolved configuration every part of the client shares: hosts, credentials and user agent.
-import { falHosts, type FalHosts } from './hosts';
+import { falHosts, type FalHosts } from '../common/hosts';
 import type { RetryOptions } from './retry';
 
 export type CredentialsInput = string | undefined | (() => string | undefined | Promise<string | undefined>);

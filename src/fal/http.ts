@@ -1,6 +1,7 @@
 // The one HTTP layer every client call goes through: node:http/https with keep-alive agents reused
 // across calls, fal's default headers and `Authorization: Key`, non-2xx replies turned into
 // ApiError/ValidationError, deadlines, aborts, and retries with the policy each call passes.
+import { FAL_HEADERS } from '../common/falHeaders';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
@@ -49,8 +50,8 @@ export interface HttpResponse<T> {
   url: string;
 }
 
-export const REQUEST_ID_HEADER = 'x-fal-request-id';
-export const REQUEST_TIMEOUT_TYPE_HEADER = 'x-fal-request-timeout-type';
+export const REQUEST_ID_HEADER = FAL_HEADERS.requestId;
+export const REQUEST_TIMEOUT_TYPE_HEADER = FAL_HEADERS.requestTimeoutType;
 
 // Shared by every client in the process, so connections are kept alive and reused across calls.
 const agents = {

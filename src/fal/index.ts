@@ -1,6 +1,6 @@
 // Public surface of the protocol client, built on its own as dist/fal.js (CommonJS, no `vscode`).
-export { falHosts, sandboxHosts } from './hosts';
-export type { FalHosts } from './hosts';
+export { falHosts, sandboxHosts } from '../common/hosts';
+export type { FalHosts } from '../common/hosts';
 export { resolveConfig, credentialsFromEnv } from './config';
 export type { ClientConfig, FalClientOptions, CredentialsInput } from './config';
 export { request, sleep } from './http';
@@ -20,8 +20,8 @@ export {
   ensureEndpointIdFormat,
   resolveEndpointPath,
   InvalidEndpointIdError,
-} from './endpointId';
-export type { EndpointId } from './endpointId';
+} from '../common/endpointId';
+export type { EndpointId } from '../common/endpointId';
 export {
   DEFAULT_RETRY,
   RUN_RETRY,

@@ -1,10 +1,12 @@
-// fal's platform request headers (priority, runner hint, start timeout) built from call options the
-// way fal-js does: user headers lower-cased first, explicit options on top.
+// The official clients' call options (priority, hint, startTimeout) as fal's platform headers, the
+// way fal-js builds them: user headers lower-cased first, explicit options on top. The header names
+// and the mapping itself are common/falHeaders.ts; this adds the client's checks and defaults.
+import { FAL_HEADERS, platformHeaders } from '../common/falHeaders';
 import type { Headers, QueuePriority } from './types';
 
-export const QUEUE_PRIORITY_HEADER = 'x-fal-queue-priority';
-export const RUNNER_HINT_HEADER = 'x-fal-runner-hint';
-export const REQUEST_TIMEOUT_HEADER = 'x-fal-request-timeout';
+export const QUEUE_PRIORITY_HEADER = FAL_HEADERS.queuePriority;
+export const RUNNER_HINT_HEADER = FAL_HEADERS.runnerHint;
+export const REQUEST_TIMEOUT_HEADER = FAL_HEADERS.requestTimeout;
 export const MIN_REQUEST_TIMEOUT_SECONDS = 1;
 
 export function lowerCaseHeaders(headers: Headers | undefined): Headers {
@@ -20,9 +22,13 @@ export function buildTimeoutHeaders(startTimeout: number | undefined): Headers {
   if (startTimeout <= MIN_REQUEST_TIMEOUT_SECONDS) {
     throw new Error(`Timeout must be greater than ${MIN_REQUEST_TIMEOUT_SECONDS} seconds`);
   }
-  return { [REQUEST_TIMEOUT_HEADER]: startTimeout.toString() };
+  return platformHeaders({ startTimeout }, 'run');
 }
 
+/**
+ * The headers of a queue submit. Priority is the option when given, else a priority header the
+ * caller set, else `normal`.
+ */
 export function buildQueueHeaders(options: {
   headers?: Headers;
   priority?: QueuePriority;
@@ -32,10 +38,11 @@ export function buildQueueHeaders(options: {
   if (options.priority !== undefined && options.priority !== 'low' && options.priority !== 'normal') {
     throw new Error(`Invalid priority ${JSON.stringify(options.priority)}: must be "normal" or "low"`);
   }
+  const headers = lowerCaseHeaders(options.headers);
+  const priority = options.priority ?? (headers[QUEUE_PRIORITY_HEADER] === 'low' ? 'low' : 'normal');
   return {
-    ...lowerCaseHeaders(options.headers),
-    [QUEUE_PRIORITY_HEADER]: options.priority ?? 'normal',
-    ...(options.hint ? { [RUNNER_HINT_HEADER]: options.hint } : {}),
+    ...headers,
+    ...platformHeaders({ priority, hint: options.hint || undefined }, 'submit'),
     ...buildTimeoutHeaders(options.startTimeout),
   };
 }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, type RawData } from 'ws';
 import type { ClientConfig } from './config';
-import { parseEndpointId, resolveEndpointPath } from './endpointId';
+import { parseEndpointId, resolveEndpointPath } from '../common/endpointId';
 import { ApiError, errorMessage, isRecord } from './errors';
 import { TOKEN_EXPIRATION_SECONDS, createTemporaryToken } from './tokens';
 

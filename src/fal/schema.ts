@@ -6,7 +6,7 @@ import { isRecord, ProtocolError } from './errors';
 import { request } from './http';
 import { DEFAULT_RETRY } from './retry';
 import { queryString } from './urls';
-import { parseEndpointId } from './endpointId';
+import { parseEndpointId } from '../common/endpointId';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // body names the app alias only; the reply is a bare JSON string, or `{detail}` / `{token}` from
 // older proxies.
 import type { ClientConfig } from './config';
-import { parseEndpointId } from './endpointId';
+import { parseEndpointId } from '../common/endpointId';
 import { ProtocolError, isRecord } from './errors';
 import { request } from './http';
 import { DEFAULT_RETRY } from './retry';

@@ -1,16 +1,9 @@
 // The shapes of fal's queue replies and of the client's call options and results, in the official
 // client's vocabulary (fal-js types/common.ts), shared by the queue, streaming and client modules.
 
-export interface RequestLog {
-  message: string;
-  level: 'STDERR' | 'STDOUT' | 'ERROR' | 'INFO' | 'WARN' | 'DEBUG' | string;
-  source: 'USER' | string;
-  timestamp: string;
-}
+import type { Metrics, RequestLog } from '../common/callModel';
 
-export interface Metrics {
-  inference_time: number | null;
-}
+export type { Metrics, RequestLog };
 
 interface BaseQueueStatus {
   status: string;

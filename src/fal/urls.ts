@@ -2,7 +2,7 @@
 // endpoint id (sub-path included) for run/submit/stream, only `{ns/}owner/alias` for the request
 // calls, one leading slash of an extra path stripped, the final trailing slash removed.
 import type { ClientConfig } from './config';
-import { InvalidEndpointIdError, parseEndpointId, type EndpointId } from './endpointId';
+import { InvalidEndpointIdError, parseEndpointId, type EndpointId } from '../common/endpointId';
 
 export type Query = Record<string, string | undefined>;
 

@@ -3,6 +3,7 @@
 // jwks.json; a sandbox at {base}/rest/.well-known/jwks.json), a timestamp window (±300 s by default),
 // and refusal of a request id already seen within the window (replay). `verifyWebhook` never throws: it
 // answers `{ok: true, payload}` or `{ok: false, reason}`.
+import { displayHeaderName, FAL_HEADERS } from '../common/falHeaders';
 import { createHash, createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 
 /** A key of the set; only `{kty: "OKP", crv: "Ed25519", x}` entries are used. */
@@ -126,24 +127,27 @@ export function verifyWebhook<Output = unknown>(
   const tolerance = options.toleranceSeconds ?? 300;
   const seen = options.seen === undefined ? defaultReplayCache : options.seen;
 
-  const requestId = header(headers, 'x-fal-webhook-request-id');
-  const userId = header(headers, 'x-fal-webhook-user-id');
-  const timestampText = header(headers, 'x-fal-webhook-timestamp');
-  const signatureHex = header(headers, 'x-fal-webhook-signature');
+  const requestId = header(headers, FAL_HEADERS.webhookRequestId);
+  const userId = header(headers, FAL_HEADERS.webhookUserId);
+  const timestampText = header(headers, FAL_HEADERS.webhookTimestamp);
+  const signatureHex = header(headers, FAL_HEADERS.webhookSignature);
   const missing = [
-    ['X-Fal-Webhook-Request-Id', requestId],
-    ['X-Fal-Webhook-User-Id', userId],
-    ['X-Fal-Webhook-Timestamp', timestampText],
-    ['X-Fal-Webhook-Signature', signatureHex],
+    [FAL_HEADERS.webhookRequestId, requestId],
+    [FAL_HEADERS.webhookUserId, userId],
+    [FAL_HEADERS.webhookTimestamp, timestampText],
+    [FAL_HEADERS.webhookSignature, signatureHex],
   ]
     .filter(([, value]) => !value)
-    .map(([name]) => name);
+    .map(([name]) => displayHeaderName(name));
   if (missing.length > 0 || !requestId || !userId || !timestampText || !signatureHex) {
     return { ok: false, reason: `Missing webhook header(s): ${missing.join(', ')}.` };
   }
 
   if (!/^\d+$/.test(timestampText)) {
-    return { ok: false, reason: `X-Fal-Webhook-Timestamp is not Unix seconds: '${timestampText}'.` };
+    return {
+      ok: false,
+      reason: `${displayHeaderName(FAL_HEADERS.webhookTimestamp)} is not Unix seconds: '${timestampText}'.`,
+    };
   }
   const timestamp = Number(timestampText);
   const skew = Math.abs(nowMs / 1000 - timestamp);
@@ -155,7 +159,10 @@ export function verifyWebhook<Output = unknown>(
   }
 
   if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) {
-    return { ok: false, reason: 'X-Fal-Webhook-Signature is not a 64-byte hex Ed25519 signature.' };
+    return {
+      ok: false,
+      reason: `${displayHeaderName(FAL_HEADERS.webhookSignature)} is not a 64-byte hex Ed25519 signature.`,
+    };
   }
   const keys = publicKeys(jwks);
   if (keys.length === 0) {

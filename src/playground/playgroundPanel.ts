@@ -4,25 +4,22 @@
 // started, and saves its form and that call so both come back after a reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { checkEndpointId } from '../commands/callPrompts';
-import { copyAsCode } from '../commands/copyAsCode';
+import { checkEndpointId } from '../common/endpointId';
+import { copyAsCode } from '../snippets/copyAsCode';
 import type { FalConnection } from '../connection/falConnection';
-import { isFinal, type RequestRecord } from '../requests/requestRecord';
-import type { CallRequest, RequestRunner } from '../requests/requestRunner';
+import { isFinal, type CallSpec, type RequestRecord } from '../common/callModel';
+import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeTarget, readTarget } from '../target';
-import { requestDocumentUri } from '../views/requestDocuments';
-import { describeState } from '../views/requestsTree';
-import {
-  checkJsonInput,
-  checkWebhookUrl,
-  parseHeaderLines,
-  type CallView,
-  type FieldError,
-  type HostMessage,
-  type PlaygroundForm,
-  type WebviewMessage,
-} from '../webview/protocol';
+import { describeState } from '../common/recordText';
+import { checkForm } from '../common/callForm';
+import type {
+  CallView,
+  FieldError,
+  HostMessage,
+  PlaygroundForm,
+  WebviewMessage,
+} from '../common/playgroundProtocol';
 import type { JsonFile } from '../storage/jsonFile';
 import { exampleInput } from './exampleInput';
 import { playgroundHtml } from './playgroundHtml';
@@ -172,8 +169,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       }
       case 'openOutput': {
         const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
-        if (record)
-          await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
+        if (record) await vscode.commands.executeCommand('fal.openResult', record.id);
         return;
       }
       case 'copyAsCode': {
@@ -224,26 +220,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  /** The call the form describes, checked as the webview checks it; or what is wrong with it. */
-  private checkedCall(form: PlaygroundForm): CallRequest | string {
-    const problem =
-      checkEndpointId(form.endpointId) ??
-      checkJsonInput(form.inputText) ??
-      checkWebhookUrl(form.webhookUrl) ??
-      (form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
-        ? 'The start timeout must be more than 1 second.'
-        : undefined);
-    if (problem) return problem;
-    const headers = parseHeaderLines(form.headersText);
-    if ('problem' in headers) return headers.problem;
-    return {
-      endpointId: form.endpointId,
-      method: form.method,
-      input: JSON.parse(form.inputText),
-      headers: headers.headers,
-      platform: form.platform,
-      webhookUrl: form.method === 'submit' ? form.webhookUrl : undefined,
-    };
+  /** The call the form describes, checked as the page checks it (one checkForm); or what is wrong with it. */
+  private checkedCall(form: PlaygroundForm): CallSpec | string {
+    const checked = checkForm(form);
+    return checked.call ?? checked.first;
   }
 
   private async call(form: PlaygroundForm): Promise<void> {

@@ -2,19 +2,23 @@
 // when the window reloaded (its progress notification is gone). A message with the time it took and
 // a button to open the output, or what went wrong and what to do. Other calls end in front of the
 // user (progress, output document, playground) and say nothing here.
-import * as vscode from 'vscode';
-import { requestDocumentUri } from '../views/requestDocuments';
-import { describeError, formatDuration, isFinal, withoutLinks, type RequestRecord } from './requestRecord';
+import { isFinal, type RequestRecord } from '../common/callModel';
+import type { Disposable } from '../common/emitter';
+import { describeError, formatDuration } from '../common/recordText';
+import type { Messages } from './messages';
 import type { RequestStore } from './requestStore';
 
-export class CompletionNotifier implements vscode.Disposable {
+export class CompletionNotifier implements Disposable {
   /** Records seen running, by id. */
   private readonly running = new Set<string>();
   /** Records that were running when this window started: followed again, watched by nobody. */
   private readonly resumed = new Set<string>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscription: Disposable;
 
-  constructor(store: RequestStore) {
+  constructor(
+    store: RequestStore,
+    private readonly messages: Messages,
+  ) {
     for (const record of store.all()) {
       if (!isFinal(record)) {
         this.running.add(record.id);
@@ -32,11 +36,13 @@ export class CompletionNotifier implements vscode.Disposable {
     const resumed = this.resumed.delete(record.id);
     if (!this.running.delete(record.id) || (record.method !== 'submit' && !resumed)) return;
     if (record.state === 'COMPLETED') {
-      void vscode.window
-        .showInformationMessage(`${record.endpointId} completed in ${formatDuration(record)}.`, 'Open Output')
-        .then((choice) => choice && vscode.window.showTextDocument(requestDocumentUri(record, 'output')));
+      this.messages.show({
+        level: 'info',
+        text: `${record.endpointId} completed in ${formatDuration(record)}.`,
+        actions: [{ title: 'Open Output', command: 'fal.openResult', args: [record.id] }],
+      });
     } else if (record.state === 'FAILED') {
-      showFailure(record);
+      showFailure(this.messages, record);
     }
   }
 
@@ -49,16 +55,14 @@ export class CompletionNotifier implements vscode.Disposable {
  * Says what went wrong with a call and what to do, with buttons to its input and to the output
  * channel. Not awaited by callers: the call is over, whether or not the message is answered.
  */
-export function showFailure(record: RequestRecord): void {
+export function showFailure(messages: Messages, record: RequestRecord): void {
   if (!record.error) return;
-  void vscode.window
-    .showErrorMessage(
-      withoutLinks(`${record.endpointId}: ${describeError(record.error)}`),
-      'Open Input',
-      'Show Output',
-    )
-    .then((choice) => {
-      if (choice === 'Open Input') void vscode.window.showTextDocument(requestDocumentUri(record, 'input'));
-      if (choice === 'Show Output') void vscode.commands.executeCommand('fal.showOutput');
-    });
+  messages.show({
+    level: 'error',
+    text: `${record.endpointId}: ${describeError(record.error)}`,
+    actions: [
+      { title: 'Open Input', command: 'fal.openInput', args: [record.id] },
+      { title: 'Show Output', command: 'fal.showOutput' },
+    ],
+  });
 }

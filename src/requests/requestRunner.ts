@@ -3,23 +3,25 @@
 // cancel, and, after a window reload, the following of queue requests that were still running.
 // Every step is told to the "fal" output channel; every failure ends in the record, never lost.
 import { randomUUID } from 'node:crypto';
-import * as vscode from 'vscode';
-import type { Connection, FalConnection } from '../connection/falConnection';
+import type { Disposable } from '../common/emitter';
+import type { Connection } from '../connection/falConnection';
+import type { Logger } from './messages';
 import { ApiError } from '../fal/errors';
-import { buildTimeoutHeaders } from '../fal/platformHeaders';
+import { platformHeaders } from '../common/falHeaders';
 import type { RealtimeConnection } from '../fal/realtime';
-import type { QueueStatus, RequestLog } from '../fal/types';
+import type { QueueStatus } from '../fal/types';
+import type { RequestLog } from '../common/callModel';
 import {
   CANCELLED_STATUS,
-  describeError,
-  formatDuration,
   isFinal,
-  toRequestError,
   type CallMethod,
   type CallSpec,
+  type RecordTarget,
   type RequestError,
   type RequestRecord,
-} from './requestRecord';
+} from '../common/callModel';
+import { describeError, formatDuration } from '../common/recordText';
+import { toRequestError } from './requestErrors';
 import type { RequestStore } from './requestStore';
 
 export type CallRequest = CallSpec;
@@ -30,7 +32,13 @@ export interface StartedCall {
   readonly done: Promise<RequestRecord>;
 }
 
-export class RequestRunner implements vscode.Disposable {
+/** Where the runner gets its clients: the target now, or the one an earlier request went to. */
+export interface ConnectionSource {
+  get(): Promise<Connection>;
+  forRecord(target: RecordTarget): Promise<Connection | undefined>;
+}
+
+export class RequestRunner implements Disposable {
   /** Aborts the work in flight per record id (status following, direct calls, streams). */
   private readonly inFlight = new Map<string, AbortController>();
   /** Warm realtime connections, per target and endpoint. */
@@ -41,8 +49,8 @@ export class RequestRunner implements vscode.Disposable {
 
   constructor(
     private readonly store: RequestStore,
-    private readonly connection: FalConnection,
-    private readonly output: vscode.LogOutputChannel,
+    private readonly connection: ConnectionSource,
+    private readonly output: Logger,
   ) {}
 
   /** Starts a call on the current target. Rejects only when nothing could be sent (no key, sandbox down). */
@@ -159,8 +167,7 @@ export class RequestRunner implements vscode.Disposable {
     try {
       const result = await connection.client.run(call.endpointId, {
         input: call.input,
-        headers: directHeaders(call),
-        startTimeout: call.platform?.startTimeout,
+        headers: callHeaders(call),
         abortSignal: abort.signal,
       });
       this.finish(record, {
@@ -182,7 +189,7 @@ export class RequestRunner implements vscode.Disposable {
     try {
       const stream = await connection.client.stream(call.endpointId, {
         input: call.input,
-        headers: { ...directHeaders(call), ...buildTimeoutHeaders(call.platform?.startTimeout) },
+        headers: callHeaders(call),
         abortSignal: abort.signal,
       });
       let count = 0;
@@ -228,10 +235,7 @@ export class RequestRunner implements vscode.Disposable {
     try {
       const queued = await connection.client.queue.submit(call.endpointId, {
         input: call.input,
-        headers: commonHeaders(call),
-        priority: call.platform?.priority,
-        hint: call.platform?.hint || undefined,
-        startTimeout: call.platform?.startTimeout,
+        headers: callHeaders(call),
         webhookUrl: call.webhookUrl,
       });
       if (this.ended(record)) {
@@ -373,20 +377,9 @@ function isDirect(method: CallMethod): boolean {
   return method === 'run' || method === 'stream' || method === 'realtime';
 }
 
-/** Custom headers plus the platform headers every method takes as headers. */
-function commonHeaders(call: CallRequest): Record<string, string> {
-  const platform = call.platform ?? {};
-  return {
-    ...call.headers,
-    ...(platform.noRetry ? { 'x-fal-no-retry': '1' } : {}),
-    ...(platform.storeIo === false ? { 'x-fal-store-io': '0' } : {}),
-  };
-}
-
-/** Headers of a direct call: the runner hint goes as a header (the queue takes it as an option). */
-function directHeaders(call: CallRequest): Record<string, string> {
-  const hint = call.platform?.hint;
-  return { ...commonHeaders(call), ...(hint ? { 'x-fal-runner-hint': hint } : {}) };
+/** Custom headers plus the headers of the call's platform options. */
+function callHeaders(call: CallRequest): Record<string, string> {
+  return { ...call.headers, ...platformHeaders(call.platform, call.method) };
 }
 
 /**

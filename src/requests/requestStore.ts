@@ -2,9 +2,9 @@
 // the commands listen to. Saved at every change to a JSON file in the extension's workspace storage
 // (see JsonFile), so the list and the requests still running come back after a window reload.
 // Outputs too large to keep are dropped from the saved copy only.
-import * as vscode from 'vscode';
+import { Emitter, type Disposable } from '../common/emitter';
 import { JsonFile } from '../storage/jsonFile';
-import { isFinal, type RequestRecord } from './requestRecord';
+import { isFinal, type RequestRecord } from '../common/callModel';
 
 /** Records kept; the oldest go first. */
 export const MAX_RECORDS = 200;
@@ -13,9 +13,9 @@ export const MAX_SAVED_OUTPUT_BYTES = 256 * 1024;
 /** Longest a change other than a new state waits to be saved. */
 const SAVE_DELAY_MS = 500;
 
-export class RequestStore implements vscode.Disposable {
+export class RequestStore implements Disposable {
   private readonly records: RequestRecord[];
-  private readonly changed = new vscode.EventEmitter<RequestRecord | undefined>();
+  private readonly changed = new Emitter<RequestRecord | undefined>();
   /** Fires with the record that changed, or undefined when the list itself changed. */
   readonly onDidChange = this.changed.event;
   private readonly file: JsonFile<RequestRecord[]>;

@@ -2,6 +2,7 @@
 // `POST /_sandbox/faults` arm faults (429, 502-nginx, 503, 504-user, reset, reset-mid-body, bad-json,
 // stream-cut:N, slow-headers:MS, big-body:MB, runner-fail:N) on the run/queue calls they name.
 // Faults that change a response body are attached to the response and applied by `send`/`SseWriter`.
+import { FAL_HEADERS } from '../common/falHeaders';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -184,7 +185,7 @@ export async function applyFault(
   res: ServerResponse,
   requestId: string,
 ): Promise<boolean> {
-  const id = { 'x-fal-request-id': requestId };
+  const id = { [FAL_HEADERS.requestId]: requestId };
   switch (fault.name) {
     case '429':
       sendJson(
@@ -203,7 +204,7 @@ export async function applyFault(
         res,
         503,
         { detail: 'Runner scheduling failure', error_type: 'runner_scheduling_failure' },
-        { ...id, 'x-fal-error-type': 'runner_scheduling_failure', 'x-fal-needs-retry': '1' },
+        { ...id, [FAL_HEADERS.errorType]: 'runner_scheduling_failure', [FAL_HEADERS.needsRetry]: '1' },
       );
       return true;
     case '504-user':
@@ -211,7 +212,7 @@ export async function applyFault(
         res,
         504,
         { detail: 'Request timed out', error_type: 'request_timeout' },
-        { ...id, 'x-fal-request-timeout-type': 'user', 'x-fal-error-type': 'request_timeout' },
+        { ...id, [FAL_HEADERS.requestTimeoutType]: 'user', [FAL_HEADERS.errorType]: 'request_timeout' },
       );
       return true;
     case 'reset':
@@ -250,7 +251,7 @@ export function send(
   const head = {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
-    'x-fal-request-id': headers['x-fal-request-id'] ?? randomUUID(),
+    [FAL_HEADERS.requestId]: headers[FAL_HEADERS.requestId] ?? randomUUID(),
     ...headers,
   };
   res.writeHead(status, head);

@@ -1,6 +1,7 @@
 // Small HTTP helpers every sandbox route uses: body reading (raw or as JSON) with a limit, JSON
 // replies with fal's `x-fal-request-id`, fal-style `{"detail": ...}` errors, and the
 // `Authorization: Key` check.
+import { FAL_HEADERS } from '../common/falHeaders';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
@@ -60,7 +61,7 @@ export function sendJson(
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    'x-fal-request-id': headers['x-fal-request-id'] ?? randomUUID(),
+    [FAL_HEADERS.requestId]: headers[FAL_HEADERS.requestId] ?? randomUUID(),
     ...headers,
   });
   res.end(text);

@@ -1,6 +1,7 @@
 // The queue behind `/queue/...`: per-endpoint lanes running at most `concurrency` requests at once,
 // `low` priority behind `normal`, start deadlines (`x-fal-request-timeout`), server-side retries of
 // failed runners (off with `x-fal-no-retry`), cancel, logs, and webhooks on completion.
+import { FAL_HEADERS } from '../common/falHeaders';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
 import type { EndpointCall, LogLevel, LogLine, SandboxEndpoint } from './endpoints/types';
@@ -177,7 +178,7 @@ export class Queue {
     this.complete(r, {
       status: 504,
       body: { detail: 'Request timed out', error_type: 'request_timeout' },
-      headers: { 'x-fal-request-timeout-type': 'user', 'x-fal-error-type': 'request_timeout' },
+      headers: { [FAL_HEADERS.requestTimeoutType]: 'user', [FAL_HEADERS.errorType]: 'request_timeout' },
     });
   }
 
@@ -215,7 +216,7 @@ export class Queue {
           return this.complete(r, {
             status: 503,
             body: { detail: 'Runner disconnected', error_type: 'runner_disconnected' },
-            headers: { 'x-fal-error-type': 'runner_disconnected' },
+            headers: { [FAL_HEADERS.errorType]: 'runner_disconnected' },
           });
         }
         r.gatewayRequestId = randomUUID();

@@ -1,5 +1,6 @@
 // HTTP routes of the queue host (`/queue/...`): submit, status, status stream (SSE), result and
 // cancel, with or without the sub-path and a trailing slash, `workflows/` and `comfy/` namespaces.
+import { FAL_HEADERS, PLATFORM_HEADER_NAMES } from '../common/falHeaders';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context';
 import { findEndpoint, parseEndpointId } from './endpoints';
@@ -88,21 +89,26 @@ export async function handleQueue(
     }
     const read = await readInput(req, url);
     if (!read.ok) return send(res, read.status, { detail: read.detail });
-    const timeoutHeader = req.headers['x-fal-request-timeout'];
+    const timeoutHeader = req.headers[FAL_HEADERS.requestTimeout];
     let startTimeout: number | undefined;
     if (typeof timeoutHeader === 'string' && timeoutHeader.trim() !== '') {
       startTimeout = Number(timeoutHeader);
       if (!Number.isFinite(startTimeout) || startTimeout <= 0) {
-        return send(res, 400, { detail: 'x-fal-request-timeout must be a positive number of seconds' });
+        return send(res, 400, {
+          detail: `${FAL_HEADERS.requestTimeout} must be a positive number of seconds`,
+        });
       }
     }
-    const noRetry = ['1', 'true', 'yes'].includes(String(req.headers['x-fal-no-retry'] ?? '').toLowerCase());
+    const noRetry = ['1', 'true', 'yes'].includes(
+      String(req.headers[FAL_HEADERS.noRetry] ?? '').toLowerCase(),
+    );
     const r = queue.submit({
       endpoint,
       appPath: parsed.appPath,
       subPath: parsed.path,
       input: read.input,
-      priority: String(req.headers['x-fal-queue-priority'] ?? '').toLowerCase() === 'low' ? 'low' : 'normal',
+      priority:
+        String(req.headers[FAL_HEADERS.queuePriority] ?? '').toLowerCase() === 'low' ? 'low' : 'normal',
       noRetry,
       startTimeout,
       webhookUrl: url.searchParams.get('fal_webhook') ?? undefined,
@@ -123,13 +129,13 @@ export async function handleQueue(
         ...queueUrls(ctx, r),
         queue_position: queue.position(r),
       },
-      { 'x-fal-request-id': r.id },
+      { [FAL_HEADERS.requestId]: r.id },
     );
   }
 
   const r = queue.get(route.requestId);
   const found = r && sameApp(route.appPathAsked, r) ? r : undefined;
-  const idHeader = { 'x-fal-request-id': route.requestId };
+  const idHeader = { [FAL_HEADERS.requestId]: route.requestId };
   switch (route.call) {
     case 'cancel': {
       if (req.method !== 'PUT' && req.method !== 'POST')
@@ -188,25 +194,15 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
   update();
 }
 
-/** fal's platform request headers, in the order the log line names them. */
-const PLATFORM_HEADERS = [
-  'x-fal-queue-priority',
-  'x-fal-runner-hint',
-  'x-fal-no-retry',
-  'x-fal-request-timeout',
-  'x-fal-store-io',
-  'x-fal-object-lifecycle-preference',
-];
-
 /**
  * The platform headers a submit carried, as the first log line of its request, so a user (and the
  * tests) can see what reached the platform: "Platform headers: x-fal-queue-priority=low, ...". The
  * default priority (normal, which the JS client always sends) alone is not worth a line.
  */
 export function platformHeadersLine(req: IncomingMessage): string | undefined {
-  const seen = PLATFORM_HEADERS.flatMap((name) => {
+  const seen = PLATFORM_HEADER_NAMES.flatMap((name) => {
     const value = req.headers[name];
     return typeof value === 'string' ? [`${name}=${value}`] : [];
-  }).filter((entry) => entry !== 'x-fal-queue-priority=normal');
+  }).filter((entry) => entry !== `${FAL_HEADERS.queuePriority}=normal`);
   return seen.length ? `Platform headers: ${seen.join(', ')}` : undefined;
 }

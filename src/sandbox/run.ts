@@ -1,5 +1,6 @@
 // HTTP routes of the run host (`/run/...`): direct calls to `/run/{id}` (any method; GET takes the
 // input from the query string) and SSE streams at `/run/{id}/stream`. Never queued, never retried.
+import { FAL_HEADERS } from '../common/falHeaders';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
@@ -39,7 +40,7 @@ export async function handleRun(
   runnerFail: boolean,
 ): Promise<void> {
   const requestId = randomUUID();
-  const idHeader = { 'x-fal-request-id': requestId };
+  const idHeader = { [FAL_HEADERS.requestId]: requestId };
   const { stream, id } = parseRunPath(path);
   const parsed = parseEndpointId(id);
   const endpoint = findEndpoint(id);
@@ -52,7 +53,7 @@ export async function handleRun(
       res,
       503,
       { detail: 'Runner disconnected', error_type: 'runner_disconnected' },
-      { ...idHeader, 'x-fal-error-type': 'runner_disconnected', 'x-fal-needs-retry': '1' },
+      { ...idHeader, [FAL_HEADERS.errorType]: 'runner_disconnected', [FAL_HEADERS.needsRetry]: '1' },
     );
   }
   const call = callFor(ctx, res, parsed.path, requestId);

@@ -1,10 +1,11 @@
 // The sandbox's one HTTP server: fal's hosts as path prefixes of one origin (`/run`, `/queue`,
 // `/rest`, `/api/v1`, `/openapi/...`, `/files/`), auth, fault injection, realtime upgrades, and a
 // `close()` that stops everything. `startSandbox` is what the CLI and the tests call.
+import { FAL_HEADERS } from '../common/falHeaders';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { sandboxHosts, type FalHosts } from '../fal/hosts';
+import { sandboxHosts, type FalHosts } from '../common/hosts';
 import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
 import { applyFault, FaultBook, FaultSpecError, handleFaultsRoute, type CallKind } from './faults';
@@ -63,7 +64,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     }
     const body = '{"detail":"Not Found"}';
     socket.end(
-      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nx-fal-request-id: ${randomUUID()}\r\n` +
+      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n${FAL_HEADERS.requestId}: ${randomUUID()}\r\n` +
         `Connection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
     );
     socket.once('finish', () => socket.destroy());
@@ -157,7 +158,7 @@ function serveFile(ctx: SandboxContext, req: IncomingMessage, res: ServerRespons
     'content-type': file.contentType,
     'content-length': file.data.length,
     'cache-control': 'public, max-age=3600',
-    'x-fal-request-id': randomUUID(),
+    [FAL_HEADERS.requestId]: randomUUID(),
   });
   res.end(req.method === 'HEAD' ? undefined : file.data);
 }

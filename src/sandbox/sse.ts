@@ -1,6 +1,7 @@
 // Writes a `text/event-stream` response (`data: <json>\n\n` events and `: comment` lines), with the
 // stream faults applied: stream-cut:N drops the connection after N events; bad-json, big-body and
 // reset-mid-body spoil the first event.
+import { FAL_HEADERS } from '../common/falHeaders';
 import type { ServerResponse } from 'node:http';
 import { bodyFault } from './faults';
 
@@ -16,7 +17,7 @@ export class SseWriter {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
-      'x-fal-request-id': requestId,
+      [FAL_HEADERS.requestId]: requestId,
     });
     res.flushHeaders();
     res.on('close', () => (this.dead = true));

@@ -3,6 +3,7 @@
 // the headers X-Fal-Webhook-Request-Id / -User-Id / -Timestamp / -Signature, where the signature is
 // hex Ed25519 over `request_id\nuser_id\ntimestamp\nhex(sha256(body))`. Failed deliveries (transport
 // error or non-2xx) are retried with exponential backoff, a bounded number of times.
+import { FAL_HEADERS } from '../common/falHeaders';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -96,10 +97,10 @@ export function signWebhook(
   const message = `${requestId}\n${SANDBOX_WEBHOOK_USER_ID}\n${timestamp}\n${digest}`;
   const signature = sign(null, Buffer.from(message), signingKey(ctx).privateKey).toString('hex');
   return {
-    'x-fal-webhook-request-id': requestId,
-    'x-fal-webhook-user-id': SANDBOX_WEBHOOK_USER_ID,
-    'x-fal-webhook-timestamp': String(timestamp),
-    'x-fal-webhook-signature': signature,
+    [FAL_HEADERS.webhookRequestId]: requestId,
+    [FAL_HEADERS.webhookUserId]: SANDBOX_WEBHOOK_USER_ID,
+    [FAL_HEADERS.webhookTimestamp]: String(timestamp),
+    [FAL_HEADERS.webhookSignature]: signature,
   };
 }
 

@@ -4,7 +4,8 @@
 // replaced by a placeholder. Snippets call fal.ai, whatever target the call was made on.
 import { resolveConfig } from '../fal/config';
 import { endpointUrl, requestUrl } from '../fal/urls';
-import type { CallSpec } from '../requests/requestRecord';
+import { isQueueMethod, type CallSpec } from '../common/callModel';
+import { platformHeaders, type PlatformOption } from '../common/falHeaders';
 
 export type SnippetLanguage = 'javascript' | 'python' | 'curl';
 export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ['javascript', 'python', 'curl'];
@@ -16,25 +17,19 @@ const FAL = resolveConfig({ credentials: undefined });
 
 const SECRET_NAME = /authorization|token|secret|key|cookie|password/i;
 
-/** Custom headers plus the platform headers passed as headers, secrets masked. */
-function headersOf(
-  call: SnippetCall,
-  { withQueueOptions }: { withQueueOptions: boolean },
-): Record<string, string> {
-  const p = call.platform ?? {};
+/**
+ * Custom headers, secrets masked, plus the platform headers of every platform option but those in
+ * `except` (the ones the snippet's client takes as arguments of its own).
+ */
+function headersOf(call: SnippetCall, except: readonly PlatformOption[] = []): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {
     headers[name] = SECRET_NAME.test(name) ? '<your value>' : value;
   }
-  if (p.noRetry) headers['x-fal-no-retry'] = '1';
-  if (p.storeIo === false) headers['x-fal-store-io'] = '0';
-  if (withQueueOptions) {
-    if (p.priority === 'low') headers['x-fal-queue-priority'] = 'low';
-    if (p.hint) headers['x-fal-runner-hint'] = p.hint;
-    if (p.startTimeout !== undefined) headers['x-fal-request-timeout'] = String(p.startTimeout);
-  }
-  return headers;
+  return { ...headers, ...platformHeaders(call.platform, call.method, except) };
 }
+
+const QUEUE_ARGUMENTS: readonly PlatformOption[] = ['priority', 'hint', 'startTimeout'];
 
 export function codeSnippet(language: SnippetLanguage, call: SnippetCall): string {
   switch (language) {
@@ -54,13 +49,10 @@ function javascript(call: SnippetCall): string {
   const p = call.platform ?? {};
   // The JS client takes priority, hint and startTimeout as options for the queue (and startTimeout for
   // run); elsewhere they go as headers.
-  const headers = {
-    ...headersOf(call, { withQueueOptions: call.method === 'stream' }),
-    ...(call.method === 'run' && p.hint ? { 'x-fal-runner-hint': p.hint } : {}),
-  };
+  const queue = isQueueMethod(call.method);
+  const headers = headersOf(call, queue ? QUEUE_ARGUMENTS : call.method === 'run' ? ['startTimeout'] : []);
   const options: string[] = [`input: ${indent(JSON.stringify(call.input, null, 2), 2)}`];
   if (Object.keys(headers).length) options.push(`headers: ${indent(JSON.stringify(headers, null, 2), 2)}`);
-  const queue = call.method === 'subscribe' || call.method === 'submit';
   if (queue && p.priority) options.push(`priority: ${JSON.stringify(p.priority)}`);
   if (queue && p.hint) options.push(`hint: ${JSON.stringify(p.hint)}`);
   if (call.method !== 'realtime' && call.method !== 'stream' && p.startTimeout !== undefined) {
@@ -139,15 +131,11 @@ function indent(text: string, spaces: number): string {
 function python(call: SnippetCall): string {
   const id = JSON.stringify(call.endpointId);
   const p = call.platform ?? {};
-  const headers = {
-    ...headersOf(call, { withQueueOptions: false }),
-    ...(call.method === 'run' && p.startTimeout !== undefined
-      ? { 'x-fal-request-timeout': String(p.startTimeout) }
-      : {}),
-  };
+  // fal_client takes priority, hint and start_timeout as arguments for the queue (and hint for run).
+  const queue = isQueueMethod(call.method);
+  const headers = headersOf(call, queue ? QUEUE_ARGUMENTS : call.method === 'run' ? ['hint'] : []);
   const args = [`arguments=${pythonValue(call.input, 4)}`];
   if (Object.keys(headers).length) args.push(`headers=${pythonValue(headers, 4)}`);
-  const queue = call.method === 'subscribe' || call.method === 'submit';
   if (queue && p.priority) args.push(`priority=${JSON.stringify(p.priority)}`);
   if ((queue || call.method === 'run') && p.hint) args.push(`hint=${JSON.stringify(p.hint)}`);
   if (queue && p.startTimeout !== undefined) args.push(`start_timeout=${p.startTimeout}`);
@@ -158,7 +146,7 @@ function python(call: SnippetCall): string {
     '',
     '# fal_client reads your key from the FAL_KEY environment variable.',
   ];
-  const noHeaders = Object.keys(headersOf(call, { withQueueOptions: true })).length
+  const noHeaders = Object.keys(headersOf(call)).length
     ? [`# This call's headers are not passed here: fal_client.${call.method} takes none.`]
     : [];
   const callWith = (fn: string, extra: string[] = []) => [
@@ -243,7 +231,7 @@ export function pythonValue(value: unknown, spaces: number): string {
 // ---- curl ----
 
 function curl(call: SnippetCall): string {
-  const headers = headersOf(call, { withQueueOptions: true });
+  const headers = headersOf(call);
   const json = shellQuote(JSON.stringify(call.input));
   const headerArgs = Object.entries(headers).map(([n, v]) => `  -H ${shellQuote(`${n}: ${v}`)} \\`);
   const post = (url: string, extra: string[] = []) => [

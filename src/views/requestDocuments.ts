@@ -2,7 +2,8 @@
 // kept up to date while the request runs: a stream's latest event, then the final output, or the
 // error with what to do about it. An output too large to keep across a reload is fetched again.
 import * as vscode from 'vscode';
-import { describeError, isFinal, type RequestRecord } from '../requests/requestRecord';
+import { describeError } from '../common/recordText';
+import { isFinal, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 

@@ -2,13 +2,9 @@
 // position, in progress, completed, failed, cancelled) and, under it, its logs, metrics and error.
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText).
 import * as vscode from 'vscode';
-import type { RequestLog } from '../fal/types';
-import {
-  describeError,
-  formatDuration,
-  type RequestRecord,
-  type RequestState,
-} from '../requests/requestRecord';
+import type { RequestLog } from '../common/callModel';
+import { describeError, describeState } from '../common/recordText';
+import type { RequestRecord, RequestState } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
 import { requestDocumentUri } from './requestDocuments';
 
@@ -28,23 +24,6 @@ const ICONS: Record<RequestState, vscode.ThemeIcon> = {
 };
 
 /** The state as the tree's description says it, e.g. "queued · position 2". */
-export function describeState(record: RequestRecord): string {
-  switch (record.state) {
-    case 'SUBMITTING':
-      return 'submitting';
-    case 'IN_QUEUE':
-      return record.queuePosition === undefined ? 'queued' : `queued · position ${record.queuePosition}`;
-    case 'IN_PROGRESS':
-      return 'in progress';
-    case 'COMPLETED':
-      return `completed · ${formatDuration(record)}`;
-    case 'FAILED':
-      return record.error?.status ? `failed · ${record.error.status}` : 'failed';
-    case 'CANCELLED':
-      return 'cancelled';
-  }
-}
-
 export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RequestNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;

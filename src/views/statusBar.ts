@@ -2,7 +2,7 @@
 // are running, so nobody calls fal.ai thinking it is the sandbox (or the reverse). Clicking it picks
 // the target (fal: Select Target).
 import * as vscode from 'vscode';
-import { isFinal } from '../requests/requestRecord';
+import { isFinal } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
 import { describeTarget, readTarget } from '../target';
 

@@ -2,18 +2,17 @@
 // and the result (status, error with field errors, images and audio, output JSON, stream events, logs).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
+import { checkForm } from '../common/callForm';
 import {
-  checkJsonInput,
-  checkWebhookUrl,
   EMPTY_FORM,
-  parseHeaderLines,
-  PLAYGROUND_METHODS,
   type CallView,
   type HostMessage,
   type PlaygroundForm,
   type PlaygroundMethod,
   type WebviewMessage,
-} from './protocol';
+} from '../common/playgroundProtocol';
+import { CALL_METHODS } from '../common/callModel';
+import { FAL_HEADERS } from '../common/falHeaders';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -63,7 +62,7 @@ const exampleButton = el('button', {
 });
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
 
-const methodButtons = PLAYGROUND_METHODS.map((method) =>
+const methodButtons = CALL_METHODS.map((method) =>
   el('button', {
     type: 'button',
     className: 'method',
@@ -175,11 +174,11 @@ document
         el(
           'div',
           { className: 'grid' },
-          label('No retry (x-fal-no-retry)', noRetry),
-          label('Store payloads (X-Fal-Store-IO)', storeIo),
-          label('Start timeout, s (x-fal-request-timeout)', startTimeout),
-          label('Queue priority', priority),
-          label('Runner hint (x-fal-runner-hint)', hint),
+          label(`No retry (${FAL_HEADERS.noRetry})`, noRetry),
+          label(`Store payloads (${FAL_HEADERS.storeIo})`, storeIo),
+          label(`Start timeout, s (${FAL_HEADERS.requestTimeout})`, startTimeout),
+          label(`Queue priority (${FAL_HEADERS.queuePriority})`, priority),
+          label(`Runner hint (${FAL_HEADERS.runnerHint})`, hint),
         ),
         label('Custom headers, one "Name: value" per line', headers),
         headersProblem,
@@ -243,25 +242,15 @@ function selectMethod(next: PlaygroundMethod): void {
   webhookRow.hidden = next !== 'submit';
 }
 
-/** Shows what is wrong with the form, field by field; true when it can be sent. */
+/** Shows what is wrong with the form, field by field (the host runs the same check); true when it can be sent. */
 function validate(): boolean {
-  const form = readForm();
-  endpointProblem.textContent = form.endpointId ? '' : 'Type an endpoint id.';
-  inputProblem.textContent = checkJsonInput(form.inputText) ?? '';
-  webhookProblem.textContent = checkWebhookUrl(form.webhookUrl) ?? '';
-  const parsed = parseHeaderLines(form.headersText);
-  const timeoutProblem =
-    form.platform.startTimeout !== undefined && !(form.platform.startTimeout > 1)
-      ? 'The start timeout must be more than 1 second.'
-      : '';
-  headersProblem.textContent = 'problem' in parsed ? parsed.problem : timeoutProblem;
-  const ok =
-    !endpointProblem.textContent &&
-    !inputProblem.textContent &&
-    !headersProblem.textContent &&
-    !webhookProblem.textContent;
-  callButton.disabled = !ok;
-  return ok;
+  const { problems } = checkForm(readForm());
+  endpointProblem.textContent = problems?.endpoint ?? '';
+  inputProblem.textContent = problems?.input ?? '';
+  webhookProblem.textContent = problems?.webhook ?? '';
+  headersProblem.textContent = problems?.headers ?? '';
+  callButton.disabled = problems !== undefined;
+  return problems === undefined;
 }
 
 function saveAndValidate(): void {

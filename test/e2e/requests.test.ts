@@ -2,7 +2,7 @@
 // while a queue request runs: the request is still there afterwards and completes. The extension is
 // pointed (FAL_SANDBOX_URL) at a sandbox this test runs, so it outlives the reload.
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
-import { SANDBOX_PLACEHOLDER_KEY } from '../../src/fal/hosts';
+import { SANDBOX_PLACEHOLDER_KEY } from '../../src/common/hosts';
 import { Workbench } from '../../tools/vscode-host/workbench';
 
 describe('workbench: calling endpoints and following requests', function () {

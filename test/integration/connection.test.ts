@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { MissingApiKeyError } from '../../src/connection/falConnection';
-import { SANDBOX_PLACEHOLDER_KEY } from '../../src/fal/hosts';
+import { SANDBOX_PLACEHOLDER_KEY } from '../../src/common/hosts';
 import { startSandbox } from '../../src/sandbox/server';
 import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
 

@@ -5,11 +5,11 @@ import * as assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import { checkJsonInput } from '../../src/webview/protocol';
+import { checkJsonInput } from '../../src/common/callForm';
 import type { FalPlaygroundApi } from '../../src/extension';
-import type { RequestRecord } from '../../src/requests/requestRecord';
+import type { RequestRecord } from '../../src/common/callModel';
 import { requestDocumentUri } from '../../src/views/requestDocuments';
-import { describeState } from '../../src/views/requestsTree';
+import { describeState } from '../../src/common/recordText';
 import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
 
 /** Resolves with the record once `check` holds for it (checked on every store change). */

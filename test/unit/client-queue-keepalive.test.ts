@@ -6,7 +6,7 @@ import * as diagnostics from 'node:diagnostics_channel';
 import { createServer, type ClientRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createFalClient } from '../../src/fal/client';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { COMPLETED_STREAM_GRACE_MS } from '../../src/fal/queue';
 import type { QueueStatus } from '../../src/fal/types';
 import { KEY, useSandboxClient } from './clientSandbox';

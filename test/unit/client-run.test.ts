@@ -2,7 +2,7 @@
 // validation errors, platform errors and streams (events, done(), abort, no /stream path).
 import * as assert from 'node:assert/strict';
 import { ApiError, FalAbortError, FalTimeoutError, ValidationError } from '../../src/fal/errors';
-import { InvalidEndpointIdError } from '../../src/fal/endpointId';
+import { InvalidEndpointIdError } from '../../src/common/endpointId';
 import { useSandboxClient } from './clientSandbox';
 
 describe('client: run and stream (sandbox)', () => {

@@ -13,7 +13,7 @@ import {
   SNIPPET_LANGUAGES,
   type SnippetCall,
 } from '../../src/snippets/codeSnippets';
-import type { CallMethod } from '../../src/requests/requestRecord';
+import type { CallMethod } from '../../src/common/callModel';
 import { officialSandboxClient } from './officialClient';
 import { KEY, useSandbox } from './sandbox-helpers';
 

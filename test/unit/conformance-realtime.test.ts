@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { createFalClient as createOfficialClient } from '@fal-ai/client';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createRealtimeClient } from '../../src/fal/realtime';
 import { KEY, delay, waitUntil } from './realtime-helpers';
 import { useSandbox } from './sandbox-helpers';

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createFalClient as createOfficialClient } from '@fal-ai/client';
 import { createFalClient } from '../../src/fal/client';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createStorageClient } from '../../src/fal/storage';
 import { renderImage } from '../../src/sandbox/endpoints/image';
 import { download, useSandbox } from './sandbox-helpers';

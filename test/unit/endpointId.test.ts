@@ -4,9 +4,9 @@ import {
   ensureEndpointIdFormat,
   parseEndpointId,
   resolveEndpointPath,
-} from '../../src/fal/endpointId';
+} from '../../src/common/endpointId';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { endpointUrl, requestUrl } from '../../src/fal/urls';
 
 describe('client: endpoint ids', () => {

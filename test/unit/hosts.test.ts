@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { falHosts, sandboxHosts } from '../../src/fal/hosts';
+import { falHosts, sandboxHosts } from '../../src/common/hosts';
 
 describe('hosts', () => {
   it('defaults to fal.ai hosts', () => {

@@ -2,7 +2,7 @@
 // its requests to https://queue.fal.run, https://fal.run and https://rest.fal.ai onto the sandbox's hosts.
 // Shared by the conformance tests and `npm run bench`.
 import { createFalClient, type FalClient } from '@fal-ai/client';
-import type { FalHosts } from '../../src/fal/hosts';
+import type { FalHosts } from '../../src/common/hosts';
 
 export function officialSandboxClient(
   hosts: Pick<FalHosts, 'queue' | 'run' | 'rest'>,

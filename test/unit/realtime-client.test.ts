@@ -7,7 +7,7 @@ import { decodeJwt } from 'jose';
 import { createFalClient } from '../../src/fal/client';
 import { resolveConfig } from '../../src/fal/config';
 import { ApiError } from '../../src/fal/errors';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createRealtimeClient, type RealtimeConnectOptions } from '../../src/fal/realtime';
 import { createTemporaryToken } from '../../src/fal/tokens';
 import { startSandbox } from '../../src/sandbox/server';

@@ -2,8 +2,9 @@
 // do, and server text kept from becoming links in notifications.
 import * as assert from 'node:assert/strict';
 import { ApiError, ValidationError } from '../../src/fal/errors';
-import { InvalidEndpointIdError } from '../../src/fal/endpointId';
-import { describeError, toRequestError, withoutLinks } from '../../src/requests/requestRecord';
+import { InvalidEndpointIdError } from '../../src/common/endpointId';
+import { describeError, withoutLinks } from '../../src/common/recordText';
+import { toRequestError } from '../../src/requests/requestErrors';
 
 describe('request records: errors', () => {
   it('names the fields of a 422 and says to fix them', () => {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createFalClient } from '../../src/fal/client';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createStorageClient, sniffContentType } from '../../src/fal/storage';
 import { renderImage } from '../../src/sandbox/endpoints/image';
 import { download, useSandbox } from './sandbox-helpers';

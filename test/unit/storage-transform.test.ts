@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createStorageClient, type StorageClient, type UploadData } from '../../src/fal/storage';
 
 /** A storage client whose uploads are recorded and answer `file://<n>` after a varying delay. */

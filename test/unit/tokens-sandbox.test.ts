@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { resolveConfig } from '../../src/fal/config';
-import { sandboxHosts } from '../../src/fal/hosts';
+import { sandboxHosts } from '../../src/common/hosts';
 import { createTemporaryToken } from '../../src/fal/tokens';
 import { createContext } from '../../src/sandbox/context';
 import { issueToken, verifyToken } from '../../src/sandbox/tokens';

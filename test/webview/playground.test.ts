@@ -2,7 +2,7 @@
 // well-formed calls and refuses malformed ones in place, keeps what was typed across a reload, and
 // shows results, errors and media from the host, server text always as text.
 import * as assert from 'node:assert/strict';
-import type { CallView } from '../../src/webview/protocol';
+import type { CallView } from '../../src/common/playgroundProtocol';
 import { PlaygroundPage } from './playgroundPage';
 
 describe('playground webview', function () {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
-import type { HostMessage, PlaygroundForm, WebviewMessage } from '../../src/webview/protocol';
+import type { HostMessage, PlaygroundForm, WebviewMessage } from '../../src/common/playgroundProtocol';
 import { launchBrowser } from '../../tools/vscode-host/browser';
 import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';

@@ -1,5 +1,6 @@
 // `sandbox/error`: answers as fal does for the status asked: 422 with a `detail` array, 500, 503
 // with `x-fal-error-type`, 504 with `x-fal-request-timeout-type: user`; for error handling tests.
+import { FAL_HEADERS } from '../../common/falHeaders';
 import { EndpointError, type EndpointCall, type SandboxEndpoint } from './types';
 
 export function falError(status: number, detail?: string): EndpointError {
@@ -18,13 +19,13 @@ export function falError(status: number, detail?: string): EndpointError {
       return new EndpointError(
         503,
         { detail: detail ?? 'Runner connection refused', error_type: 'runner_connection_refused' },
-        { 'x-fal-error-type': 'runner_connection_refused' },
+        { [FAL_HEADERS.errorType]: 'runner_connection_refused' },
       );
     case 504:
       return new EndpointError(
         504,
         { detail: detail ?? 'Request timed out', error_type: 'request_timeout' },
-        { 'x-fal-request-timeout-type': 'user', 'x-fal-error-type': 'request_timeout' },
+        { [FAL_HEADERS.requestTimeoutType]: 'user', [FAL_HEADERS.errorType]: 'request_timeout' },
       );
     case 500:
       return new EndpointError(500, { detail: detail ?? 'Internal Server Error' });

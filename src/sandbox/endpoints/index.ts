@@ -1,6 +1,6 @@
 // The registry of demo endpoints and how an endpoint id (with namespace, sub-path, legacy form)
 // finds one. Also used by the realtime handler.
-import { parseEndpointId as parseFalEndpointId } from '../../fal/endpointId';
+import { parseEndpointId as parseFalEndpointId } from '../../common/endpointId';
 import { audioEndpoint } from './audio';
 import { echoEndpoint } from './echo';
 import { errorEndpoint } from './error';

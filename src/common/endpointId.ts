@@ -1,5 +1,7 @@
-// Endpoint-ID parsing and normalisation exactly as the official clients do it (fal-js
-// `ensureEndpointIdFormat` / `parseEndpointId`), so every URL the client builds matches fal's.
+// Endpoint ids: parsing and normalisation exactly as the official clients do it (fal-js
+// `ensureEndpointIdFormat` / `parseEndpointId`), so every URL the client builds matches fal's, and
+// the stricter check the extension applies to what a user types (ids only, never URLs). In common
+// so the protocol client, the host and the playground page all check an id the same way.
 
 export const ENDPOINT_NAMESPACES = ['workflows', 'comfy'] as const;
 export type EndpointNamespace = (typeof ENDPOINT_NAMESPACES)[number];
@@ -75,4 +77,23 @@ export function resolveEndpointPath(
   if (path) return `/${path.replace(/^\/+/, '')}`;
   if (id.endsWith(defaultPath)) return undefined;
   return defaultPath;
+}
+
+/**
+ * What is wrong with an endpoint id a user typed, or undefined when it is well formed. The extension
+ * takes ids only, never URLs: the key must go nowhere but fal's own hosts, and an id ends up in URLs
+ * and in "Copy as Code" shell snippets.
+ */
+export function checkEndpointId(text: string): string | undefined {
+  const id = text.trim();
+  if (!id) return 'Type an endpoint id, e.g. fal-ai/flux/dev.';
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(id)) {
+    return `"${id}" is not an endpoint id: use owner/app[/path] with letters, digits, ".", "_" and "-" (e.g. fal-ai/flux/dev).`;
+  }
+  try {
+    parseEndpointId(id);
+    return undefined;
+  } catch (err) {
+    return `${(err as Error).message} (e.g. fal-ai/flux/dev).`;
+  }
 }

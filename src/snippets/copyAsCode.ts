@@ -1,7 +1,7 @@
 // "Copy as Code": asks which language (JavaScript with @fal-ai/client, Python with fal_client, curl)
 // and copies the call, from a request of the Requests view or from the playground's form.
 import * as vscode from 'vscode';
-import { codeSnippet, type SnippetCall, type SnippetLanguage } from '../snippets/codeSnippets';
+import { codeSnippet, type SnippetCall, type SnippetLanguage } from './codeSnippets';
 
 const LANGUAGES: Array<vscode.QuickPickItem & { language: SnippetLanguage }> = [
   { label: 'JavaScript', description: '@fal-ai/client', language: 'javascript' },

@@ -1,5 +1,6 @@
-// The base URL of each fal host the client talks to. fal.ai's own by default; a sandbox (or a
-// self-hosted gateway) maps every host onto path prefixes of one origin.
+// The base URL of each fal host the client talks to: fal.ai's own by default; a sandbox (or a
+// self-hosted gateway) maps every host onto path prefixes of one origin. In common because the
+// client reaches those paths and the sandbox serves them: one layout for both.
 
 export interface FalHosts {
   /** Direct calls and `/stream` (https://fal.run). */

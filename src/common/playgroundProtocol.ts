@@ -1,32 +1,10 @@
-// The one message protocol between the playground webview (src/webview/playground.ts) and its host
+// The one message protocol between the playground page (src/webview/playground.ts) and its host
 // (src/playground/playgroundPanel.ts): every message either side posts is one of these types, so a
-// change on one side that the other does not follow fails the type check. No `vscode` import here:
-// the browser bundle includes this file too.
-
-import type { CallMethod } from '../requests/requestRecord';
+// change on one side that the other does not follow fails the type check. Types only (and the
+// empty form); the checks both sides run on a form are in callForm.ts.
+import type { CallMethod, PlatformOptions } from './callModel';
 
 export type PlaygroundMethod = CallMethod;
-export const PLAYGROUND_METHODS: readonly PlaygroundMethod[] = [
-  'run',
-  'subscribe',
-  'submit',
-  'stream',
-  'realtime',
-];
-
-/** The platform headers a call can set, as the form holds them. */
-export interface PlatformOptions {
-  /** `x-fal-no-retry: 1`. */
-  readonly noRetry?: boolean;
-  /** `x-fal-request-timeout` (seconds to start, > 1). */
-  readonly startTimeout?: number;
-  /** `x-fal-queue-priority` (queue methods). */
-  readonly priority?: 'normal' | 'low';
-  /** `x-fal-runner-hint`. */
-  readonly hint?: string;
-  /** false sends `X-Fal-Store-IO: 0` (do not keep the request and response payloads). */
-  readonly storeIo?: boolean;
-}
 
 /** Everything the form holds; saved by the webview so a reload or a restart loses nothing typed. */
 export interface PlaygroundForm {
@@ -65,8 +43,15 @@ export interface CallView {
   readonly running: boolean;
   readonly requestId?: string;
   readonly logs: readonly LogLine[];
-  /** Stream events so far (stream method), newest last. */
+  /**
+   * Stream events (stream method), newest last: the newest ones (at most MAX_VIEW_EVENTS) when
+   * `eventsFrom` is 0, else only those after the first `eventsFrom` the page was sent already.
+   */
   readonly events?: readonly unknown[];
+  /** How many events came before `events` (0: `events` replaces what the page shows). */
+  readonly eventsFrom?: number;
+  /** How many events the call has had in all. */
+  readonly eventCount?: number;
   readonly output?: unknown;
   readonly error?: {
     readonly message: string;
@@ -111,48 +96,5 @@ export type WebviewMessage =
   | { readonly type: 'openOutput' }
   | { readonly type: 'setApiKey' };
 
-/** What is wrong with a JSON input text, with the parser's words; undefined when it is a JSON object. */
-export function checkJsonInput(text: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `Not valid JSON: ${(err as Error).message}`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return 'The input must be a JSON object, e.g. {"prompt": "a red fox"}.';
-  }
-  return undefined;
-}
-
-/** Parses `Name: value` lines; returns the headers, or what is wrong with which line. */
-export function parseHeaderLines(text: string): { headers: Record<string, string> } | { problem: string } {
-  const headers: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line || line.startsWith('#')) continue;
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      return { problem: `Header line ${i + 1} should be "Name: value", got "${line}".` };
-    }
-    if (/^authorization$/i.test(name)) {
-      return { problem: 'The Authorization header comes from your fal key; remove it from the headers.' };
-    }
-    headers[name.toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { headers };
-}
-
-/** What is wrong with a webhook URL, or undefined when it is empty or an http(s) URL. */
-export function checkWebhookUrl(text: string | undefined): string | undefined {
-  if (!text?.trim()) return undefined;
-  try {
-    const url = new URL(text.trim());
-    if (url.protocol === 'https:' || url.protocol === 'http:') return undefined;
-  } catch {
-    // fall through
-  }
-  return 'The webhook URL must be an http(s) URL, e.g. https://example.com/fal-webhook.';
-}
+/** Stream events the playground keeps and shows; older ones are counted, not kept. */
+export const MAX_VIEW_EVENTS = 1000;
