@@ -138,7 +138,7 @@ export function verifyWebhook<Output = unknown>(
     [FAL_HEADERS.webhookSignature, signatureHex],
   ]
     .filter(([, value]) => !value)
-    .map(([name]) => displayHeaderName(name));
+    .map(([name]) => displayHeaderName(String(name)));
   if (missing.length > 0 || !requestId || !userId || !timestampText || !signatureHex) {
     return { ok: false, reason: `Missing webhook header(s): ${missing.join(', ')}.` };
   }

@@ -4,6 +4,7 @@
 // Outputs too large to keep are dropped from the saved copy only.
 import { Emitter, type Disposable } from '../common/emitter';
 import { JsonFile } from '../storage/jsonFile';
+import { transition, type RecordPatch } from './recordTransitions';
 import { isFinal, type RequestRecord } from '../common/callModel';
 
 /** Records kept; the oldest go first. */
@@ -48,15 +49,20 @@ export class RequestStore implements Disposable {
     return record;
   }
 
-  /** Applies `patch` to the record and tells listeners; a record removed meanwhile is left alone. */
-  update(id: string, patch: Partial<RequestRecord>): RequestRecord | undefined {
+  /**
+   * Applies `patch` to the record (through `transition`, which refuses an illegal change of state)
+   * and tells listeners. Undefined when the record was removed meanwhile or the change was refused.
+   */
+  update(id: string, patch: RecordPatch): RequestRecord | undefined {
     const record = this.get(id);
     if (!record) return undefined;
-    const stateChanged = patch.state !== undefined && patch.state !== record.state;
-    Object.assign(record, patch, { updatedAt: Date.now() });
+    const next = transition(record, patch);
+    if (!next) return undefined;
+    const stateChanged = next.state !== undefined && next.state !== record.state;
+    Object.assign(record, next);
     this.changed.fire(record);
     // A new state is saved at once; log lines, positions and stream events at most every 500 ms.
-    void this.save(stateChanged || patch.requestId !== undefined);
+    void this.save(stateChanged || next.requestId !== undefined);
     return record;
   }
 
