@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
 import { showFailure } from '../requests/completionNotifier';
-import type { Messages } from '../requests/messages';
+import type { Messages } from '../common/messages';
 import { withoutLinks } from '../common/recordText';
 import type { CallMethod, RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { FalConnection } from '../connection/falConnection';
-import type { Messages } from '../requests/messages';
+import type { Messages } from '../common/messages';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';

@@ -5,7 +5,7 @@
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Disposable } from '../common/emitter';
 import { describeError, formatDuration } from '../common/recordText';
-import type { Messages } from './messages';
+import type { Messages } from '../common/messages';
 import type { RequestStore } from './requestStore';
 
 export class CompletionNotifier implements Disposable {

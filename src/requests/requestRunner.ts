@@ -3,9 +3,9 @@
 // cancel, and, after a window reload, the following of queue requests that were still running.
 // Every step is told to the "fal" output channel; every failure ends in the record, never lost.
 import { randomUUID } from 'node:crypto';
-import type { Disposable } from '../common/emitter';
+import type { Disposable, Event } from '../common/emitter';
 import type { Connection } from '../connection/falConnection';
-import type { Logger } from './messages';
+import type { Logger } from '../common/messages';
 import { ApiError } from '../fal/errors';
 import { platformHeaders } from '../common/falHeaders';
 import type { RealtimeConnection } from '../fal/realtime';
@@ -36,6 +36,8 @@ export interface StartedCall {
 export interface ConnectionSource {
   get(): Promise<Connection>;
   forRecord(target: RecordTarget): Promise<Connection | undefined>;
+  /** Fires with the URL of an embedded sandbox that died: its running records are lost. */
+  readonly onDidLoseSandbox?: Event<string>;
 }
 
 export class RequestRunner implements Disposable {
@@ -115,7 +117,7 @@ export class RequestRunner implements Disposable {
    * reached, and closes the others with a note of why.
    */
   async resume(): Promise<void> {
-    for (const record of this.store.all().filter((r) => !isFinal(r))) {
+    for (const record of this.store.claimOrphans()) {
       if (isDirect(record.method)) {
         this.fail(record, {
           message: 'The window closed during this direct call, which cannot be picked up again.',

@@ -34,6 +34,14 @@ export class RequestStore implements Disposable {
     return this.records;
   }
 
+  /**
+   * The running records this window is to follow after it starts: its own from before a reload, and
+   * those of windows that are gone. (The store decides which; the runner resumes them.)
+   */
+  claimOrphans(): RequestRecord[] {
+    return this.records.filter((r) => !isFinal(r));
+  }
+
   get(id: string): RequestRecord | undefined {
     return this.records.find((r) => r.id === id);
   }

@@ -3,7 +3,7 @@
 // In test mode it also keeps what it showed, so tests can read the messages a scenario produced.
 import * as vscode from 'vscode';
 import { withoutLinks } from '../common/recordText';
-import type { Message, Messages } from '../requests/messages';
+import type { Message, Messages } from '../common/messages';
 
 export class VscodeMessages implements Messages {
   /** Every message shown, oldest first, when kept (test mode only). */

@@ -1,6 +1,6 @@
-// What the request layer needs of the editor to tell a person something: a message with buttons that
+// What the layers below the views need of the editor to tell a person something: a message with buttons that
 // run commands, and a log. Small interfaces instead of `vscode` objects, so the store, the runner and
-// the notifier run in plain Node tests; the extension hands them VS Code's (src/views/vscodeMessages.ts).
+// the notifier run in plain Node tests; the extension hands them VS Code's (src/views/vscodeMessages.ts). In common: every layer may speak.
 
 /** A button on a message: the command it runs, with its arguments. */
 export interface MessageAction {
