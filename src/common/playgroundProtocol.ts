@@ -44,13 +44,13 @@ export interface CallView {
   readonly requestId?: string;
   readonly logs: readonly LogLine[];
   /**
-   * Stream events (stream method), newest last: the newest ones (at most MAX_VIEW_EVENTS) when
-   * `eventsFrom` is 0, else only those after the first `eventsFrom` the page was sent already.
+   * Stream events (stream method) the page has not had yet, oldest first: the host sends each event
+   * once, so a post costs what it adds. `eventsFrom` is the index of the first of them in the whole
+   * stream; when it is not where the page's own list ends, the page starts its list afresh.
    */
   readonly events?: readonly unknown[];
-  /** How many events came before `events` (0: `events` replaces what the page shows). */
   readonly eventsFrom?: number;
-  /** How many events the call has had in all. */
+  /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;
   readonly output?: unknown;
   readonly error?: {

@@ -12,6 +12,7 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeTarget, readTarget } from '../target';
 import { describeState } from '../common/recordText';
+import { StreamEvents, type ViewEvents } from '../common/streamEvents';
 import { checkForm } from '../common/callForm';
 import type {
   CallView,
@@ -48,7 +49,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   private saved: PlaygroundSaved;
   /** True from a call's message until the runner has its record: a second Call is refused meanwhile. */
   private starting = false;
-  private events: unknown[] = [];
+  /** The stream events of the call shown: the newest kept, each sent to the page once. */
+  private readonly events = new StreamEvents();
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -152,6 +154,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   private async onMessage(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // A (re)loaded page has no events yet: the next post sends all those held.
+        this.events.pageReloaded();
         return this.init();
       case 'form':
         this.saved = { ...this.saved, form: message.form };
@@ -238,7 +242,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       const { record } = await this.services.runner.start(call);
       this.saved = { ...this.saved, recordId: record.id };
       void this.save();
-      this.events = [];
+      this.events.clear();
       this.onRecordChange(record);
     } catch (err) {
       this.problem((err as Error).message);
@@ -249,8 +253,8 @@ export class PlaygroundPanel implements vscode.Disposable {
 
   private onRecordChange(record: RequestRecord): void {
     if (record.method === 'stream' && record.output !== undefined && !isFinal(record))
-      this.events.push(record.output);
-    this.post({ type: 'call', call: toCallView(record, this.events) });
+      this.events.add(record.output);
+    this.post({ type: 'call', call: toCallView(record, this.events.take()) });
   }
 
   private save(): Promise<void> {
@@ -272,7 +276,10 @@ export class PlaygroundPanel implements vscode.Disposable {
 }
 
 /** What the webview shows of a record. */
-export function toCallView(record: RequestRecord, events: readonly unknown[] = []): CallView {
+export function toCallView(
+  record: RequestRecord,
+  stream: ViewEvents = { events: [], from: 0, count: 0 },
+): CallView {
   const fields: FieldError[] = Array.isArray(record.error?.detail)
     ? (record.error.detail as Array<{ loc?: unknown[]; msg?: unknown }>).map((d) => ({
         field: Array.isArray(d.loc) ? d.loc.filter((p) => p !== 'body').join('.') : '',
@@ -287,7 +294,9 @@ export function toCallView(record: RequestRecord, events: readonly unknown[] = [
     running: !isFinal(record),
     requestId: record.requestId,
     logs: record.logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp })),
-    events: record.method === 'stream' ? events : undefined,
+    ...(record.method === 'stream'
+      ? { events: stream.events, eventsFrom: stream.from, eventCount: stream.count }
+      : {}),
     output: record.output,
     error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,
   };

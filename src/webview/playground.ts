@@ -5,6 +5,7 @@
 import { checkForm } from '../common/callForm';
 import {
   EMPTY_FORM,
+  MAX_VIEW_EVENTS,
   type CallView,
   type HostMessage,
   type PlaygroundForm,
@@ -358,11 +359,33 @@ function showCall(view: CallView): void {
   gallery.replaceChildren(...mediaOf(view.output));
   outputView.textContent = view.output === undefined ? '' : JSON.stringify(view.output, null, 2);
   openOutput.hidden = view.output === undefined;
-  eventsView.hidden = !view.events?.length;
-  eventsView.textContent = (view.events ?? []).map((e, i) => `${i + 1}: ${JSON.stringify(e)}`).join('\n');
+  showEvents(view);
   logsView.textContent = view.logs
     .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())
     .join('\n');
+}
+
+/** The record whose events the page holds, and the stream index after the last one it holds. */
+let eventsOf: string | undefined;
+let eventsNext = 0;
+
+/** Adds the view's new stream events (one line each), keeping the newest MAX_VIEW_EVENTS lines. */
+function showEvents(view: CallView): void {
+  const from = view.eventsFrom ?? 0;
+  if (view.events === undefined || view.recordId !== eventsOf || from !== eventsNext) {
+    eventsView.replaceChildren();
+    eventsOf = view.recordId;
+    eventsNext = from;
+  }
+  for (const [i, event] of (view.events ?? []).entries()) {
+    eventsView.append(el('div', { textContent: `${from + i + 1}: ${JSON.stringify(event)}` }));
+  }
+  eventsNext = from + (view.events?.length ?? 0);
+  while (eventsView.childElementCount > MAX_VIEW_EVENTS) eventsView.firstElementChild?.remove();
+  const count = view.eventCount ?? 0;
+  eventsView.hidden = count === 0;
+  eventsView.dataset.count = String(count);
+  eventsView.title = count > MAX_VIEW_EVENTS ? `The newest ${MAX_VIEW_EVENTS} of ${count} events` : '';
 }
 
 /** Images and audio found in an output (fal's File objects, or bare URLs), as elements. */

@@ -168,6 +168,39 @@ describe('playground webview', function () {
     await page().locator('#fields', { hasText: 'Fields: prompt*, seed' }).waitFor();
   });
 
+  it('adds each stream event once, as the host sends only new ones, and starts afresh when told', async () => {
+    const base: CallView = {
+      recordId: 'rec-1',
+      method: 'stream',
+      endpointId: 'sandbox/text',
+      status: 'in progress',
+      running: true,
+      logs: [],
+    };
+    const lines = () => page().locator('#events > div').allTextContents();
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: [{ t: 'a' }, { t: 'b' }], eventsFrom: 0, eventCount: 2 },
+    });
+    await page().locator('#events > div').nth(1).waitFor({ state: 'attached' });
+    // A post with no new event (a log line, say) adds nothing; the next one adds only its own.
+    await playground.post({ type: 'call', call: { ...base, events: [], eventsFrom: 2, eventCount: 2 } });
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: [{ t: 'c' }], eventsFrom: 2, eventCount: 3 },
+    });
+    await page().locator('#events > div').nth(2).waitFor({ state: 'attached' });
+    assert.deepEqual(await lines(), ['1: {"t":"a"}', '2: {"t":"b"}', '3: {"t":"c"}']);
+    // After a gap (the page missed events) the list is replaced by what the host holds.
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: [{ t: 'y' }, { t: 'z' }], eventsFrom: 1500, eventCount: 1502 },
+    });
+    await page().locator('#events > div', { hasText: '1502: {"t":"z"}' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await lines(), ['1501: {"t":"y"}', '1502: {"t":"z"}']);
+    assert.equal(await page().locator('#events').getAttribute('title'), 'The newest 1000 of 1502 events');
+  });
+
   it('shows a running call with its logs, then the output with its images', async () => {
     const base: CallView = {
       method: 'subscribe',

@@ -1,0 +1,46 @@
+// The playground host's stream events: the newest kept, each sent to the page once, all of them
+// again after the page reloads, and none of a previous call.
+import * as assert from 'node:assert/strict';
+import { StreamEvents } from '../../src/common/streamEvents';
+import { appendNewest } from '../../src/common/bounded';
+
+describe('StreamEvents (playground host)', () => {
+  it('sends each event once: a take after no new event sends nothing', () => {
+    const events = new StreamEvents(5);
+    events.add(1);
+    events.add(2);
+    assert.deepEqual(events.take(), { events: [1, 2], from: 0, count: 2 });
+    assert.deepEqual(events.take(), { events: [], from: 2, count: 2 });
+    events.add(3);
+    assert.deepEqual(events.take(), { events: [3], from: 2, count: 3 });
+  });
+
+  it('keeps the newest only, and sends what it holds after a page reload or a gap', () => {
+    const events = new StreamEvents(3);
+    for (let i = 1; i <= 10; i++) events.add(i);
+    assert.deepEqual(events.take(), { events: [8, 9, 10], from: 7, count: 10 });
+    events.add(11);
+    events.pageReloaded();
+    assert.deepEqual(events.take(), { events: [9, 10, 11], from: 8, count: 11 });
+    events.clear();
+    assert.deepEqual(events.take(), { events: [], from: 0, count: 0 });
+  });
+
+  it('costs each add what it adds: 100,000 events keep 1,000', () => {
+    const events = new StreamEvents();
+    for (let i = 0; i < 100_000; i++) {
+      events.add({ partial: i });
+      if (i % 100 === 0) events.take();
+    }
+    const last = events.take();
+    assert.equal(last.count, 100_000);
+    assert.ok(last.events.length <= 1000);
+  });
+
+  it('appendNewest keeps the newest and counts the dropped', () => {
+    const list = [1, 2];
+    assert.equal(appendNewest(list, [3, 4, 5], 3), 2);
+    assert.deepEqual(list, [3, 4, 5]);
+    assert.equal(appendNewest(list, [], 3), 0);
+  });
+});
