@@ -49,7 +49,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.showOutput', () => output.show(true));
   register('fal.setApiKey', () => setApiKey(keys, output));
   register('fal.clearApiKey', () => clearApiKey(keys, output));
-  register('fal.selectTarget', () => selectTarget());
+  register('fal.selectTarget', (chosen?: 'sandbox' | 'fal.ai') => selectTarget(chosen));
 
   register('fal.run', (args?: CallArgs) => callEndpoint('run', services, args));
   register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));

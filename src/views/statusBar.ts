@@ -35,26 +35,40 @@ export class TargetStatusBar implements vscode.Disposable {
   }
 }
 
-/** "fal: Select Target": the sandbox (no key) or fal.ai (with the key), saved in the user settings. */
-export async function selectTarget(): Promise<void> {
+/**
+ * "fal: Select Target": the sandbox (no key) or fal.ai (with the key), saved where it takes effect:
+ * in the workspace (folder) settings when they set `fal.target` (a user value would be shadowed
+ * there), else in the user settings.
+ */
+export async function selectTarget(chosen?: 'sandbox' | 'fal.ai'): Promise<void> {
   const current = readTarget().kind === 'fal.ai' ? 'fal.ai' : 'sandbox';
-  const picked = await vscode.window.showQuickPick(
-    [
-      {
-        label: 'sandbox',
-        description: 'the fal sandbox: no key, nothing leaves this machine',
-        value: 'sandbox',
-      },
-      { label: 'fal.ai', description: 'fal itself, with your fal key', value: 'fal.ai' },
-    ].map((i) => ({
-      ...i,
-      picked: i.value === current,
-      detail: i.value === current ? 'current' : undefined,
-    })),
-    { title: 'fal: Select Target', placeHolder: 'Where calls go' },
-  );
+  const picked = chosen
+    ? { value: chosen }
+    : await vscode.window.showQuickPick(
+        [
+          {
+            label: 'sandbox',
+            description: 'the fal sandbox: no key, nothing leaves this machine',
+            value: 'sandbox',
+          },
+          { label: 'fal.ai', description: 'fal itself, with your fal key', value: 'fal.ai' },
+        ].map((i) => ({
+          ...i,
+          picked: i.value === current,
+          detail: i.value === current ? 'current' : undefined,
+        })),
+        { title: 'fal: Select Target', placeHolder: 'Where calls go' },
+      );
   if (!picked || picked.value === current) return;
-  await vscode.workspace
-    .getConfiguration('fal')
-    .update('target', picked.value, vscode.ConfigurationTarget.Global);
+  const config = vscode.workspace.getConfiguration('fal');
+  await config.update('target', picked.value, settingScope(config.inspect<string>('target')));
+}
+
+/** Where a new value of a setting takes effect: the most specific scope that sets it now, else the user's. */
+export function settingScope(
+  inspected: { workspaceFolderValue?: unknown; workspaceValue?: unknown } | undefined,
+): vscode.ConfigurationTarget {
+  if (inspected?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
+  if (inspected?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
+  return vscode.ConfigurationTarget.Global;
 }

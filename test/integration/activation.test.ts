@@ -52,6 +52,21 @@ describe('target status bar', () => {
     assert.match(String(api.statusBar.item.tooltip), /Calls go to fal\.ai/);
   });
 
+  it('"fal: Select Target" saves where it takes effect: the workspace when it sets the target', async () => {
+    await activateExtension();
+    await config().update('target', 'sandbox', vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('fal.selectTarget', 'fal.ai');
+      assert.equal(config().inspect('target')?.workspaceValue, 'fal.ai');
+      assert.equal(config().inspect('target')?.globalValue, undefined);
+      assert.equal(config().get('target'), 'fal.ai');
+    } finally {
+      await config().update('target', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await vscode.commands.executeCommand('fal.selectTarget', 'fal.ai');
+    assert.equal(config().inspect('target')?.globalValue, 'fal.ai');
+  });
+
   it('counts the requests running', async () => {
     const api = await activateExtension();
     const record = await vscode.commands.executeCommand<{ id: string }>('fal.submit', {
