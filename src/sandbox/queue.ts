@@ -32,6 +32,8 @@ export interface QueueRequest {
   startedAt?: number;
   completedAt?: number;
   outcome?: Outcome;
+  /** Set once a client has read the result: until then the request is something left to serve. */
+  resultFetched: boolean;
   error?: string;
   errorType?: string;
   readonly abort: AbortController;
@@ -93,6 +95,7 @@ export class Queue {
       queuedAt: Date.now(),
       abort: new AbortController(),
       listeners: new Set(),
+      resultFetched: false,
     };
     r.gatewayRequestId = r.id;
     if (p.platformHeaders) {
@@ -117,6 +120,13 @@ export class Queue {
     this.notifyLane(lane);
     setImmediate(() => this.pump(p.endpoint.id));
     return r;
+  }
+
+  /** Requests whose result no client has fetched yet (running ones included). */
+  unfetchedCount(): number {
+    let count = 0;
+    for (const r of this.requests.values()) if (!r.resultFetched) count++;
+    return count;
   }
 
   /** Requests ahead of `r` in its lane (0 when next or running). */
