@@ -42,7 +42,10 @@ export async function handleAttachRoute(
   } catch {
     return sendDetail(res, 400, 'Body must be JSON: {"window": "...", "nonce": "..."}.');
   }
-  const { window, nonce } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const { window, nonce } = (typeof body === 'object' && body !== null ? body : {}) as Record<
+    string,
+    unknown
+  >;
   if (typeof window !== 'string' || !window) return sendDetail(res, 400, 'Body must name its "window".');
   if (path !== ATTACH_PATH) {
     attachments.detach(window);

@@ -31,7 +31,9 @@ export function exitWhenUnattached(options: UnattachedExitOptions): () => void {
     const waiting = options.unfetched();
     if (waiting === 0) return exit('no window is attached and no result is left to fetch');
     if (now - lastAttached >= holdMs) {
-      return exit(`no window attached for ${Math.round(holdMs / 1000)} s; ${waiting} result(s) never fetched`);
+      return exit(
+        `no window attached for ${Math.round(holdMs / 1000)} s; ${waiting} result(s) never fetched`,
+      );
     }
   };
   const timer = setInterval(check, Math.max(20, Math.min(1000, windowTimeoutMs / 4, holdMs / 4)));
