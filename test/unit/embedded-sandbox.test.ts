@@ -166,6 +166,7 @@ describe('embedded sandbox: its own process', () => {
     const before = await get(first);
     const responseUrl = await submitUnfetched(before, { submitted: 'before the reload' });
     await first.close(); // the closing window
+    await sleep(600); // past the window timeout: only the waiting result keeps the sandbox
 
     const second = manager({ secrets });
     const after = await get(second);
