@@ -5,6 +5,7 @@
 // waits (at most the hold time); a saved sandbox that is gone or answers wrong is replaced; a killed
 // one fires onDidDie with its URL and the next get() says so and starts a new one.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,28 +16,12 @@ import {
   EmbeddedSandbox,
   type EmbeddedSandboxOptions,
   type SandboxProcess,
-  type SecretStore,
 } from '../../src/connection/embeddedSandbox';
 import { createFalClient } from '../../src/fal/client';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
+import { MemorySecrets, submitUnfetched } from './embedded-helpers';
 
 const cliPath = path.join(repoRoot(), 'dist', 'sandbox.js');
-
-/** Secret storage as VS Code's, in memory: what a second window of the same editor reads. */
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  get(key: string): Promise<string | undefined> {
-    return Promise.resolve(this.values.get(key));
-  }
-  store(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-    return Promise.resolve();
-  }
-  delete(key: string): Promise<void> {
-    this.values.delete(key);
-    return Promise.resolve();
-  }
-}
 
 class RecordedLog implements Logger {
   readonly lines: string[] = [];
@@ -68,23 +53,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Polls until `condition` holds; the test's timeout bounds the wait. */
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(20);
-}
-
-/** Submits a `sandbox/echo` request to the queue and waits until it completes, without fetching its result. */
-async function submitUnfetched(sandbox: SandboxProcess, input: unknown): Promise<string> {
-  const headers = { authorization: `Key ${sandbox.key}`, 'content-type': 'application/json' };
-  const submit = await fetch(`${sandbox.url}/queue/sandbox/echo`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(input),
-  });
-  assert.equal(submit.status, 200);
-  const { response_url, status_url } = (await submit.json()) as { response_url: string; status_url: string };
-  for (;;) {
-    const status = (await (await fetch(status_url, { headers })).json()) as { status: string };
-    if (status.status === 'COMPLETED') return response_url;
-    await sleep(10);
-  }
 }
 
 async function fetchResult(sandbox: SandboxProcess, responseUrl: string): Promise<unknown> {
@@ -176,6 +144,26 @@ describe('embedded sandbox: its own process', () => {
     assert.equal(after.startedHere, false);
     assert.deepEqual(await fetchResult(after, responseUrl), { submitted: 'before the reload' });
     assert.equal((await second.existing())?.url, before.url);
+  });
+
+  it('outlives the process that started it, which ends on its own, and the next window reattaches', async () => {
+    const window = path.join(__dirname, 'embeddedSandboxWindow.js');
+    // If anything of the sandbox (a pipe, the IPC channel, a timer) kept the window's process running,
+    // this would not end by itself and is killed after 15 s.
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [window, cliPath], { timeout: 15_000 }, (err, out, errText) =>
+        err ? reject(new Error(`${err.message}\n${errText}`)) : resolve(out),
+      ),
+    );
+    const ended = JSON.parse(stdout) as { saved: string; pid: number; responseUrl: string };
+    pids.add(ended.pid);
+    assert.ok(isRunning(ended.pid), 'the sandbox ended with its window');
+
+    const secrets = new MemorySecrets();
+    await secrets.store(EMBEDDED_SANDBOX_SECRET, ended.saved);
+    const next = await get(manager({ secrets }));
+    assert.equal(next.pid, ended.pid);
+    assert.deepEqual(await fetchResult(next, ended.responseUrl), { from: 'a window that ended' });
   });
 
   it('finds the saved sandbox for records without starting one (existing)', async () => {
