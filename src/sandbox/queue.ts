@@ -1,6 +1,7 @@
 // The queue behind `/queue/...`: per-endpoint lanes running at most `concurrency` requests at once,
 // `low` priority behind `normal`, start deadlines (`x-fal-request-timeout`), server-side retries of
-// failed runners (off with `x-fal-no-retry`), cancel, logs, and webhooks on completion.
+// failed runners (off with `x-fal-no-retry`), cancel, logs, webhooks on completion, and which
+// results no client has fetched yet (what keeps an editor-started sandbox running, lifetime.ts).
 import { FAL_HEADERS } from '../common/falHeaders';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';

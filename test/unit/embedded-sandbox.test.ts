@@ -236,6 +236,12 @@ describe('embedded sandbox: its own process', () => {
     }
   });
 
+  it('says why when the sandbox cannot start, and tries again on the next call', async () => {
+    const m = manager({ cliPath: path.join(repoRoot(), 'dist', 'no-such-sandbox.js') });
+    await assert.rejects(m.get(), /did not start: it exited \(code 1\).*Cannot find module/s);
+    await assert.rejects(m.get(), /did not start/);
+  });
+
   it('fires onDidDie with its URL when killed; the next get() says so and starts a new one', async () => {
     const messages = new RecordedMessages();
     const secrets = new MemorySecrets();
