@@ -37,21 +37,30 @@ export interface FalPlaygroundApi {
   readonly messages: VscodeMessages;
 }
 
+/** How long the embedded sandbox of a test run waits, with no window, for results to be fetched. */
+const TEST_SANDBOX_HOLD_MS = 5_000;
+
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | undefined {
   const output = vscode.window.createOutputChannel('fal', { log: true });
   context.subscriptions.push(output);
 
   const keys = new ApiKeyStore(context.secrets);
   const version = String(context.extension.packageJSON.version);
-  const connection = new FalConnection(keys, output, `fal-playground/${version}`);
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const messages = new VscodeMessages(testMode);
+  const connection = new FalConnection(keys, output, `fal-playground/${version}`, {
+    cliPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sandbox.js').fsPath,
+    secrets: context.secrets,
+    messages,
+    // A test run's sandbox should not wait 10 minutes for results no test will fetch.
+    holdMs: testMode ? TEST_SANDBOX_HOLD_MS : undefined,
+  });
   const storage = context.storageUri ?? context.globalStorageUri;
   const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath);
   const runner = new RequestRunner(store, connection, output);
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
   const statusBar = new TargetStatusBar(store);
-  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const messages = new VscodeMessages(testMode);
   const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).

@@ -2,16 +2,19 @@
 // and views ask for "the client" and never deal with hosts or keys:
 // - fal.ai: the key from the ApiKeyStore, read on every call so a new key applies at once;
 // - a sandbox at a URL: a placeholder key, because the fal key is only ever sent to fal.ai;
-// - the embedded sandbox (the default): started in this extension host on first use, on a free
-//   loopback port, with a random key of its own, and stopped with the extension.
-import { randomUUID } from 'node:crypto';
+// - the embedded sandbox (the default): a process of its own started on first use, on a free
+//   loopback port, with a random key of its own; it outlives a window reload while results wait to be
+//   fetched and the next window reattaches to it (embeddedSandbox.ts). `onDidLoseSandbox` fires when
+//   it dies, so the records running on it are marked lost at once; the next call starts a new one.
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { createFalClient, type FalClient } from '../fal/client';
 import { falHosts, SANDBOX_PLACEHOLDER_KEY, sandboxHosts, type FalHosts } from '../common/hosts';
 import type { RecordTarget } from '../common/callModel';
-import { startSandbox, type RunningSandbox } from '../sandbox/server';
+import type { Event } from '../common/emitter';
+import type { Messages } from '../common/messages';
 import { readTarget } from '../target';
+import { EmbeddedSandbox, type SandboxProcess, type SecretStore } from './embeddedSandbox';
 
 export interface Connection {
   readonly client: FalClient;
@@ -33,15 +36,34 @@ export class MissingApiKeyError extends Error {
   }
 }
 
+/** Where the embedded sandbox comes from and where it is kept across reloads. */
+export interface EmbeddedSandboxSettings {
+  /** Path of `dist/sandbox.js` in the installed extension. */
+  readonly cliPath: string;
+  /** `context.secrets`: keeps the running sandbox's URL and key for the next window. */
+  readonly secrets: SecretStore;
+  /** Tells the user when the sandbox stopped and a new one starts. */
+  readonly messages?: Messages;
+  /** Longest stay of the sandbox with results waiting and no window (default 10 min). */
+  readonly holdMs?: number;
+}
+
 export class FalConnection implements vscode.Disposable {
-  private embedded: Promise<RunningSandbox> | undefined;
+  private readonly embedded: EmbeddedSandbox;
   private readonly connections = new Map<string, Connection>();
+  /** Fires with the URL of the embedded sandbox when it dies: its running records are lost. */
+  readonly onDidLoseSandbox: Event<string>;
 
   constructor(
     private readonly keys: ApiKeyStore,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
     private readonly userAgent: string,
-  ) {}
+    settings: EmbeddedSandboxSettings,
+  ) {
+    this.embedded = new EmbeddedSandbox({ ...settings, log });
+    this.onDidLoseSandbox = this.embedded.onDidDie;
+    this.embedded.onDidDie((url) => this.connections.delete(connectionId({ kind: 'embedded-sandbox', url })));
+  }
 
   /** A client for where the settings send calls now; starts the embedded sandbox when that is the target. */
   async get(): Promise<Connection> {
@@ -53,7 +75,7 @@ export class FalConnection implements vscode.Disposable {
       case 'sandbox':
         return this.connect({ kind: 'sandbox', url: target.url }, undefined);
       case 'embedded-sandbox': {
-        const sandbox = await this.embeddedSandbox();
+        const sandbox = await this.embedded.get();
         return this.connect({ kind: 'embedded-sandbox', url: sandbox.url }, sandbox);
       }
     }
@@ -61,23 +83,24 @@ export class FalConnection implements vscode.Disposable {
 
   /**
    * A client for where an earlier request went, whatever the settings say now; undefined when that
-   * target is gone (the embedded sandbox of an earlier window) or needs a key there is not.
+   * target is gone (an embedded sandbox that is no longer running) or needs a key there is not. An
+   * embedded sandbox an earlier window started is reattached to, never started.
    */
   async forRecord(target: RecordTarget): Promise<Connection | undefined> {
     if (target.kind === 'fal.ai')
       return (await this.keys.get()) ? this.connect(target, undefined) : undefined;
     if (target.kind === 'sandbox') return this.connect(target, undefined);
-    const sandbox = this.embedded && (await this.embedded.catch(() => undefined));
+    const sandbox = await this.embedded.existing();
     return sandbox?.url === target.url ? this.connect(target, sandbox) : undefined;
   }
 
   /** The embedded sandbox's URL once it runs, for messages and tests. */
-  async embeddedSandboxUrl(): Promise<string | undefined> {
-    return this.embedded ? (await this.embedded).url : undefined;
+  embeddedSandboxUrl(): Promise<string | undefined> {
+    return Promise.resolve(this.embedded.running?.url);
   }
 
-  private connect(target: RecordTarget, sandbox: RunningSandbox | undefined): Connection {
-    const id = target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`;
+  private connect(target: RecordTarget, sandbox: SandboxProcess | undefined): Connection {
+    const id = connectionId(target);
     let connection = this.connections.get(id);
     if (!connection) {
       connection = this.make(target, sandbox);
@@ -86,7 +109,7 @@ export class FalConnection implements vscode.Disposable {
     return connection;
   }
 
-  private make(target: RecordTarget, sandbox: RunningSandbox | undefined): Connection {
+  private make(target: RecordTarget, sandbox: SandboxProcess | undefined): Connection {
     const client = (hosts: FalHosts, credentials: string | undefined | (() => Promise<string | undefined>)) =>
       createFalClient({ hosts, credentials, userAgent: this.userAgent });
     switch (target.kind) {
@@ -114,34 +137,19 @@ export class FalConnection implements vscode.Disposable {
           hosts: sandbox.hosts,
           target,
           description: `the embedded fal sandbox at ${sandbox.url}`,
-          client: client(sandbox.hosts, sandbox.context.options.key),
+          client: client(sandbox.hosts, sandbox.key),
         };
       }
     }
   }
 
-  private embeddedSandbox(): Promise<RunningSandbox> {
-    this.embedded ??= startSandbox({
-      port: 0,
-      key: randomUUID(),
-      log: (line) => this.log.debug(`sandbox: ${line}`),
-    }).then(
-      (sandbox) => {
-        this.log.info(`Embedded fal sandbox listening on ${sandbox.url}`);
-        return sandbox;
-      },
-      (err: unknown) => {
-        this.embedded = undefined;
-        throw new Error(`The embedded fal sandbox did not start: ${(err as Error)?.message ?? err}`);
-      },
-    );
-    return this.embedded;
-  }
-
+  /** Stops attaching to the embedded sandbox, which keeps serving what waits to be fetched, then exits. */
   dispose(): void {
-    const embedded = this.embedded;
-    this.embedded = undefined;
     this.connections.clear();
-    void embedded?.then((sandbox) => sandbox.close()).catch(() => {});
+    this.embedded.dispose();
   }
+}
+
+function connectionId(target: RecordTarget): string {
+  return target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`;
 }

@@ -1,6 +1,11 @@
 // Command line of the local fal-compatible sandbox: `npm run sandbox -- --port 8787`. Prints
-// `fal sandbox listening on http://127.0.0.1:PORT` and serves until SIGINT/SIGTERM.
+// `fal sandbox listening on http://127.0.0.1:PORT` and serves until SIGINT/SIGTERM; with
+// `--exit-unattached` (how the extension starts it, src/connection/embeddedSandbox.ts) it also exits
+// once no window is attached and nothing is left to serve (lifetime.ts). The key comes from `--key`
+// or, kept off the command line, from FAL_SANDBOX_KEY.
 import { parseArgs } from 'node:util';
+import { listeningLine, SANDBOX_KEY_ENV } from './controlProtocol';
+import { exitWhenUnattached } from './lifetime';
 import { startSandbox } from './server';
 
 const HELP = `Usage: node dist/sandbox.js [options]
@@ -9,15 +14,24 @@ A local fal-compatible server: /run (fal.run), /queue (queue.fal.run), /rest (re
 /api/v1 (api.fal.ai/v1), /openapi/queue/openapi.json, /files/.
 
 Options:
-  --port N            Port to listen on; 0 picks any free port (default 8787)
-  --host H            Address to bind (default 127.0.0.1)
-  --key K             Accept only "Authorization: Key K"
-  --open              Accept requests without any key
-  --concurrency N     Requests each endpoint runs at once (default 1)
-  --max-upload-mb N   Largest upload accepted, in MB (default 100)
-  --verbose           Log what the sandbox does to stderr
-  --help              Show this help
+  --port N               Port to listen on; 0 picks any free port (default 8787)
+  --host H               Address to bind (default 127.0.0.1)
+  --key K                Accept only "Authorization: Key K" (or set ${SANDBOX_KEY_ENV}=K, which
+                         other local users cannot read as they can a command line)
+  --open                 Accept requests without any key
+  --concurrency N        Requests each endpoint runs at once (default 1)
+  --max-upload-mb N      Largest upload accepted, in MB (default 100)
+  --max-store-mb N       Most MB of files kept under /files/; the oldest go first (default 512)
+  --exit-unattached      Exit when no window is attached (POST /_sandbox/attach) and no queue
+                         result waits to be fetched; with results waiting, --hold-ms at most
+  --window-timeout-ms N  A window counts as gone N ms after its last attach (default 30000)
+  --hold-ms N            Longest stay with results waiting and no window (default 600000)
+  --verbose              Log what the sandbox does to stderr
+  --help                 Show this help
 `;
+
+const DEFAULT_WINDOW_TIMEOUT_MS = 30_000;
+const DEFAULT_HOLD_MS = 10 * 60_000;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${HELP}`);
@@ -32,6 +46,10 @@ function intOption(name: string, value: string | undefined, min: number): number
 }
 
 async function main(): Promise<void> {
+  // Started by an editor window that may be gone by the time something is written: a closed pipe is
+  // not a reason to stop serving.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,6 +60,10 @@ async function main(): Promise<void> {
         open: { type: 'boolean' },
         concurrency: { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'max-store-mb': { type: 'string' },
+        'exit-unattached': { type: 'boolean' },
+        'window-timeout-ms': { type: 'string' },
+        'hold-ms': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -56,21 +78,38 @@ async function main(): Promise<void> {
   }
   const port = intOption('port', values.port, 0) ?? 8787;
   if (port > 65535) fail('--port must be at most 65535');
+  const windowTimeoutMs = intOption('window-timeout-ms', values['window-timeout-ms'], 1);
+  const holdMs = intOption('hold-ms', values['hold-ms'], 0);
+  const key = values.key ?? (process.env[SANDBOX_KEY_ENV] || undefined);
+  delete process.env[SANDBOX_KEY_ENV];
   const sandbox = await startSandbox({
     port,
     host: values.host,
-    key: values.key,
+    key,
     open: values.open,
     concurrency: intOption('concurrency', values.concurrency, 1),
     maxUploadMb: intOption('max-upload-mb', values['max-upload-mb'], 1),
+    maxStoreMb: intOption('max-store-mb', values['max-store-mb'], 1),
     log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
-  process.stdout.write(`fal sandbox listening on ${sandbox.url}\n`);
+  process.stdout.write(`${listeningLine(sandbox.url)}\n`);
   const stop = () => {
     void sandbox.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (values['exit-unattached']) {
+    exitWhenUnattached({
+      attachments: sandbox.attachments,
+      unfetched: sandbox.unfetched,
+      windowTimeoutMs: windowTimeoutMs ?? DEFAULT_WINDOW_TIMEOUT_MS,
+      holdMs: holdMs ?? DEFAULT_HOLD_MS,
+      onExit: (reason) => {
+        process.stderr.write(`fal sandbox: exiting, ${reason}\n`);
+        stop();
+      },
+    });
+  }
 }
 
 main().catch((err: unknown) => {

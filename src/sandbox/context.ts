@@ -1,7 +1,9 @@
 // What every part of the sandbox shares for one running instance: its options, its public base URL,
-// the per-start secret that signs tokens and upload URLs, and the file store behind `/files/`.
+// the per-start secret that signs tokens and upload URLs, the size-bounded file store behind
+// `/files/`, and the scratch folder where multipart upload parts wait.
 import { randomBytes } from 'node:crypto';
 import { FileStore } from './files';
+import { ScratchDir } from './scratchDir';
 
 export interface SandboxOptions {
   /** 0 (the default) picks any free port. */
@@ -16,6 +18,8 @@ export interface SandboxOptions {
   concurrency?: number;
   /** Largest upload accepted, in MB (default 100). */
   maxUploadMb?: number;
+  /** Most MB of files kept under `/files/`; past it the oldest go first (default 512). */
+  maxStoreMb?: number;
   /** Where the sandbox logs what it does (default: nowhere). */
   log?: (line: string) => void;
 }
@@ -27,10 +31,14 @@ export interface SandboxContext {
   /** Per-start secret: signs JWT tokens (HS256) and upload URLs. */
   readonly secret: Buffer;
   readonly files: FileStore;
+  /** Removed when the sandbox closes. */
+  readonly scratch: ScratchDir;
   readonly log: (line: string) => void;
   /** Aborted when the sandbox closes: timers, webhook retries and sockets stop on it. */
   readonly shutdown: AbortController;
 }
+
+const DEFAULT_MAX_STORE_MB = 512;
 
 export function createContext(options: SandboxOptions): SandboxContext {
   const ctx: SandboxContext = {
@@ -41,10 +49,12 @@ export function createContext(options: SandboxOptions): SandboxContext {
       open: options.open ?? false,
       concurrency: Math.max(1, options.concurrency ?? 1),
       maxUploadMb: options.maxUploadMb ?? 100,
+      maxStoreMb: options.maxStoreMb ?? DEFAULT_MAX_STORE_MB,
     },
     baseUrl: '',
     secret: randomBytes(32),
-    files: new FileStore(() => ctx.baseUrl),
+    files: new FileStore(() => ctx.baseUrl, (options.maxStoreMb ?? DEFAULT_MAX_STORE_MB) * 1024 * 1024),
+    scratch: new ScratchDir(),
     log: options.log ?? (() => {}),
     shutdown: new AbortController(),
   };

@@ -1,6 +1,7 @@
 // The queue behind `/queue/...`: per-endpoint lanes running at most `concurrency` requests at once,
 // `low` priority behind `normal`, start deadlines (`x-fal-request-timeout`), server-side retries of
-// failed runners (off with `x-fal-no-retry`), cancel, logs, and webhooks on completion.
+// failed runners (off with `x-fal-no-retry`), cancel, logs, webhooks on completion, and which
+// results no client has fetched yet (what keeps an editor-started sandbox running, lifetime.ts).
 import { FAL_HEADERS } from '../common/falHeaders';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
@@ -32,6 +33,8 @@ export interface QueueRequest {
   startedAt?: number;
   completedAt?: number;
   outcome?: Outcome;
+  /** Set once a client has read the result: until then the request is something left to serve. */
+  resultFetched: boolean;
   error?: string;
   errorType?: string;
   readonly abort: AbortController;
@@ -93,6 +96,7 @@ export class Queue {
       queuedAt: Date.now(),
       abort: new AbortController(),
       listeners: new Set(),
+      resultFetched: false,
     };
     r.gatewayRequestId = r.id;
     if (p.platformHeaders) {
@@ -117,6 +121,13 @@ export class Queue {
     this.notifyLane(lane);
     setImmediate(() => this.pump(p.endpoint.id));
     return r;
+  }
+
+  /** Requests whose result no client has fetched yet (running ones included). */
+  unfetchedCount(): number {
+    let count = 0;
+    for (const r of this.requests.values()) if (!r.resultFetched) count++;
+    return count;
   }
 
   /** Requests ahead of `r` in its lane (0 when next or running). */

@@ -158,6 +158,7 @@ export async function handleQueue(
         return send(res, 400, { detail: 'Request is still in progress' }, idHeader);
       }
       const o = found.outcome;
+      found.resultFetched = true;
       return send(res, o.status, o.body, { ...o.headers, ...idHeader });
     }
     case 'status-stream':

@@ -1,6 +1,7 @@
 // The sandbox's one HTTP server: fal's hosts as path prefixes of one origin (`/run`, `/queue`,
-// `/rest`, `/api/v1`, `/openapi/...`, `/files/`), auth, fault injection, realtime upgrades, and a
-// `close()` that stops everything. `startSandbox` is what the CLI and the tests call.
+// `/rest`, `/api/v1`, `/openapi/...`, `/files/`), auth, fault injection, realtime upgrades, the
+// attach route a window uses to keep an editor-started sandbox alive, and a `close()` that stops
+// everything and removes its scratch folder. `startSandbox` is what the CLI and the tests call.
 import { FAL_HEADERS } from '../common/falHeaders';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +9,8 @@ import type { Duplex } from 'node:stream';
 import { sandboxHosts, type FalHosts } from '../common/hosts';
 import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
+import { Attachments, handleAttachRoute } from './attachments';
+import { ATTACH_PATH, DETACH_PATH } from './controlProtocol';
 import { applyFault, FaultBook, FaultSpecError, handleFaultsRoute, type CallKind } from './faults';
 import { requireKey, sendDetail } from './http';
 import { handleOpenApi } from './openapi';
@@ -26,6 +29,10 @@ export interface RunningSandbox {
   hosts: FalHosts;
   /** The shared context (files, secret, options) of this instance. */
   context: SandboxContext;
+  /** The windows that attached (see attachments.ts). */
+  attachments: Attachments;
+  /** Queue requests whose result no client has fetched yet. */
+  unfetched(): number;
   close(): Promise<void>;
 }
 
@@ -44,10 +51,17 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     faults: new FaultBook(),
     keepaliveMs: options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
   };
+  const attachments = new Attachments();
+  const unfetched = () => scope.queue.unfetchedCount();
   const upgraded = new Set<Duplex>();
 
   const server = createServer({ keepAlive: true }, (req, res) => {
-    handle(scope, req, res).catch((err: unknown) => {
+    const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    const handled =
+      path === ATTACH_PATH || path === DETACH_PATH
+        ? handleAttachRoute(ctx, attachments, unfetched, req, res, path)
+        : handle(scope, req, res);
+    handled.catch((err: unknown) => {
       ctx.log(`error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) sendDetail(res, 500, `Internal Server Error: ${(err as Error)?.message ?? err}`);
       else res.destroy();
@@ -89,13 +103,15 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     port,
     hosts: sandboxHosts(ctx.baseUrl),
     context: ctx,
+    attachments,
+    unfetched,
     close() {
       closing ??= new Promise<void>((resolve) => {
         ctx.shutdown.abort();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const socket of upgraded) socket.destroy();
-      });
+      }).then(() => ctx.scratch.remove());
       return closing;
     },
   };
@@ -152,7 +168,10 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
 function serveFile(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, path: string): void {
   const match = /^\/files\/([^/]+)(?:\/.*)?$/.exec(path);
   const file = match ? ctx.files.get(match[1]) : undefined;
-  if (!file) return sendDetail(res, 404, 'File not found');
+  if (!file) {
+    const cap = ctx.options.maxStoreMb;
+    return sendDetail(res, 404, `File not found (the sandbox keeps its newest ${cap} MB of files).`);
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendDetail(res, 405, 'Method Not Allowed');
   res.writeHead(200, {
     'content-type': file.contentType,

@@ -1,9 +1,16 @@
 // File uploads under `/rest/storage/...`, as fal's JS client performs them: `initiate` (key required)
 // answers an `upload_url` that carries its own short-lived HMAC-signed token, because the client PUTs
 // to it with a plain fetch and no key; the bytes are then served at `file_url` by the file store.
-// Multipart: `initiate-multipart`, `PUT {upload_url path}/{n}{search}` per part, `POST .../complete`.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// Multipart: `initiate-multipart`, `PUT {upload_url path}/{n}{search}` per part, `POST .../complete`;
+// each part streams to a file in the sandbox's scratch folder as it arrives (a 10 GB upload is never
+// in memory in parts), and `complete` assembles them from disk into the file store.
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { SandboxContext } from './context';
 import { BodyTooLargeError, readBody, readJsonBody, requireKey, sendDetail, sendJson } from './http';
 
@@ -29,10 +36,24 @@ export interface UploadClaims {
   exp: number;
 }
 
+/** A part on disk, in the scratch folder. */
+interface StoredPart {
+  readonly path: string;
+  readonly size: number;
+  readonly etag: string;
+}
+
 interface MultipartState {
   readonly claims: UploadClaims;
-  readonly parts: Map<number, { data: Buffer; etag: string }>;
+  readonly parts: Map<number, StoredPart>;
   bytes: number;
+}
+
+/** Forgets a multipart upload and deletes its parts from disk. */
+async function dropMultipart(ctx: SandboxContext, id: string): Promise<void> {
+  const state = multipartUploads(ctx).get(id);
+  multipartUploads(ctx).delete(id);
+  if (state) await Promise.all([...state.parts.values()].map((p) => rm(p.path, { force: true })));
 }
 
 const multipartByContext = new WeakMap<SandboxContext, Map<string, MultipartState>>();
@@ -193,10 +214,7 @@ async function initiate(
   const uploadUrl = `${ctx.baseUrl}/rest/storage/upload/${route}/${reserved.id}?token=${token}`;
   if (kind === 'multipart') {
     multipartUploads(ctx).set(reserved.id, { claims, parts: new Map(), bytes: 0 });
-    setTimeout(
-      () => multipartUploads(ctx).delete(reserved.id),
-      UPLOAD_TOKEN_TTL_SECONDS * 1000 + 60_000,
-    ).unref();
+    setTimeout(() => void dropMultipart(ctx, reserved.id), UPLOAD_TOKEN_TTL_SECONDS * 1000 + 60_000).unref();
   }
   ctx.log(`storage: ${kind} upload ${reserved.id} initiated for ${fileName} (${contentType})`);
   sendJson(res, 200, { upload_url: uploadUrl, file_url: reserved.url });
@@ -231,10 +249,54 @@ async function putSingle(
   sendJson(res, 200, { file_url: `${ctx.baseUrl}/files/${claims.id}/${claims.n}` });
 }
 
+/**
+ * Streams an upload body of at most `limit` bytes to `path` (through a temporary name, so a part cut
+ * short never replaces a whole one) and returns its size and MD5 etag; past the limit it reads the
+ * rest without keeping it, answers 413 and returns undefined.
+ */
+async function writeUpload(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  limit: number,
+): Promise<{ size: number; etag: string } | undefined> {
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limit) {
+    sendTooLarge(ctx, req, res);
+    return undefined;
+  }
+  const hash = createHash('md5');
+  let size = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > limit) return done();
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const partial = `${path}.${randomUUID()}.partial`;
+  try {
+    await pipeline(req, counted, createWriteStream(partial));
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+  if (size > limit) {
+    await rm(partial, { force: true });
+    sendTooLarge(ctx, req, res);
+    return undefined;
+  }
+  await rename(partial, path);
+  return { size, etag: `"${hash.digest('hex')}"` };
+}
+
 async function putPart(
   ctx: SandboxContext,
   req: IncomingMessage,
   res: ServerResponse,
+  id: string,
   state: MultipartState,
   partText: string,
 ): Promise<void> {
@@ -248,13 +310,14 @@ async function putPart(
     sendDetail(res, 400, `Part number must be an integer from 1 to ${MAX_PARTS}.`);
     return;
   }
-  const previous = state.parts.get(partNumber)?.data.length ?? 0;
-  const data = await readUpload(ctx, req, res, limitBytes(ctx) - (state.bytes - previous));
-  if (!data) return;
-  const etag = `"${createHash('md5').update(data).digest('hex')}"`;
-  state.parts.set(partNumber, { data, etag });
-  state.bytes += data.length - previous;
-  sendJson(res, 200, { partNumber, etag }, { etag });
+  const path = join(await ctx.scratch.path(), `${id}-${partNumber}.part`);
+  const before = state.parts.get(partNumber)?.size ?? 0;
+  const written = await writeUpload(ctx, req, res, path, limitBytes(ctx) - (state.bytes - before));
+  if (!written) return;
+  const previous = state.parts.get(partNumber)?.size ?? 0;
+  state.parts.set(partNumber, { path, ...written });
+  state.bytes += written.size - previous;
+  sendJson(res, 200, { partNumber, etag: written.etag }, { etag: written.etag });
 }
 
 async function complete(
@@ -280,7 +343,7 @@ async function complete(
     sendDetail(res, 400, 'Body must list the uploaded parts: {"parts": [{"partNumber": 1, "etag": "..."}]}.');
     return;
   }
-  const chunks: Buffer[] = [];
+  const chosen: StoredPart[] = [];
   let last = 0;
   for (const part of parts) {
     const partNumber = isRecord(part) ? part.partNumber : undefined;
@@ -298,13 +361,13 @@ async function complete(
       sendDetail(res, 400, `Part ${partNumber}: etag does not match the uploaded bytes.`);
       return;
     }
-    chunks.push(stored.data);
+    chosen.push(stored);
     last = partNumber;
   }
-  const data = Buffer.concat(chunks);
+  const data = Buffer.concat(await Promise.all(chosen.map((part) => readFile(part.path))));
   const { claims } = state;
   ctx.files.set(id, data, claims.ct, claims.n);
-  multipartUploads(ctx).delete(id);
+  await dropMultipart(ctx, id);
   ctx.log(`storage: multipart upload ${id} completed, ${parts.length} parts, ${data.length} bytes`);
   const fileUrl = `${ctx.baseUrl}/files/${id}/${claims.n}`;
   sendJson(res, 200, { file_url: fileUrl, access_url: fileUrl });
@@ -331,7 +394,7 @@ async function multipart(
     return;
   }
   if (action === 'complete') return complete(ctx, req, res, id, state);
-  return putPart(ctx, req, res, state, action);
+  return putPart(ctx, req, res, id, state, action);
 }
 
 /** Answers a request under `/rest/storage/`; returns false when the path is not one of its routes. */

@@ -1,10 +1,11 @@
-// Where calls go, for real: the embedded sandbox starts on first use inside the extension host and
-// answers the protocol client; a sandbox at fal.sandboxUrl gets a placeholder key, never the fal key;
+// Where calls go, for real: the embedded sandbox starts on first use in a process of its own (not the
+// extension host) and answers the protocol client; a sandbox at fal.sandboxUrl gets a placeholder key, never the fal key;
 // fal.ai needs the key from SecretStorage (or FAL_KEY) and says how to add one when there is none.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { MissingApiKeyError } from '../../src/connection/falConnection';
 import { SANDBOX_PLACEHOLDER_KEY } from '../../src/common/hosts';
+import { ATTACH_PATH, type AttachReply } from '../../src/sandbox/controlProtocol';
 import { startSandbox } from '../../src/sandbox/server';
 import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
 
@@ -36,6 +37,21 @@ describe('connection', () => {
     const result = await connection.client.run('sandbox/echo', { input: { hello: 'vscode' } });
     assert.deepEqual(result.data, { hello: 'vscode' });
     assert.ok(result.requestId);
+  });
+
+  it('runs the embedded sandbox in a process of its own', async () => {
+    const api = await activateExtension();
+    const connection = await api.connection.get();
+    const key = await connection.client.config.resolveCredentials();
+    const url = await api.connection.embeddedSandboxUrl();
+    const res = await fetch(`${url}${ATTACH_PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Key ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ window: 'integration-test', nonce: 'n' }),
+    });
+    assert.equal(res.status, 200);
+    const reply = (await res.json()) as AttachReply;
+    assert.notEqual(reply.pid, process.pid);
   });
 
   it('reuses one embedded sandbox, which refuses callers without its own key', async () => {

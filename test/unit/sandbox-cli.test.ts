@@ -33,10 +33,34 @@ describe('sandbox: CLI', () => {
     assert.equal(await exited, 0);
   });
 
+  it('takes its key from FAL_SANDBOX_KEY, off the command line', async () => {
+    child = spawn(process.execPath, [cli, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, FAL_SANDBOX_KEY: 'env:key' },
+    });
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child!.stdout! }).once('line', resolve),
+    );
+    const url = /listening on (\S+)$/.exec(line)![1];
+    const echo = (key: string) =>
+      fetch(`${url}/run/sandbox/echo`, {
+        method: 'POST',
+        headers: { authorization: `Key ${key}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+    assert.equal((await echo('env:key')).status, 200);
+    assert.equal((await echo('other:key')).status, 401);
+  });
+
   it('prints help and refuses bad flags', () => {
     const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--concurrency/);
+    assert.match(help.stdout, /--max-store-mb/);
+    assert.match(help.stdout, /--exit-unattached/);
+    const badStore = spawnSync(process.execPath, [cli, '--max-store-mb', '0'], { encoding: 'utf8' });
+    assert.equal(badStore.status, 2);
+    assert.match(badStore.stderr, /--max-store-mb must be an integer >= 1/);
     const bad = spawnSync(process.execPath, [cli, '--port', 'x'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     const unknown = spawnSync(process.execPath, [cli, '--nope'], { encoding: 'utf8' });

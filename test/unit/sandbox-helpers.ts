@@ -1,5 +1,5 @@
 // Shared by the sandbox tests: a started sandbox per suite, a small fetch wrapper that returns
-// status, headers, text and parsed JSON, and a download of a stored file.
+// status, headers, text and parsed JSON, an upload's initiate, and a download of a stored file.
 import * as assert from 'node:assert/strict';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/server';
 
@@ -41,6 +41,22 @@ export async function call(base: string, path: string, opts: CallOptions = {}): 
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** `POST /rest/storage/upload/{kind}` as fal's JS client does; asserts 200 and returns the URLs. */
+export async function initiateUpload(
+  base: string,
+  body: Record<string, unknown> = { content_type: 'text/plain', file_name: 'hello.txt' },
+  kind: 'initiate' | 'initiate-multipart' = 'initiate',
+  key = KEY,
+): Promise<{ upload_url: string; file_url: string }> {
+  const res = await fetch(`${base}/rest/storage/upload/${kind}?storage_type=fal-cdn-v3`, {
+    method: 'POST',
+    headers: { authorization: `Key ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as { upload_url: string; file_url: string };
 }
 
 /** Fetches a file URL (no key), asserts 200 and returns its content type and bytes. */

@@ -4,24 +4,15 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { signUploadToken } from '../../src/sandbox/storage';
-import { useSandbox } from './sandbox-helpers';
+import { initiateUpload, useSandbox } from './sandbox-helpers';
 
 const KEY = 'test-id:test-secret';
-const auth = { authorization: `Key ${KEY}`, 'content-type': 'application/json' };
 
-async function initiate(
+const initiate = (
   base: string,
-  body: Record<string, unknown> = { content_type: 'text/plain', file_name: 'hello.txt' },
-  kind = 'initiate',
-): Promise<{ upload_url: string; file_url: string }> {
-  const res = await fetch(`${base}/rest/storage/upload/${kind}?storage_type=fal-cdn-v3`, {
-    method: 'POST',
-    headers: auth,
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  return (await res.json()) as { upload_url: string; file_url: string };
-}
+  body?: Record<string, unknown>,
+  kind?: 'initiate' | 'initiate-multipart',
+): Promise<{ upload_url: string; file_url: string }> => initiateUpload(base, body, kind, KEY);
 
 async function detail(res: Response): Promise<string> {
   const body = (await res.json()) as { detail: string };
