@@ -10,7 +10,15 @@ import { createFalClient } from '../../src/fal/client';
 import type { QueueStatus } from '../../src/fal/types';
 import { RequestRunner } from '../../src/requests/requestRunner';
 import type { RequestStore } from '../../src/requests/requestStore';
-import { armFault, KEY, LogLines, newStore, sandboxOutcome, SandboxConnections, until } from './runner-harness';
+import {
+  armFault,
+  KEY,
+  LogLines,
+  newStore,
+  sandboxOutcome,
+  SandboxConnections,
+  until,
+} from './runner-harness';
 import { useSandbox } from './sandbox-helpers';
 
 const slow = (method: CallMethod, input: Record<string, unknown>): CallSpec => ({

@@ -70,7 +70,11 @@ describe('runner: realtime calls on a shared connection', () => {
     assert.equal(answered.state, 'COMPLETED', JSON.stringify(answered.error));
     assert.deepEqual(answered.output, { n: 'second', seq: 3 });
     const third = await (await runner.start(echo({ n: 'third' }))).done;
-    assert.deepEqual(third.output, { n: 'third', seq: 4 }, 'the pairing still holds after the dropped output');
+    assert.deepEqual(
+      third.output,
+      { n: 'third', seq: 4 },
+      'the pairing still holds after the dropped output',
+    );
   });
 
   it('a call with no output in time resets its connection; the calls waiting on it fail saying why', async () => {
@@ -81,7 +85,10 @@ describe('runner: realtime calls on a shared connection', () => {
 
     const timedOut = await stuck.done;
     assert.equal(timedOut.state, 'FAILED');
-    assert.match(timedOut.error!.message, /No output within 0\.4 s: the realtime connection to sandbox\/echo was reset/);
+    assert.match(
+      timedOut.error!.message,
+      /No output within 0\.4 s: the realtime connection to sandbox\/echo was reset/,
+    );
     assert.match(timedOut.error!.hint ?? '', /fal\.realtime\.timeoutSeconds/);
     const failed = await waiting.done;
     assert.equal(failed.state, 'FAILED');
