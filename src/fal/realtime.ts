@@ -189,13 +189,13 @@ class Connection {
       : () => createTemporaryToken(config, this.app, lifetime ?? TOKEN_EXPIRATION_SECONDS);
     const interval = options.throttleInterval ?? 0;
     this.throttle =
-      interval > 0 ? throttleLatest((data) => this.enqueue(data, SEND_SLOT), interval) : undefined;
+      interval > 0 ? throttleLatest((data) => this.push({ data, slot: SEND_SLOT }), interval) : undefined;
   }
 
   send(input: RealtimeInput): void {
     const data = encodeInput(input);
     if (this.throttle) this.throttle.call(data);
-    else this.enqueue(data, SEND_SLOT);
+    else this.push({ data, slot: SEND_SLOT });
   }
 
   request(input: RealtimeInput, options: RealtimeRequestOptions = {}): Promise<unknown> {
@@ -247,10 +247,7 @@ class Connection {
     else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
   }
 
-  private enqueue(data: Uint8Array, slot: Slot): void {
-    this.push({ data, slot });
-  }
-
+  /** Sends at once on an open socket, else queues (connecting when idle). */
   private push(outgoing: Outgoing): void {
     if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
       this.inflight.push(outgoing);
