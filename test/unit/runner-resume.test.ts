@@ -48,7 +48,7 @@ describe('runner: resume after a reload', () => {
       (_state, requestId) => !!requestId,
     );
     try {
-      assert.equal(store.get(id)?.state !== 'COMPLETED', true, 'still running at the reload');
+      assert.notEqual(store.get(id)?.state, 'COMPLETED', 'still running at the reload');
       await runner.resume();
       const done = await until(store, id, (r) => r.state === 'COMPLETED', 'completed');
       assert.deepEqual(done.output, { duration_ms: 600, steps: 1 });
