@@ -57,7 +57,10 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   });
   const storage = context.storageUri ?? context.globalStorageUri;
   const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath);
-  const runner = new RequestRunner(store, connection, output);
+  const runner = new RequestRunner(store, connection, output, {
+    // Read at each realtime call, so a changed setting applies without a reload.
+    realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
+  });
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
   const statusBar = new TargetStatusBar(store);
@@ -107,3 +110,9 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
 }
 
 export function deactivate(): void {}
+
+/** "fal.realtime.timeoutSeconds", within its bounds (package.json), whatever the settings file says. */
+function realtimeTimeoutSeconds(): number {
+  const value = vscode.workspace.getConfiguration('fal').get<number>('realtime.timeoutSeconds', 60);
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(value, 1), 3600) : 60;
+}

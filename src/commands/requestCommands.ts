@@ -59,10 +59,15 @@ export async function removeRequest(
       'Cancel and Remove',
     );
     if (!choice) return;
-    await cancelRequest(store, runner, record.id);
   }
-  store.remove(record.id);
-  runner.stopFollowing(record.id);
+  // The runner stops whatever runs (a realtime call too; a queue request is cancelled at fal).
+  try {
+    await runner.remove(record.id);
+  } catch (err) {
+    void vscode.window.showErrorMessage(
+      `Removed ${record.endpointId}, but could not cancel it at fal: ${(err as Error).message}`,
+    );
+  }
 }
 
 export function clearFinishedRequests(store: RequestStore): void {

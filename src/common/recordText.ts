@@ -1,5 +1,5 @@
 // How a request record reads to a person: its state ("queued · position 2", "completed · 1.23 s"),
-// the time it took, and an error with what to do. One wording for the tree, the output channel,
+// the time it took, how many log lines it holds, and an error with what to do. One wording for the tree, the output channel,
 // notifications and the playground page.
 import type { RequestError, RequestRecord } from './callModel';
 
@@ -27,6 +27,14 @@ export function describeState(record: RequestRecord): string {
     case 'CANCELLED':
       return 'cancelled';
   }
+}
+
+/** How many log lines a record holds: "12", or "1,000 newest of 1,234" once older ones were dropped. */
+export function describeLogCount(record: Pick<RequestRecord, 'logs' | 'logsDropped'>): string {
+  const kept = record.logs.length;
+  const dropped = record.logsDropped ?? 0;
+  const count = (n: number) => n.toLocaleString('en-US');
+  return dropped > 0 ? `${count(kept)} newest of ${count(kept + dropped)}` : count(kept);
 }
 
 /** A one-line account of an error, for messages and the output channel. */

@@ -52,7 +52,13 @@ export {
 } from './platformHeaders';
 export type * from './types';
 export { createRealtimeClient } from './realtime';
-export type { RealtimeClient, RealtimeConnection, RealtimeConnectOptions, RealtimeInput } from './realtime';
+export type {
+  RealtimeClient,
+  RealtimeConnection,
+  RealtimeConnectOptions,
+  RealtimeInput,
+  RealtimeRequestOptions,
+} from './realtime';
 export { createTemporaryToken, TOKEN_EXPIRATION_SECONDS } from './tokens';
 export {
   createStorageClient,

@@ -1,6 +1,9 @@
 // The queue API (submit, status, status stream, result, cancel) and the wait-for-completion logic
 // behind `subscribe`: follow the status SSE stream, fall back to polling if it breaks, and on the
-// client timeout cancel the request (fire and forget) and reject with a clear error.
+// client timeout cancel the request (fire and forget) and reject with a clear error. Log lines are
+// kept bounded (the newest 1,000 and a count of the others, src/common/logWindow.ts), or not kept at
+// all when the caller asks for only the new lines of each update.
+import { appendLogs, EMPTY_LOG_WINDOW, type LogWindow } from '../common/logWindow';
 import type { ClientConfig } from './config';
 import { FalAbortError, FalTimeoutError } from './errors';
 import { request, sleep } from './http';
@@ -13,7 +16,6 @@ import type {
   InQueueQueueStatus,
   QueueStatus,
   QueueStatusSubscriptionOptions,
-  RequestLog,
   Result,
   StatusOptions,
   SubmitOptions,
@@ -145,6 +147,29 @@ function waitForCompletion(
   });
 }
 
+/**
+ * The log lines of one subscription. Stream events carry only new lines, polls the whole list: both
+ * become the status the caller gets, with the lines so far (bounded) or only the new ones.
+ */
+class StatusLogs {
+  private window: LogWindow = EMPTY_LOG_WINDOW;
+  /** Lines seen so far (the count only, when the caller keeps them itself). */
+  private seen = 0;
+
+  constructor(private readonly newOnly: boolean) {}
+
+  /** `status` as the caller gets it; `incremental` when its logs are only the new lines (stream). */
+  update(status: QueueStatus, incremental: boolean): QueueStatus {
+    if (!('logs' in status)) return status;
+    const lines = Array.isArray(status.logs) ? status.logs : [];
+    const fresh = incremental ? lines : lines.slice(Math.min(lines.length, this.seen));
+    this.seen += fresh.length;
+    if (this.newOnly) return { ...status, logs: fresh } as QueueStatus;
+    this.window = appendLogs(this.window, fresh);
+    return { ...status, logs: this.window.logs, logsDropped: this.window.dropped } as QueueStatus;
+  }
+}
+
 async function follow(
   queue: QueueClient,
   endpointId: string,
@@ -152,12 +177,13 @@ async function follow(
   signal: AbortSignal,
   onCompleted: () => void,
 ): Promise<CompletedQueueStatus> {
+  const logs = new StatusLogs(options.newLogsOnly ?? false);
   if ((options.mode ?? 'streaming') === 'streaming') {
-    const completed = await followStream(queue, endpointId, options, signal, onCompleted);
+    const completed = await followStream(queue, endpointId, options, signal, onCompleted, logs);
     if (completed) return completed;
     if (signal.aborted) throw new FalAbortError();
   }
-  return poll(queue, endpointId, options, signal);
+  return poll(queue, endpointId, options, signal, logs);
 }
 
 /**
@@ -171,20 +197,19 @@ async function followStream(
   options: QueueStatusSubscriptionOptions,
   signal: AbortSignal,
   onCompleted: () => void,
+  logs: StatusLogs,
 ): Promise<CompletedQueueStatus | undefined> {
   const stream = await queue.streamStatus(endpointId, {
     requestId: options.requestId,
     logs: options.logs,
     abortSignal: signal,
   });
-  // Each event carries only the new log lines; callers get the whole list so far, as when polling.
-  const logs: RequestLog[] = [];
   let completed: CompletedQueueStatus | undefined;
   let grace: NodeJS.Timeout | undefined;
   stream.on('data', (status) => {
     if (completed) return;
-    if (Array.isArray(status.logs)) logs.push(...status.logs);
-    const update = ('logs' in status ? { ...status, logs: [...logs] } : status) as QueueStatus;
+    // Each event carries only the new log lines.
+    const update = logs.update(status, true);
     if (update.status === 'COMPLETED') {
       completed = update;
       onCompleted();
@@ -208,6 +233,7 @@ async function poll(
   endpointId: string,
   options: QueueStatusSubscriptionOptions,
   signal: AbortSignal,
+  logs: StatusLogs,
 ): Promise<CompletedQueueStatus> {
   const interval = options.pollInterval ?? DEFAULT_POLL_INTERVAL;
   for (;;) {
@@ -216,8 +242,9 @@ async function poll(
       logs: options.logs ?? false,
       abortSignal: signal,
     });
-    options.onQueueUpdate?.(status);
-    if (status.status === 'COMPLETED') return status;
+    const update = logs.update(status, false);
+    options.onQueueUpdate?.(update);
+    if (update.status === 'COMPLETED') return update as CompletedQueueStatus;
     await sleep(interval, signal);
   }
 }

@@ -5,14 +5,16 @@
 // - nothing is dropped silently: messages sent while connecting are all queued and flushed in order,
 //   unless `throttleInterval` > 0 asks for the official latest-only throttling;
 // - a token is kept across reconnects while fresh, refreshed at 90 % of its lifetime while connected;
-// - `{"status":"error"}` frames other than Unauthorized are reported, not dropped.
+// - `{"status":"error"}` frames other than Unauthorized are reported, not dropped;
+// - `request(input, {signal})` can be given up: it rejects at once, and the output that later comes
+//   in its place is dropped, so the requests after it still get their own outputs.
 // Uses the `ws` package, so it runs on Node 20 (no global WebSocket) and in the extension host.
 import { randomUUID } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, type RawData } from 'ws';
 import type { ClientConfig } from './config';
 import { parseEndpointId, resolveEndpointPath } from '../common/endpointId';
-import { ApiError, errorMessage, isRecord } from './errors';
+import { ApiError, errorMessage, FalAbortError, isRecord } from './errors';
 import { TOKEN_EXPIRATION_SECONDS, createTemporaryToken } from './tokens';
 
 /** A msgpack-encodable input; a Uint8Array is sent as is (already encoded). */
@@ -39,6 +41,14 @@ export interface RealtimeConnectOptions<Output = Record<string, unknown>> {
   query?: Record<string, string>;
 }
 
+export interface RealtimeRequestOptions {
+  /**
+   * Gives the request up: it rejects at once with an AbortError. Not sent yet, it is not sent; sent,
+   * its output (or error) is dropped when it comes, keeping the pairing of the requests after it.
+   */
+  signal?: AbortSignal;
+}
+
 export interface RealtimeConnection<Output = Record<string, unknown>> {
   /** Sends one input (connecting first when needed); its output goes to `onResult`. */
   send(input: RealtimeInput): void;
@@ -49,7 +59,7 @@ export interface RealtimeConnection<Output = Record<string, unknown>> {
    * `x-fal-error`, or when the connection ends first). Assumes one output per input, so don't
    * combine it with a `maxBuffering` small enough for the server to drop inputs.
    */
-  request(input: RealtimeInput): Promise<Output>;
+  request(input: RealtimeInput, options?: RealtimeRequestOptions): Promise<Output>;
 }
 
 export interface RealtimeClient {
@@ -60,7 +70,10 @@ export interface RealtimeClient {
 }
 
 type Slot =
-  { kind: 'send' } | { kind: 'request'; resolve: (value: unknown) => void; reject: (error: Error) => void };
+  | { kind: 'send' }
+  | { kind: 'request'; resolve: (value: unknown) => void; reject: (error: Error) => void }
+  /** A request given up after it was sent: its answer is dropped. */
+  | { kind: 'discard' };
 
 interface Outgoing {
   data: Uint8Array;
@@ -75,6 +88,7 @@ interface Token {
 }
 
 const SEND_SLOT: Slot = { kind: 'send' };
+const DISCARD_SLOT: Slot = { kind: 'discard' };
 
 function encodeInput(input: RealtimeInput): Uint8Array {
   return input instanceof Uint8Array ? input : encode(input, { ignoreUndefined: true });
@@ -175,18 +189,41 @@ class Connection {
       : () => createTemporaryToken(config, this.app, lifetime ?? TOKEN_EXPIRATION_SECONDS);
     const interval = options.throttleInterval ?? 0;
     this.throttle =
-      interval > 0 ? throttleLatest((data) => this.enqueue(data, SEND_SLOT), interval) : undefined;
+      interval > 0 ? throttleLatest((data) => this.push({ data, slot: SEND_SLOT }), interval) : undefined;
   }
 
   send(input: RealtimeInput): void {
     const data = encodeInput(input);
     if (this.throttle) this.throttle.call(data);
-    else this.enqueue(data, SEND_SLOT);
+    else this.push({ data, slot: SEND_SLOT });
   }
 
-  request(input: RealtimeInput): Promise<unknown> {
+  request(input: RealtimeInput, options: RealtimeRequestOptions = {}): Promise<unknown> {
+    const { signal } = options;
     return new Promise((resolve, reject) => {
-      this.enqueue(encodeInput(input), { kind: 'request', resolve, reject });
+      if (signal?.aborted) return reject(new FalAbortError());
+      const giveUp = (): void => {
+        const at = this.queue.indexOf(outgoing);
+        if (at >= 0) this.queue.splice(at, 1);
+        else outgoing.slot = DISCARD_SLOT;
+        reject(new FalAbortError());
+      };
+      const outgoing: Outgoing = {
+        data: encodeInput(input),
+        slot: {
+          kind: 'request',
+          resolve: (value) => {
+            signal?.removeEventListener('abort', giveUp);
+            resolve(value);
+          },
+          reject: (error) => {
+            signal?.removeEventListener('abort', giveUp);
+            reject(error);
+          },
+        },
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
+      this.push(outgoing);
     });
   }
 
@@ -210,15 +247,18 @@ class Connection {
     else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
   }
 
-  private enqueue(data: Uint8Array, slot: Slot): void {
+  /** Sends at once on an open socket, else queues (connecting when idle). */
+  private push(outgoing: Outgoing): void {
     if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
-      this.inflight.push({ data, slot });
-      this.ws.send(data);
+      this.inflight.push(outgoing);
+      this.ws.send(outgoing.data);
       return;
     }
     // Latest-only throttling keeps just the newest plain message while connecting (as fal-js does).
-    if (this.throttle && slot.kind === 'send') this.queue = this.queue.filter((o) => o.slot.kind !== 'send');
-    this.queue.push({ data, slot });
+    if (this.throttle && outgoing.slot.kind === 'send') {
+      this.queue = this.queue.filter((o) => o.slot.kind !== 'send');
+    }
+    this.queue.push(outgoing);
     if (this.state === 'idle') void this.connect();
   }
 
@@ -356,7 +396,8 @@ class Connection {
     this.generation += 1;
     this.stopRefresh();
     this.detachSocket();
-    this.queue = [...this.inflight, ...this.queue];
+    // Requests given up need not go out again.
+    this.queue = [...this.inflight.filter((o) => o.slot.kind !== 'discard'), ...this.queue];
     this.inflight = [];
     if (this.queue.length > 0) void this.connect();
   }
@@ -399,14 +440,14 @@ class Connection {
     }
     const slot = this.inflight.shift()?.slot;
     if (slot?.kind === 'request') slot.resolve(message);
-    else this.callbacks.onResult(message);
+    else if (slot?.kind !== 'discard') this.callbacks.onResult(message);
   }
 
   /** An error answering one input: rejects its `request()`, or goes to `onError`. */
   private deliverError(error: Error): void {
     const slot = this.inflight.shift()?.slot;
     if (slot?.kind === 'request') slot.reject(error);
-    else this.callbacks.onError(error);
+    else if (slot?.kind !== 'discard') this.callbacks.onError(error);
   }
 
   private fail(error: Error): void {
@@ -497,7 +538,7 @@ export function createRealtimeClient(config: ClientConfig): RealtimeClient {
       return {
         send: (input) => conn.send(input),
         close: () => conn.close(),
-        request: (input) => conn.request(input) as Promise<Output>,
+        request: (input, requestOptions) => conn.request(input, requestOptions) as Promise<Output>,
       };
     },
   };

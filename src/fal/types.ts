@@ -12,6 +12,11 @@ interface BaseQueueStatus {
   status_url: string;
   cancel_url: string;
   logs?: RequestLog[] | null;
+  /**
+   * Set by this client's `subscribeToStatus` (not by fal): how many older lines are no longer in
+   * `logs`, which keeps at most the newest MAX_RECORD_LOGS (1,000).
+   */
+  logsDropped?: number;
 }
 
 export interface InQueueQueueStatus extends BaseQueueStatus {
@@ -82,7 +87,14 @@ export interface StatusOptions extends BaseRequestOptions {
 export type SubscribeMode = 'streaming' | 'polling';
 
 export interface QueueStatusSubscriptionOptions extends StatusOptions {
+  /**
+   * Each status seen. Its `logs` are every line so far, as when polling (at most the newest 1,000,
+   * `logsDropped` counting the older ones), or with `newLogsOnly` only the lines new since the
+   * previous update.
+   */
   onQueueUpdate?: (status: QueueStatus) => void;
+  /** Give `onQueueUpdate` only the new log lines (the client then keeps none). Default false. */
+  newLogsOnly?: boolean;
   /** `streaming` (default): follow the status SSE stream, falling back to polling if it breaks. */
   mode?: SubscribeMode;
   /** Polling interval in ms (default 500). */

@@ -4,8 +4,20 @@ import { InvalidEndpointIdError } from '../common/endpointId';
 import type { RequestError } from '../common/callModel';
 import { ApiError, NetworkError, ValidationError } from '../fal/errors';
 
+/** A failure the runner itself decides (a realtime call with no answer, a lost sandbox), with what to do. */
+export class CallFailure extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'CallFailure';
+  }
+}
+
 /** Turns whatever a call threw into what the record keeps and the user reads: what, and what to do. */
 export function toRequestError(err: unknown): RequestError {
+  if (err instanceof CallFailure) return { message: err.message, hint: err.hint };
   if (err instanceof ValidationError) {
     return {
       message: `The input did not validate: ${err.message}`,

@@ -1,26 +1,34 @@
-// Makes the calls and keeps their records true: run (direct), subscribe and submit (queue, followed
-// over the status stream with logs until the result is in), stream (SSE events shown as they come),
-// cancel, and, after a window reload, the following of queue requests that were still running.
-// Every step is told to the "fal" output channel; every failure ends in the record, never lost.
+// The glue between the calls and their records: creates the record of a call, hands the call to the
+// executor of its kind (run, queue, stream, realtime: src/requests/executors/), and cancels, resumes
+// after a window reload, and removes. Every change of a record goes through `store.update`, hence
+// through `transition` (recordTransitions.ts), which refuses what cannot follow (a late output after
+// a cancel). Every step is told to the "fal" output channel; every failure ends in the record.
 import { randomUUID } from 'node:crypto';
 import type { Disposable, Event } from '../common/emitter';
 import type { Connection } from '../connection/falConnection';
 import type { Logger } from '../common/messages';
 import { ApiError } from '../fal/errors';
-import { platformHeaders } from '../common/falHeaders';
-import type { RealtimeConnection } from '../fal/realtime';
-import type { QueueStatus } from '../fal/types';
-import type { RequestLog } from '../common/callModel';
+import { appendLogs } from '../common/logWindow';
 import {
-  CANCELLED_STATUS,
+  CALL_METHODS,
+  isCallMethod,
   isFinal,
+  isQueueMethod,
   type CallMethod,
   type CallSpec,
   type RecordTarget,
   type RequestError,
+  type RequestLog,
   type RequestRecord,
 } from '../common/callModel';
 import { describeError, formatDuration } from '../common/recordText';
+import type { CallExecutor, CallJob, CallReport } from './executors/callExecutor';
+import { QueueExecutor } from './executors/queueExecutor';
+import { RealtimeExecutor } from './executors/realtimeExecutor';
+import { RunExecutor } from './executors/runExecutor';
+import { StreamExecutor } from './executors/streamExecutor';
+import { DEFAULT_REALTIME_TIMEOUT_MS, RealtimePool } from './realtimePool';
+import type { RecordPatch } from './recordTransitions';
 import { toRequestError } from './requestErrors';
 import type { RequestStore } from './requestStore';
 
@@ -40,23 +48,56 @@ export interface ConnectionSource {
   readonly onDidLoseSandbox?: Event<string>;
 }
 
+export interface RequestRunnerOptions {
+  /**
+   * How long a realtime call waits for its output before its connection is reset, in ms (default
+   * 60 s); a function is read at each call, so a changed setting applies at once.
+   */
+  readonly realtimeTimeoutMs?: number | (() => number);
+}
+
 export class RequestRunner implements Disposable {
-  /** Aborts the work in flight per record id (status following, direct calls, streams). */
+  /** Aborts the work in flight per record id (status following, direct calls, streams, realtime). */
   private readonly inFlight = new Map<string, AbortController>();
-  /** Warm realtime connections, per target and endpoint. */
-  private readonly realtimeConnections = new Map<string, RealtimeConnection>();
-  /** The warm connection each realtime call in flight uses, by record id. */
-  private readonly realtimeKeys = new Map<string, string>();
+  private readonly realtime: RealtimePool;
+  private readonly queue = new QueueExecutor();
+  private readonly executors: Readonly<Record<CallMethod, CallExecutor>>;
+  private readonly subscriptions: Disposable[] = [];
   private disposed = false;
 
   constructor(
     private readonly store: RequestStore,
     private readonly connection: ConnectionSource,
     private readonly output: Logger,
-  ) {}
+    options: RequestRunnerOptions = {},
+  ) {
+    const timeout = options.realtimeTimeoutMs ?? DEFAULT_REALTIME_TIMEOUT_MS;
+    this.realtime = new RealtimePool({
+      timeoutMs: typeof timeout === 'function' ? timeout : () => timeout,
+      log: output,
+    });
+    this.executors = {
+      run: new RunExecutor(),
+      subscribe: this.queue,
+      submit: this.queue,
+      stream: new StreamExecutor(),
+      realtime: new RealtimeExecutor(this.realtime),
+    };
+    const lost = connection.onDidLoseSandbox?.((url) => this.loseSandbox(url));
+    if (lost) this.subscriptions.push(lost);
+  }
 
-  /** Starts a call on the current target. Rejects only when nothing could be sent (no key, sandbox down). */
+  /**
+   * Starts a call on the current target. Rejects only when nothing could be sent (not one of the five
+   * methods, no key, sandbox down).
+   */
   async start(call: CallRequest): Promise<StartedCall> {
+    if (!isCallMethod(call.method)) {
+      throw new Error(
+        `"${String(call.method)}" is not a way to call an endpoint: use one of ${CALL_METHODS.join(', ')}.`,
+      );
+    }
+    const executor = this.executors[call.method];
     const connection = await this.connection.get();
     const record = this.store.add({
       id: randomUUID(),
@@ -69,47 +110,54 @@ export class RequestRunner implements Disposable {
       target: connection.target,
       createdAt: Date.now(),
       updatedAt: Date.now(),
-      state: isDirect(call.method) ? 'IN_PROGRESS' : 'SUBMITTING',
+      state: isQueueMethod(call.method) ? 'SUBMITTING' : 'IN_PROGRESS',
       logs: [],
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
-    const done =
-      call.method === 'run'
-        ? this.run(record, call, connection)
-        : call.method === 'stream'
-          ? this.stream(record, call, connection)
-          : call.method === 'realtime'
-            ? this.realtime(record, call, connection)
-            : this.submit(record, call, connection);
+    const done = this.launch(record, connection, (job, report) => executor.start(job, report));
     return { record, done: done.then(() => this.store.get(record.id) ?? record) };
   }
 
-  /** Asks fal to cancel a queue request; the record turns CANCELLED when fal confirms it. */
+  /**
+   * Cancels a call. A direct call (or a submit fal has not answered yet) ends CANCELLED at once; a
+   * queue request is cancelled at fal, and turns CANCELLED when fal confirms it.
+   */
   async cancel(record: RequestRecord): Promise<void> {
-    if (isFinal(record)) return;
-    if (!record.requestId || isDirect(record.method)) {
-      this.inFlight.get(record.id)?.abort();
-      const realtimeKey = this.realtimeKeys.get(record.id);
-      if (realtimeKey) {
-        // Its output may still come, and would be paired with the next request: start afresh.
-        this.realtimeConnections.get(realtimeKey)?.close();
-        this.realtimeConnections.delete(realtimeKey);
-      }
-      this.finish(record, { state: 'CANCELLED' });
+    const current = this.store.get(record.id) ?? record;
+    if (isFinal(current)) return;
+    if (!current.requestId || !isQueueMethod(current.method)) {
+      // Ended first, so whatever the aborted work still says is refused by `transition`. A realtime
+      // call's output is dropped when it comes; the other calls on its connection go on.
+      this.finish(current.id, { state: 'CANCELLED' });
+      this.inFlight.get(current.id)?.abort();
       return;
     }
-    const connection = await this.connection.forRecord(record.target);
-    if (!connection) throw new Error('The request went to a fal host this window can no longer reach.');
+    const connection = await this.connection.forRecord(current.target);
+    if (!connection) throw new Error(unreachable(current));
     try {
-      await connection.client.queue.cancel(record.endpointId, { requestId: record.requestId });
-      this.output.info(`${record.requestId}: cancellation requested`);
+      await connection.client.queue.cancel(current.endpointId, { requestId: current.requestId });
+      this.output.info(`${current.requestId}: cancellation requested`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) {
-        this.output.info(`${record.requestId}: already completed, nothing to cancel`);
+        this.output.info(`${current.requestId}: already completed, nothing to cancel`);
         return;
       }
       throw err;
     }
+  }
+
+  /**
+   * Removes a record from the list, stopping first whatever runs for it (a queue request is
+   * cancelled at fal too). Rejects, once the record is removed, when that cancellation failed.
+   */
+  async remove(id: string): Promise<void> {
+    const record = this.store.get(id);
+    if (!record) return;
+    let problem: unknown;
+    if (!isFinal(record)) await this.cancel(record).catch((err: unknown) => (problem = err));
+    this.inFlight.get(id)?.abort();
+    this.store.remove(id);
+    if (problem) throw problem;
   }
 
   /**
@@ -118,15 +166,15 @@ export class RequestRunner implements Disposable {
    */
   async resume(): Promise<void> {
     for (const record of this.store.claimOrphans()) {
-      if (isDirect(record.method)) {
-        this.fail(record, {
+      if (!isQueueMethod(record.method)) {
+        this.fail(record.id, {
           message: 'The window closed during this direct call, which cannot be picked up again.',
           hint: 'Call again; use submit to follow requests across reloads.',
         });
         continue;
       }
       if (!record.requestId) {
-        this.fail(record, {
+        this.fail(record.id, {
           message: 'The window closed before fal answered the submit; it may not have been queued.',
           hint: 'Submit it again.',
         });
@@ -134,198 +182,73 @@ export class RequestRunner implements Disposable {
       }
       const connection = await this.connection.forRecord(record.target);
       if (!connection) {
-        this.fail(record, { message: this.unreachable(record) });
+        this.fail(record.id, { message: unreachable(record) });
         continue;
       }
       this.output.info(`${record.requestId}: following again after a reload`);
-      void this.follow(record, connection);
+      void this.launch(record, connection, (job, report) => this.queue.follow(job, report));
     }
-  }
-
-  /** Stops following a record (it was removed from the list). */
-  stopFollowing(id: string): void {
-    this.inFlight.get(id)?.abort();
-    this.inFlight.delete(id);
   }
 
   /** Fetches the output of a completed queue request again (when it was too large to keep). */
   async fetchResult(record: RequestRecord): Promise<unknown> {
     if (!record.requestId) throw new Error('This request has no fal request id.');
     const connection = await this.connection.forRecord(record.target);
-    if (!connection) throw new Error(this.unreachable(record));
+    if (!connection) throw new Error(unreachable(record));
     const result = await connection.client.queue.result(record.endpointId, { requestId: record.requestId });
     return result.data;
   }
 
-  private unreachable(record: RequestRecord): string {
-    return record.target.kind === 'embedded-sandbox'
-      ? 'The embedded sandbox that ran this request stopped with the window that started it.'
-      : 'fal.ai needs a key to follow this request: run "fal: Set API Key".';
-  }
-
-  private async run(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
-    const abort = this.track(record);
-    this.store.update(record.id, { startedAt: Date.now() });
-    try {
-      const result = await connection.client.run(call.endpointId, {
-        input: call.input,
-        headers: callHeaders(call),
-        abortSignal: abort.signal,
-      });
-      this.finish(record, {
-        state: 'COMPLETED',
-        output: result.data,
-        requestId: result.requestId || undefined,
-      });
-    } catch (err) {
-      // The window is closing: resume() marks the call as cut, with what to do, after the reload.
-      if (!this.disposed) this.failWith(record, err);
-    } finally {
-      this.inFlight.delete(record.id);
-    }
-  }
-
-  private async stream(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
-    const abort = this.track(record);
-    this.store.update(record.id, { startedAt: Date.now() });
-    try {
-      const stream = await connection.client.stream(call.endpointId, {
-        input: call.input,
-        headers: callHeaders(call),
-        abortSignal: abort.signal,
-      });
-      let count = 0;
-      for await (const event of stream) {
-        count++;
-        this.output.info(`${call.endpointId} event ${count}: ${oneLine(event)}`);
-        this.store.update(record.id, { output: event });
-      }
-      const output = await stream.done();
-      this.finish(record, { state: 'COMPLETED', output });
-    } catch (err) {
-      // The window is closing: resume() marks the call as cut, with what to do, after the reload.
-      if (!this.disposed) this.failWith(record, err);
-    } finally {
-      this.inFlight.delete(record.id);
-    }
-  }
-
-  /** One request on the endpoint's persistent realtime connection (opened on first use, then kept warm). */
-  private async realtime(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
-    const key = `${connection.description} ${call.endpointId}`;
-    this.realtimeKeys.set(record.id, key);
-    this.store.update(record.id, { startedAt: Date.now() });
-    try {
-      let socket = this.realtimeConnections.get(key);
-      if (!socket) {
-        socket = connection.client.realtime.connect(call.endpointId, {
-          onResult: () => {},
-          onError: (err) => this.output.warn(`realtime ${call.endpointId}: ${err.message}`),
-        });
-        this.realtimeConnections.set(key, socket);
-      }
-      const output = await socket.request(call.input as Record<string, unknown>);
-      this.finish(record, { state: 'COMPLETED', output: binaryAsDataUrls(output) });
-    } catch (err) {
-      if (!this.disposed) this.failWith(record, err);
-    } finally {
-      this.realtimeKeys.delete(record.id);
-    }
-  }
-
-  private async submit(record: RequestRecord, call: CallRequest, connection: Connection): Promise<void> {
-    try {
-      const queued = await connection.client.queue.submit(call.endpointId, {
-        input: call.input,
-        headers: callHeaders(call),
-        webhookUrl: call.webhookUrl,
-      });
-      if (this.ended(record)) {
-        // Cancelled (or removed) while the submit was on its way: cancel it at fal too.
-        this.store.update(record.id, { requestId: queued.request_id });
-        void connection.client.queue
-          .cancel(call.endpointId, { requestId: queued.request_id })
-          .catch(() => {});
-        this.output.info(`${queued.request_id}: cancelled while submitting; cancellation requested`);
-        return;
-      }
-      this.store.update(record.id, {
-        requestId: queued.request_id,
-        state: 'IN_QUEUE',
-        queuePosition: queued.queue_position,
-      });
-      this.output.info(`${queued.request_id}: queued at position ${queued.queue_position}`);
-    } catch (err) {
-      if (!this.disposed) this.failWith(record, err);
-      return;
-    }
-    await this.follow(record, connection);
-  }
-
-  /** Follows a queue request to its end over the status stream (polling if it breaks), then gets its result. */
-  private async follow(record: RequestRecord, connection: Connection): Promise<void> {
-    const requestId = record.requestId!;
-    const abort = this.track(record);
-    let logsSeen = 0;
-    try {
-      const completed = await connection.client.queue.subscribeToStatus(record.endpointId, {
-        requestId,
-        logs: true,
-        abortSignal: abort.signal,
-        onQueueUpdate: (status) => {
-          logsSeen = this.onStatus(record, status, logsSeen);
-        },
-      });
-      this.store.update(record.id, { metrics: completed.metrics });
-      const result = await connection.client.queue.result(record.endpointId, {
-        requestId,
-        abortSignal: abort.signal,
-      });
-      this.finish(record, { state: 'COMPLETED', output: result.data });
-    } catch (err) {
-      if (this.disposed) return; // The window is closing: the record is followed again after the reload.
-      if (err instanceof ApiError && err.status === CANCELLED_STATUS)
-        this.finish(record, { state: 'CANCELLED' });
-      else this.failWith(record, err);
-    } finally {
-      this.inFlight.delete(record.id);
-    }
-  }
-
-  private onStatus(record: RequestRecord, status: QueueStatus, logsSeen: number): number {
-    const logs: RequestLog[] = Array.isArray(status.logs) ? status.logs : record.logs;
-    for (const line of logs.slice(logsSeen)) {
-      this.output.info(`${record.requestId} ${line.level}: ${line.message}`);
-    }
-    const patch: Partial<RequestRecord> = { logs };
-    if (status.status === 'IN_QUEUE') {
-      patch.state = 'IN_QUEUE';
-      patch.queuePosition = status.queue_position;
-    } else {
-      if (record.state === 'IN_QUEUE' || record.state === 'SUBMITTING') {
-        patch.startedAt = Date.now();
-        this.output.info(`${record.requestId}: in progress`);
-      }
-      patch.state = 'IN_PROGRESS';
-      patch.queuePosition = undefined;
-    }
-    this.store.update(record.id, patch);
-    return logs.length;
-  }
-
-  private track(record: RequestRecord): AbortController {
+  /** Runs one executor's work for `record`, and turns what it throws into the record's failure. */
+  private async launch(
+    record: RequestRecord,
+    connection: Connection,
+    work: (job: CallJob, report: CallReport) => Promise<void>,
+  ): Promise<void> {
     const abort = new AbortController();
     this.inFlight.set(record.id, abort);
-    return abort;
+    try {
+      await work({ record, connection, signal: abort.signal }, this.reportFor(record.id));
+    } catch (err) {
+      // The window is closing: resume() follows the record again (or marks the call cut) after the reload.
+      if (!this.disposed) this.failWith(record.id, err);
+    } finally {
+      if (this.inFlight.get(record.id) === abort) this.inFlight.delete(record.id);
+    }
   }
 
-  private finish(record: RequestRecord, patch: Partial<RequestRecord>): void {
-    if (this.ended(record)) return;
-    const done = this.store.update(record.id, {
-      ...patch,
-      completedAt: Date.now(),
-      queuePosition: undefined,
-    });
+  private reportFor(id: string): CallReport {
+    return {
+      current: () => this.store.get(id),
+      ended: () => {
+        const current = this.store.get(id);
+        return !current || isFinal(current);
+      },
+      update: (patch, newLogs) => this.progress(id, patch, newLogs),
+      info: (line) => this.output.info(line),
+      complete: (facts) => this.finish(id, { ...facts, state: 'COMPLETED' }),
+      cancelled: () => this.finish(id, { state: 'CANCELLED' }),
+    };
+  }
+
+  /** A change while running; new log lines go to the log, and the newest of them to the record. */
+  private progress(
+    id: string,
+    patch: RecordPatch,
+    newLogs: readonly RequestLog[] = [],
+  ): RequestRecord | undefined {
+    const record = this.store.get(id);
+    if (!record) return undefined;
+    if (newLogs.length === 0) return this.store.update(id, patch);
+    const who = record.requestId ?? record.endpointId;
+    for (const line of newLogs) this.output.info(`${who} ${line.level}: ${line.message}`);
+    const window = appendLogs({ logs: record.logs, dropped: record.logsDropped ?? 0 }, newLogs);
+    return this.store.update(id, { ...patch, logs: window.logs, logsDropped: window.dropped });
+  }
+
+  /** Ends the record (the store refuses it if it has ended already) and says so in the log. */
+  private finish(id: string, patch: RecordPatch & { state: 'COMPLETED' | 'CANCELLED' }): void {
+    const done = this.store.update(id, patch);
     if (!done) return;
     const who = done.requestId ?? done.endpointId;
     const inference = done.metrics?.inference_time;
@@ -334,73 +257,44 @@ export class RequestRunner implements Disposable {
     else this.output.info(`${who}: completed in ${timing}`);
   }
 
-  private failWith(record: RequestRecord, err: unknown): void {
+  private failWith(id: string, err: unknown): void {
     // An error reply names fal's request id even when the call never returned one: keep it.
-    const requestId =
-      err instanceof ApiError && err.requestId && !record.requestId ? err.requestId : undefined;
-    this.fail(record, toRequestError(err), requestId ? { requestId } : {});
+    const known = this.store.get(id)?.requestId;
+    const requestId = err instanceof ApiError && err.requestId && !known ? err.requestId : undefined;
+    this.fail(id, toRequestError(err), requestId ? { requestId } : {});
   }
 
-  private fail(record: RequestRecord, error: RequestError, extra: Partial<RequestRecord> = {}): void {
-    if (this.ended(record)) return;
-    this.store.update(record.id, {
-      ...extra,
-      state: 'FAILED',
-      error,
-      completedAt: Date.now(),
-      queuePosition: undefined,
-    });
-    this.output.error(`${record.requestId ?? record.endpointId}: failed: ${describeError(error)}`);
+  private fail(id: string, error: RequestError, extra: RecordPatch = {}): void {
+    const done = this.store.update(id, { ...extra, state: 'FAILED', error });
+    if (!done) return;
+    this.output.error(`${done.requestId ?? done.endpointId}: failed: ${describeError(error)}`);
   }
 
-  /** True when the record has ended already (cancelled meanwhile) or was removed. */
-  private ended(record: RequestRecord): boolean {
-    const current = this.store.get(record.id);
-    return !current || isFinal(current);
+  /** The embedded sandbox at `url` died: its running records fail at once, their work is stopped. */
+  private loseSandbox(url: string): void {
+    for (const record of [...this.store.all()]) {
+      const { target } = record;
+      if (isFinal(record) || target.kind !== 'embedded-sandbox' || target.url !== url) continue;
+      this.fail(record.id, {
+        message: 'The embedded fal sandbox stopped, and this call with it.',
+        hint: 'Call again; a new embedded sandbox starts.',
+      });
+      this.inFlight.get(record.id)?.abort();
+    }
+    this.realtime.closeTarget({ kind: 'embedded-sandbox', url });
   }
 
   dispose(): void {
     this.disposed = true;
+    for (const subscription of this.subscriptions) subscription.dispose();
     for (const abort of this.inFlight.values()) abort.abort();
     this.inFlight.clear();
-    for (const socket of this.realtimeConnections.values()) socket.close();
-    this.realtimeConnections.clear();
+    this.realtime.dispose();
   }
 }
 
-/** An event as one line of JSON, shortened for the output channel. */
-function oneLine(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters)` : text;
-}
-
-/** Direct calls (run, stream, realtime) cannot be picked up again after a reload; queue requests can. */
-function isDirect(method: CallMethod): boolean {
-  return method === 'run' || method === 'stream' || method === 'realtime';
-}
-
-/** Custom headers plus the headers of the call's platform options. */
-function callHeaders(call: CallRequest): Record<string, string> {
-  return { ...call.headers, ...platformHeaders(call.platform, call.method) };
-}
-
-/**
- * Realtime outputs may carry raw bytes (msgpack binary), which JSON cannot keep: they become data
- * URLs (PNG and JPEG recognised by their first bytes), so the output can be saved and shown.
- */
-export function binaryAsDataUrls(value: unknown): unknown {
-  if (value instanceof Uint8Array) {
-    const type =
-      value[0] === 0x89 && value[1] === 0x50
-        ? 'image/png'
-        : value[0] === 0xff && value[1] === 0xd8
-          ? 'image/jpeg'
-          : 'application/octet-stream';
-    return `data:${type};base64,${Buffer.from(value).toString('base64')}`;
-  }
-  if (Array.isArray(value)) return value.map(binaryAsDataUrls);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, binaryAsDataUrls(v)]));
-  }
-  return value;
+function unreachable(record: RequestRecord): string {
+  return record.target.kind === 'embedded-sandbox'
+    ? 'The embedded sandbox that ran this request stopped with the window that started it.'
+    : 'fal.ai needs a key to follow this request: run "fal: Set API Key".';
 }

@@ -3,7 +3,7 @@
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText).
 import * as vscode from 'vscode';
 import type { RequestLog } from '../common/callModel';
-import { describeError, describeState } from '../common/recordText';
+import { describeError, describeState, describeLogCount } from '../common/recordText';
 import type { RequestRecord, RequestState } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
 import { requestDocumentUri } from './requestDocuments';
@@ -75,7 +75,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
         return this.requestItem(record);
       case 'logs': {
         const item = new vscode.TreeItem(
-          `Logs (${record.logs.length})`,
+          `Logs (${describeLogCount(record)})`,
           vscode.TreeItemCollapsibleState.Collapsed,
         );
         item.iconPath = new vscode.ThemeIcon('list-unordered');

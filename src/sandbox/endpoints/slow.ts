@@ -1,5 +1,6 @@
 // `sandbox/slow`: waits `duration_ms` in `steps` logged steps, for queue work (positions, cancel,
-// timeouts, status streams). It has no `/stream` path, as many fal apps don't.
+// timeouts, status streams); `log_lines` more lines first, for clients that must keep logs bounded.
+// It has no `/stream` path, as many fal apps don't.
 import { sleep, type SandboxEndpoint } from './types';
 
 export const slowEndpoint: SandboxEndpoint = {
@@ -31,8 +32,16 @@ export const slowEndpoint: SandboxEndpoint = {
         minimum: 1,
         maximum: 1000,
       },
+      log_lines: {
+        title: 'Log lines',
+        type: 'integer',
+        description: 'Lines logged at once before the steps (a chatty job).',
+        default: 0,
+        minimum: 0,
+        maximum: 100000,
+      },
     },
-    'x-fal-order-properties': ['duration_ms', 'steps'],
+    'x-fal-order-properties': ['duration_ms', 'steps', 'log_lines'],
     required: ['duration_ms'],
   },
   output: {
@@ -48,6 +57,8 @@ export const slowEndpoint: SandboxEndpoint = {
   async run(input, call) {
     const duration = Number(input.duration_ms);
     const steps = Number(input.steps);
+    const lines = Number(input.log_lines ?? 0);
+    for (let line = 1; line <= lines; line++) call.log(`Line ${line}/${lines}`);
     for (let step = 1; step <= steps; step++) {
       await sleep(duration / steps, call.signal);
       call.log(`Step ${step}/${steps}`);

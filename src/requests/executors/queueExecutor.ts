@@ -1,0 +1,70 @@
+// `subscribe` and `submit`: the request goes into fal's queue and is followed by its request id over
+// the status stream (polling if it breaks), with its logs, to its result. `follow` alone picks up a
+// queue request again after a window reload. A request cancelled while its submit was on the way is
+// cancelled at fal as soon as fal names it.
+import { CANCELLED_STATUS } from '../../common/callModel';
+import { ApiError } from '../../fal/errors';
+import type { QueueStatus } from '../../fal/types';
+import { callHeaders, type CallExecutor, type CallJob, type CallReport } from './callExecutor';
+
+export class QueueExecutor implements CallExecutor {
+  async start(job: CallJob, report: CallReport): Promise<void> {
+    const { record, connection } = job;
+    // Not given the job's signal: once sent, the request may be queued whatever the client does, so
+    // a cancel waits for fal's answer to know what to cancel there.
+    const queued = await connection.client.queue.submit(record.endpointId, {
+      input: record.input,
+      headers: callHeaders(record),
+      webhookUrl: record.webhookUrl,
+    });
+    const requestId = queued.request_id;
+    if (report.ended()) {
+      report.update({ requestId });
+      report.info(`${requestId}: cancelled while submitting; cancellation requested`);
+      await connection.client.queue.cancel(record.endpointId, { requestId }).catch((err: unknown) => {
+        report.info(`${requestId}: the cancellation was not taken: ${(err as Error)?.message ?? err}`);
+      });
+      return;
+    }
+    report.update({ requestId, state: 'IN_QUEUE', queuePosition: queued.queue_position });
+    report.info(`${requestId}: queued at position ${queued.queue_position}`);
+    await this.follow(job, report);
+  }
+
+  /** Follows a queue request (it has its request id) to its end, then gets its result. */
+  async follow({ record, connection, signal }: CallJob, report: CallReport): Promise<void> {
+    const requestId = report.current()?.requestId ?? record.requestId;
+    if (!requestId) throw new Error('This queue request has no fal request id to follow.');
+    try {
+      const completed = await connection.client.queue.subscribeToStatus(record.endpointId, {
+        requestId,
+        logs: true,
+        newLogsOnly: true,
+        abortSignal: signal,
+        onQueueUpdate: (status) => onStatus(requestId, status, report),
+      });
+      // Kept even when the result turns out to be an error (a 422 comes only with the result).
+      report.update({ metrics: completed.metrics });
+      const result = await connection.client.queue.result(record.endpointId, {
+        requestId,
+        abortSignal: signal,
+      });
+      report.complete({ output: result.data });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === CANCELLED_STATUS) report.cancelled();
+      else throw err;
+    }
+  }
+}
+
+/** One status update: the queue position or progress, and the new log lines. */
+function onStatus(requestId: string, status: QueueStatus, report: CallReport): void {
+  const before = report.current()?.state;
+  const newLogs = Array.isArray(status.logs) ? status.logs : [];
+  if (status.status === 'IN_QUEUE') {
+    report.update({ state: 'IN_QUEUE', queuePosition: status.queue_position }, newLogs);
+    return;
+  }
+  const after = report.update({ state: 'IN_PROGRESS' }, newLogs);
+  if (after && before !== 'IN_PROGRESS') report.info(`${requestId}: in progress`);
+}
