@@ -1,6 +1,7 @@
 // A request's log lines kept bounded: the newest MAX_RECORD_LOGS lines and a count of the older ones
 // dropped. One rule for the client's `subscribe` (src/fal/queue.ts) and the request records (the
 // runner), so a job that logs a million lines costs neither of them more than a thousand.
+import { withNewest } from './bounded';
 import { MAX_RECORD_LOGS, type RequestLog } from './callModel';
 
 export interface LogWindow {
@@ -19,10 +20,8 @@ export function appendLogs(
   max: number = MAX_RECORD_LOGS,
 ): LogWindow {
   if (lines.length === 0) return window;
-  const over = Math.max(0, window.logs.length + lines.length - max);
-  const kept = window.logs.slice(Math.min(over, window.logs.length));
-  const fresh = lines.slice(Math.max(0, over - window.logs.length));
-  return { logs: [...kept, ...fresh], dropped: window.dropped + over };
+  const { items, dropped } = withNewest(window.logs, lines, max);
+  return { logs: items, dropped: window.dropped + dropped };
 }
 
 /** Every line the window has seen, kept or dropped. */

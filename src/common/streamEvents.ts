@@ -1,7 +1,7 @@
 // The stream events of the call the playground shows, on the host side: the newest MAX_VIEW_EVENTS
 // kept, and each event sent to the page once (a post carries only what the page has not had), so a
 // long stream with growing partial outputs costs each update what it adds, not O(n²).
-import { appendNewest } from './bounded';
+import { withNewest } from './bounded';
 import { MAX_VIEW_EVENTS } from './playgroundProtocol';
 
 /** Events to send with a view: those from index `from` (in the whole stream) of `count` in all. */
@@ -12,7 +12,7 @@ export interface ViewEvents {
 }
 
 export class StreamEvents {
-  private readonly held: unknown[] = [];
+  private held: unknown[] = [];
   private count = 0;
   /** How many of the stream's events the page has been sent since it last loaded. */
   private sent = 0;
@@ -20,7 +20,7 @@ export class StreamEvents {
   constructor(private readonly max = MAX_VIEW_EVENTS) {}
 
   add(event: unknown): void {
-    appendNewest(this.held, [event], this.max);
+    this.held = withNewest(this.held, [event], this.max).items;
     this.count++;
   }
 
@@ -39,7 +39,7 @@ export class StreamEvents {
 
   /** A new call: no events. */
   clear(): void {
-    this.held.length = 0;
+    this.held = [];
     this.count = 0;
     this.sent = 0;
   }

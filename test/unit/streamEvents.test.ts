@@ -2,7 +2,7 @@
 // again after the page reloads, and none of a previous call.
 import * as assert from 'node:assert/strict';
 import { StreamEvents } from '../../src/common/streamEvents';
-import { appendNewest } from '../../src/common/bounded';
+import { withNewest } from '../../src/common/bounded';
 
 describe('StreamEvents (playground host)', () => {
   it('sends each event once: a take after no new event sends nothing', () => {
@@ -37,10 +37,11 @@ describe('StreamEvents (playground host)', () => {
     assert.ok(last.events.length <= 1000);
   });
 
-  it('appendNewest keeps the newest and counts the dropped', () => {
+  it('withNewest keeps the newest and counts the dropped, leaving its input alone', () => {
     const list = [1, 2];
-    assert.equal(appendNewest(list, [3, 4, 5], 3), 2);
-    assert.deepEqual(list, [3, 4, 5]);
-    assert.equal(appendNewest(list, [], 3), 0);
+    assert.deepEqual(withNewest(list, [3, 4, 5], 3), { items: [3, 4, 5], dropped: 2 });
+    assert.deepEqual(withNewest(list, [3, 4, 5, 6, 7], 3), { items: [5, 6, 7], dropped: 4 });
+    assert.deepEqual(withNewest(list, [], 3), { items: [1, 2], dropped: 0 });
+    assert.deepEqual(list, [1, 2]);
   });
 });
