@@ -1,6 +1,8 @@
 // Entry point of the extension: creates the shared services (the "fal" log channel, the key store,
 // the connection to fal or a sandbox, the request tree) and registers the commands. Everything here
-// is thin glue; the protocol lives in src/fal, the sandbox in src/sandbox.
+// is thin glue; the protocol lives in src/fal, the sandbox in src/sandbox. `deactivate` waits for
+// the request store's last write.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
@@ -37,6 +39,17 @@ export interface FalPlaygroundApi {
   readonly messages: VscodeMessages;
 }
 
+/** The workspace-state key of this window's id at its last start (its records are adopted at once). */
+const WINDOW_ID_KEY = 'fal.requests.windowId';
+const MAX_RECORDS_SETTING = 'fal.history.maxRecords';
+
+/** The store of the running extension, for `deactivate` to wait on. */
+let activeStore: RequestStore | undefined;
+
+function maxRecordsSetting(): number | undefined {
+  return vscode.workspace.getConfiguration().get<number>(MAX_RECORDS_SETTING);
+}
+
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | undefined {
   const output = vscode.window.createOutputChannel('fal', { log: true });
   context.subscriptions.push(output);
@@ -45,13 +58,23 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   const version = String(context.extension.packageJSON.version);
   const connection = new FalConnection(keys, output, `fal-playground/${version}`);
   const storage = context.storageUri ?? context.globalStorageUri;
-  const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath);
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const messages = new VscodeMessages(testMode);
+  // Windows without a folder share the file in global storage; each start is a new window id.
+  const previousWindowId = context.workspaceState.get<string>(WINDOW_ID_KEY);
+  const windowId = randomUUID();
+  void context.workspaceState.update(WINDOW_ID_KEY, windowId);
+  const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath, {
+    windowId,
+    adoptWindowIds: previousWindowId ? [previousWindowId] : [],
+    maxRecords: maxRecordsSetting(),
+    messages,
+  });
+  activeStore = store;
   const runner = new RequestRunner(store, connection, output);
   const requestsTree = new RequestsTreeProvider(store);
   const documents = new RequestDocuments(store, runner);
   const statusBar = new TargetStatusBar(store);
-  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const messages = new VscodeMessages(testMode);
   const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
@@ -80,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   output.info(`Calls go to ${describeTarget(readTarget())}`);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(MAX_RECORDS_SETTING)) store.setMaxRecords(maxRecordsSetting() ?? NaN);
       if (e.affectsConfiguration('fal')) output.info(`Calls now go to ${describeTarget(readTarget())}`);
     }),
   );
@@ -97,4 +121,9 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   }));
 }
 
-export function deactivate(): void {}
+/** Resolves once the request store's last changes are on disk. */
+export function deactivate(): Promise<void> | undefined {
+  const store = activeStore;
+  activeStore = undefined;
+  return store?.flush();
+}
