@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { Emitter, type Disposable } from '../common/emitter';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Messages } from '../common/messages';
-import { withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
+import { STALE_LOCK_MS, withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
 import { isWindowLive, removeStaleHeartbeats, WindowHeartbeat } from '../storage/windowHeartbeat';
 import {
   deleteOutputFile,
@@ -49,6 +49,8 @@ export const SAVE_DELAY_MS = 500;
 /** How long a removal is remembered in the index (long enough for every live window to see it). */
 const REMOVAL_KEPT_MS = 24 * 60 * 60 * 1000;
 const MAX_REMOVALS_KEPT = 10_000;
+/** How long a claim waits for the lock: past its stale time, so a dead holder cannot stop it. */
+const CLAIM_LOCK_WAIT_MS = STALE_LOCK_MS + 1_000;
 /** How long `flush` keeps trying when the lock or the disk is unavailable. */
 const FLUSH_GIVE_UP_MS = 3_000;
 
@@ -243,9 +245,10 @@ export class RequestStore implements Disposable {
       }
       removeStaleHeartbeats(this.folder, this.windowId);
     };
-    this.locked(claim);
+    // Waits past the lock's stale time: a lock left by a dead window is then taken over.
+    this.locked(claim, CLAIM_LOCK_WAIT_MS);
     if (!decided) {
-      // The lock stayed busy: decide from what this window read, and save it with the next write.
+      // The lock could not be made (a read-only folder): decide from what this window read.
       claim();
       this.saveSoon();
       this.tellChanges();
@@ -306,7 +309,7 @@ export class RequestStore implements Disposable {
    * Under the lock: reads what other windows wrote, merges it, runs `section`, drops records past
    * the limit and writes the index. Listeners hear of changes after the lock is released.
    */
-  private locked(section?: () => void): boolean {
+  private locked(section?: () => void, waitMs?: number): boolean {
     if (this.inLock) {
       this.saveSoon();
       return false;
@@ -315,18 +318,22 @@ export class RequestStore implements Disposable {
     this.dirty = true;
     let written = false;
     try {
-      withFileLockSync(this.file, () => {
-        const disk = this.readDisk();
-        if (disk) this.absorb(disk);
-        section?.();
-        this.dropPastLimit();
-        const records = this.records.map((r) => this.forSaving(r));
-        writeFileAtomicSync(
-          this.file,
-          serializeIndex({ version: INDEX_VERSION, records, removed: this.removals() }),
-        );
-        this.seen = stampOf(this.file);
-      });
+      withFileLockSync(
+        this.file,
+        () => {
+          const disk = this.readDisk();
+          if (disk) this.absorb(disk);
+          section?.();
+          this.dropPastLimit();
+          const records = this.records.map((r) => this.forSaving(r));
+          writeFileAtomicSync(
+            this.file,
+            serializeIndex({ version: INDEX_VERSION, records, removed: this.removals() }),
+          );
+          this.seen = stampOf(this.file);
+        },
+        waitMs,
+      );
       written = true;
       this.dirty = false;
       for (const name of this.filesToDelete) deleteOutputFile(this.folder, name);

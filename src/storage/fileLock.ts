@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 
 /** A lock older than this is taken to be left by a process that died while holding it. */
-const STALE_LOCK_MS = 5_000;
+export const STALE_LOCK_MS = 5_000;
 /** Pause between two tries while another process holds the lock. */
 const RETRY_PAUSE_MS = 10;
 
