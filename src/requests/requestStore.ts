@@ -142,8 +142,8 @@ export class RequestStore implements Disposable {
     const stamp = stampOf(file);
     const read = readIndexFile(file);
     if (read.kind === 'read') {
-      this.records.push(...mergeRecords([], read.index.records, new Set(), this.windowId));
       for (const r of read.index.removed) this.removed.set(r.id, r.at);
+      this.records.push(...mergeRecords([], read.index.records, new Set(this.removed.keys()), this.windowId));
       if (read.unreadable === 0) this.seen = stamp;
     }
     // An unreadable file is set aside (and the user told) by the write, under the lock.

@@ -23,7 +23,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * Runs `section` while holding the lock on `file`, waiting at most `waitMs` for it (the holder of
  * a healthy lock keeps it for milliseconds). Throws LockBusyError when it could not be taken.
  */
-export function withFileLockSync<T>(file: string, section: () => T, waitMs = 500): T {
+export function withFileLockSync<T>(file: string, section: () => T, waitMs = 250): T {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const options = { stale: STALE_LOCK_MS, realpath: false, onCompromised: () => undefined };
   const giveUpAt = Date.now() + waitMs;
