@@ -456,8 +456,11 @@ export class RequestStore implements Disposable {
     return kept.map(([id, at]) => ({ id, at }));
   }
 
-  /** Every 10 s: takes in what other windows wrote, so their calls show here too. */
-  private refresh(): void {
+  /**
+   * Takes in what other windows wrote since, so their calls show here too (without writing). Runs
+   * every 10 s, with the heartbeat; every write does it as well, under the lock.
+   */
+  refresh(): void {
     if (this.inLock || this.disposed) return;
     const stamp = stampOf(this.file);
     if (!stamp || sameStamp(stamp, this.seen)) return;

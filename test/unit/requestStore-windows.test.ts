@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import type { RequestRecord, RequestState } from '../../src/common/callModel';
+import type { Message } from '../../src/common/messages';
+import { CompletionNotifier } from '../../src/requests/completionNotifier';
 import { RequestStore, type RequestStoreOptions } from '../../src/requests/requestStore';
 import { heartbeatFile, HEARTBEAT_STALE_MS } from '../../src/storage/windowHeartbeat';
 
@@ -206,5 +208,34 @@ describe('request store: claiming running records', () => {
     const a = window('a');
     a.add(record('mine'));
     assert.deepEqual(a.claimOrphans(), []);
+  });
+});
+
+describe("request store: another window's calls", () => {
+  it('shows them after a re-read', () => {
+    const here = window('here');
+    const there = window('there');
+    there.add(record('theirs'));
+    here.refresh();
+    assert.deepEqual(ids(here), ['theirs']);
+    there.update('theirs', { state: 'COMPLETED' });
+    here.refresh();
+    assert.equal(here.get('theirs')?.state, 'COMPLETED');
+  });
+
+  it('tells of their end only in the window that owns them', () => {
+    const there = window('there');
+    there.add({ ...record('theirs'), method: 'submit' });
+    // Running when this window starts, as a call of its own from before a reload would be.
+    const here = window('here');
+    const shownHere: Message[] = [];
+    const shownThere: Message[] = [];
+    new CompletionNotifier(here, { show: (m) => shownHere.push(m) });
+    new CompletionNotifier(there, { show: (m) => shownThere.push(m) });
+    there.update('theirs', { state: 'COMPLETED' });
+    here.refresh();
+    assert.equal(here.get('theirs')?.state, 'COMPLETED');
+    assert.equal(shownThere.length, 1);
+    assert.equal(shownHere.length, 0, "not this window's call");
   });
 });
