@@ -60,10 +60,13 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   const storage = context.storageUri ?? context.globalStorageUri;
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const messages = new VscodeMessages(testMode);
-  // Windows without a folder share the file in global storage; each start is a new window id.
-  const previousWindowId = context.workspaceState.get<string>(WINDOW_ID_KEY);
+  // Each start is a new window id. A folder's window also adopts at once the calls of its previous
+  // id, even after a crash left that heartbeat behind; windows without a folder share the file in
+  // global storage (and perhaps their workspace state), so they adopt only calls whose window's
+  // heartbeat is gone or stale.
   const windowId = randomUUID();
-  void context.workspaceState.update(WINDOW_ID_KEY, windowId);
+  const previousWindowId = context.storageUri ? context.workspaceState.get<string>(WINDOW_ID_KEY) : undefined;
+  if (context.storageUri) void context.workspaceState.update(WINDOW_ID_KEY, windowId);
   const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath, {
     windowId,
     adoptWindowIds: previousWindowId ? [previousWindowId] : [],
