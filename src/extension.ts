@@ -1,6 +1,8 @@
 // Entry point of the extension: creates the shared services (the "fal" log channel, the key store,
 // the connection to fal or a sandbox, the request tree) and registers the commands. Everything here
-// is thin glue; the protocol lives in src/fal, the sandbox in src/sandbox.
+// is thin glue; the protocol lives in src/fal, the sandbox in src/sandbox. `deactivate` waits for
+// the request store's last write.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
@@ -40,6 +42,17 @@ export interface FalPlaygroundApi {
 /** How long the embedded sandbox of a test run waits, with no window, for results to be fetched. */
 const TEST_SANDBOX_HOLD_MS = 5_000;
 
+/** The workspace-state key of this window's id at its last start (its records are adopted at once). */
+const WINDOW_ID_KEY = 'fal.requests.windowId';
+const MAX_RECORDS_SETTING = 'fal.history.maxRecords';
+
+/** The store of the running extension, for `deactivate` to wait on. */
+let activeStore: RequestStore | undefined;
+
+function maxRecordsSetting(): number | undefined {
+  return vscode.workspace.getConfiguration().get<number>(MAX_RECORDS_SETTING);
+}
+
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | undefined {
   const output = vscode.window.createOutputChannel('fal', { log: true });
   context.subscriptions.push(output);
@@ -56,7 +69,20 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     holdMs: testMode ? TEST_SANDBOX_HOLD_MS : undefined,
   });
   const storage = context.storageUri ?? context.globalStorageUri;
-  const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath);
+  // Each start is a new window id. A folder's window also adopts at once the calls of its previous
+  // id, even after a crash left that heartbeat behind; windows without a folder share the file in
+  // global storage (and perhaps their workspace state), so they adopt only calls whose window's
+  // heartbeat is gone or stale.
+  const windowId = randomUUID();
+  const previousWindowId = context.storageUri ? context.workspaceState.get<string>(WINDOW_ID_KEY) : undefined;
+  if (context.storageUri) void context.workspaceState.update(WINDOW_ID_KEY, windowId);
+  const store = new RequestStore(vscode.Uri.joinPath(storage, 'requests.json').fsPath, {
+    windowId,
+    adoptWindowIds: previousWindowId ? [previousWindowId] : [],
+    maxRecords: maxRecordsSetting(),
+    messages,
+  });
+  activeStore = store;
   const runner = new RequestRunner(store, connection, output, {
     // Read at each realtime call, so a changed setting applies without a reload.
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
@@ -92,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   output.info(`Calls go to ${describeTarget(readTarget())}`);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(MAX_RECORDS_SETTING)) store.setMaxRecords(maxRecordsSetting() ?? NaN);
       if (e.affectsConfiguration('fal')) output.info(`Calls now go to ${describeTarget(readTarget())}`);
     }),
   );
@@ -109,7 +136,12 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   }));
 }
 
-export function deactivate(): void {}
+/** Resolves once the request store's last changes are on disk. */
+export function deactivate(): Promise<void> | undefined {
+  const store = activeStore;
+  activeStore = undefined;
+  return store?.flush();
+}
 
 /** "fal.realtime.timeoutSeconds", within its bounds (package.json), whatever the settings file says. */
 function realtimeTimeoutSeconds(): number {

@@ -97,6 +97,11 @@ export interface RequestRecord extends CallSpec {
   startedAt?: number;
   completedAt?: number;
   output?: unknown;
+  /**
+   * The file (in `outputs/` beside the saved index) an output too large for the index is kept in;
+   * the saved record carries this name instead of the output, read back by the store's `output(id)`.
+   */
+  outputFile?: string;
   /** True when the output could not be kept across reloads (not even in its own file). */
   outputDropped?: boolean;
   error?: RequestError;

@@ -1,7 +1,8 @@
 // Tells the user when a request nobody is watching ends: one they submitted, or one still running
 // when the window reloaded (its progress notification is gone). A message with the time it took and
 // a button to open the output, or what went wrong and what to do. Other calls end in front of the
-// user (progress, output document, playground) and say nothing here.
+// user (progress, output document, playground) and say nothing here. Calls another window owns (the
+// windows without a folder share their list) are that window's to tell of.
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Disposable } from '../common/emitter';
 import { describeError, formatDuration } from '../common/recordText';
@@ -16,7 +17,7 @@ export class CompletionNotifier implements Disposable {
   private readonly subscription: Disposable;
 
   constructor(
-    store: RequestStore,
+    private readonly store: RequestStore,
     private readonly messages: Messages,
   ) {
     for (const record of store.all()) {
@@ -29,6 +30,7 @@ export class CompletionNotifier implements Disposable {
   }
 
   private onChange(record: RequestRecord): void {
+    if (record.windowId !== undefined && record.windowId !== this.store.windowId) return;
     if (!isFinal(record)) {
       this.running.add(record.id);
       return;

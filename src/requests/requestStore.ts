@@ -1,32 +1,153 @@
-// The records of the calls made from this workspace, newest first, with a change event the tree and
-// the commands listen to. Saved at every change to a JSON file in the extension's workspace storage
-// (see JsonFile), so the list and the requests still running come back after a window reload.
-// Outputs too large to keep are dropped from the saved copy only.
+// The records of the calls made, newest first, with a change event the tree and the commands listen
+// to, saved in `requests.json` (format: requestIndex.ts) so the list and the requests still running
+// come back after a window reload.
+//
+// When it is saved: a new record, a new state and fal's request id are written before `add` or
+// `update` returns (a synchronous write under the lock: a reload right after a submit must find the
+// request id, or the request would be submitted again); logs, queue positions and stream events are
+// coalesced into one write per 500 ms at most; `flush()` resolves once all is on disk (deactivation).
+// Outputs over 256 KB go to files of their own (outputFiles.ts), read back with `output(id)`.
+//
+// Windows without a folder share one file in global storage: every write re-reads the file under a
+// lock (fileLock.ts) and merges (recordMerge.ts: this window's records from memory, the others' from
+// disk), and the file is re-read every 10 s, so each window lists the others' calls too. A window
+// takes over another's running calls (`claimOrphans`) only when that window's heartbeat
+// (windowHeartbeat.ts) is gone or stale.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Emitter, type Disposable } from '../common/emitter';
-import { JsonFile } from '../storage/jsonFile';
-import { transition, type RecordPatch } from './recordTransitions';
 import { isFinal, type RequestRecord } from '../common/callModel';
+import type { Messages } from '../common/messages';
+import { STALE_LOCK_MS, withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
+import { isWindowLive, removeStaleHeartbeats, WindowHeartbeat } from '../storage/windowHeartbeat';
+import {
+  deleteOutputFile,
+  MAX_INDEX_OUTPUT_BYTES,
+  outputFileName,
+  outputSize,
+  readOutputFile,
+  writeOutputFile,
+} from './outputFiles';
+import { mergeRecords } from './recordMerge';
+import {
+  INDEX_VERSION,
+  keepAside,
+  readIndexFile,
+  serializeIndex,
+  type Removal,
+  type RequestIndex,
+} from './requestIndex';
+import { transition, type RecordPatch } from './recordTransitions';
 
-/** Records kept; the oldest go first. */
-export const MAX_RECORDS = 200;
-/** Largest output (as JSON) kept across reloads. */
-export const MAX_SAVED_OUTPUT_BYTES = 256 * 1024;
-/** Longest a change other than a new state waits to be saved. */
-const SAVE_DELAY_MS = 500;
+/** `fal.history.maxRecords`: its default and bounds. */
+export const DEFAULT_MAX_RECORDS = 1000;
+export const MIN_MAX_RECORDS = 1;
+export const MAX_MAX_RECORDS = 10_000;
+/** Longest a change other than a new record, state or request id waits to be saved. */
+export const SAVE_DELAY_MS = 500;
+/** How long a removal is remembered in the index (long enough for every live window to see it). */
+const REMOVAL_KEPT_MS = 24 * 60 * 60 * 1000;
+const MAX_REMOVALS_KEPT = 10_000;
+/** How long a claim waits for the lock: past its stale time, so a dead holder cannot stop it. */
+const CLAIM_LOCK_WAIT_MS = STALE_LOCK_MS + 1_000;
+/** How long `flush` keeps trying when the lock or the disk is unavailable. */
+const FLUSH_GIVE_UP_MS = 3_000;
+
+export interface RequestStoreOptions {
+  /** This window's id (an extension host start); a random UUID by default. */
+  readonly windowId?: string;
+  /**
+   * Earlier ids of this same window (kept in its workspace state): their running records are
+   * claimed at once, even when their heartbeat still looks live (the window crashed before it
+   * could remove it).
+   */
+  readonly adoptWindowIds?: readonly string[];
+  /** Records kept (`fal.history.maxRecords`): oldest finished go first, running ones never. */
+  readonly maxRecords?: number;
+  /** Where to say that the saved file could not be read. */
+  readonly messages?: Messages;
+}
+
+/** `value` as a record limit: a whole number from 1 to 10,000, else the default. */
+export function clampMaxRecords(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return DEFAULT_MAX_RECORDS;
+  return Math.min(MAX_MAX_RECORDS, Math.max(MIN_MAX_RECORDS, Math.floor(value)));
+}
+
+interface FileStamp {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+function stampOf(file: string): FileStamp | undefined {
+  try {
+    const { ino, size, mtimeMs } = fs.statSync(file);
+    return { ino, size, mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameStamp = (a: FileStamp | undefined, b: FileStamp | undefined): boolean =>
+  !!a && !!b && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 export class RequestStore implements Disposable {
-  private readonly records: RequestRecord[];
+  /** This window's id, written into the records it makes or claims. */
+  readonly windowId: string;
+  private readonly folder: string;
+  private readonly records: RequestRecord[] = [];
+  /** Ids removed here or by other windows, and when. */
+  private readonly removed = new Map<string, number>();
+  /** Output files of removed records, deleted once the index no longer names them. */
+  private readonly filesToDelete = new Set<string>();
+  /** The output last written to each record's file, so an unchanged one is not written again. */
+  private readonly writtenOutputs = new Map<string, unknown>();
+  /** Records this window follows already (made here, or claimed): `claimOrphans` skips them. */
+  private readonly followed = new Set<string>();
+  private readonly adoptWindowIds: ReadonlySet<string>;
+  private readonly messages: Messages | undefined;
+  private maxRecords: number;
+
   private readonly changed = new Emitter<RequestRecord | undefined>();
   /** Fires with the record that changed, or undefined when the list itself changed. */
   readonly onDidChange = this.changed.event;
-  private readonly file: JsonFile<RequestRecord[]>;
-  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly saved = new Emitter<void>();
+  /** Fires after each write of the index. */
+  readonly onDidSave = this.saved.event;
+  /** Changes merged from disk, told to listeners once the lock is released. */
+  private readonly changedFromDisk = new Set<RequestRecord>();
+  private listChangedFromDisk = false;
 
-  /** `file`: where the records are saved, e.g. `<workspace storage>/requests.json`. */
-  constructor(file: string) {
-    this.file = new JsonFile(file);
-    const saved = this.file.read();
-    this.records = Array.isArray(saved) ? saved.filter((r) => r && typeof r.id === 'string') : [];
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private inLock = false;
+  /** The index file as this window last read or wrote it. */
+  private seen: FileStamp | undefined;
+  private readonly heartbeat: WindowHeartbeat;
+  private disposed = false;
+
+  /** `file`: the index, e.g. `<workspace storage>/requests.json`; output and heartbeat files go beside it. */
+  constructor(
+    readonly file: string,
+    options: RequestStoreOptions = {},
+  ) {
+    this.folder = path.dirname(file);
+    this.windowId = options.windowId ?? randomUUID();
+    this.adoptWindowIds = new Set(options.adoptWindowIds ?? []);
+    this.messages = options.messages;
+    this.maxRecords = clampMaxRecords(options.maxRecords ?? DEFAULT_MAX_RECORDS);
+    this.heartbeat = new WindowHeartbeat(this.folder, this.windowId, () => this.refresh());
+    const stamp = stampOf(file);
+    const read = readIndexFile(file);
+    if (read.kind === 'read') {
+      for (const r of read.index.removed) this.removed.set(r.id, r.at);
+      this.records.push(...mergeRecords([], read.index.records, new Set(this.removed.keys()), this.windowId));
+      if (read.unreadable === 0) this.seen = stamp;
+    }
+    // An unreadable file is set aside (and the user told) by the write, under the lock.
+    if (read.kind === 'corrupt' || (read.kind === 'read' && read.unreadable > 0)) this.writeNow();
   }
 
   /** Newest first. */
@@ -34,98 +155,336 @@ export class RequestStore implements Disposable {
     return this.records;
   }
 
-  /**
-   * The running records this window is to follow after it starts: its own from before a reload, and
-   * those of windows that are gone. (The store decides which; the runner resumes them.)
-   */
-  claimOrphans(): RequestRecord[] {
-    return this.records.filter((r) => !isFinal(r));
-  }
-
   get(id: string): RequestRecord | undefined {
     return this.records.find((r) => r.id === id);
   }
 
+  /** The record's output: in memory, or read back from its own file. Undefined when it has none. */
+  async output(id: string): Promise<unknown> {
+    const record = this.get(id);
+    if (record?.output !== undefined) return record.output;
+    if (record?.outputFile) return readOutputFile(this.folder, record.outputFile);
+    return undefined;
+  }
+
+  /** Adds a record this window follows (owned by this window); on disk when this returns. */
   add(record: RequestRecord): RequestRecord {
+    record.windowId ??= this.windowId;
+    this.followed.add(record.id);
     this.records.unshift(record);
-    // Past the limit the oldest finished records go; running ones stay, whatever their age.
-    for (let at = this.records.length - 1; this.records.length > MAX_RECORDS && at >= 0; at--) {
-      if (isFinal(this.records[at])) this.records.splice(at, 1);
-    }
+    this.writeNow();
     this.changed.fire(record);
-    void this.save(true);
     return record;
   }
 
   /**
    * Applies `patch` to the record (through `transition`, which refuses an illegal change of state)
-   * and tells listeners. Undefined when the record was removed meanwhile or the change was refused.
+   * and tells listeners. A new state or request id is on disk when this returns (unless the lock or
+   * the disk was unavailable: then by `flush()`); other changes within 500 ms. Undefined when the
+   * record was removed meanwhile or the change was refused.
    */
   update(id: string, patch: RecordPatch): RequestRecord | undefined {
     const record = this.get(id);
     if (!record) return undefined;
     const next = transition(record, patch);
     if (!next) return undefined;
-    const stateChanged = next.state !== undefined && next.state !== record.state;
+    const urgent =
+      (next.state !== undefined && next.state !== record.state) ||
+      (next.requestId !== undefined && next.requestId !== record.requestId);
     Object.assign(record, next);
+    if (urgent) this.writeNow();
+    else this.saveSoon();
     this.changed.fire(record);
-    // A new state is saved at once; log lines, positions and stream events at most every 500 ms.
-    void this.save(stateChanged || next.requestId !== undefined);
     return record;
   }
 
   remove(id: string): void {
     const at = this.records.findIndex((r) => r.id === id);
     if (at < 0) return;
-    this.records.splice(at, 1);
+    this.forget(this.records.splice(at, 1)[0]);
+    this.writeNow();
     this.changed.fire(undefined);
-    void this.save(true);
   }
 
   /** Removes every record `drop` picks. */
   removeWhere(drop: (record: RequestRecord) => boolean): void {
-    const kept = this.records.filter((r) => !drop(r));
-    this.records.splice(0, this.records.length, ...kept);
-    this.changed.fire(undefined);
-    void this.save(true);
-  }
-
-  /** Resolves once everything changed so far is saved (tests, and deactivation). */
-  flush(): Promise<void> {
-    return this.saveTimer ? this.save(true) : this.file.flush();
-  }
-
-  private save(now: boolean): Promise<void> {
-    if (!now) {
-      this.saveTimer ??= setTimeout(() => void this.save(true), SAVE_DELAY_MS).unref();
-      return this.file.flush();
+    const kept: RequestRecord[] = [];
+    for (const record of this.records) {
+      if (drop(record)) this.forget(record);
+      else kept.push(record);
     }
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    return this.file.write(() => this.records.map(forSaving));
+    this.records.splice(0, this.records.length, ...kept);
+    this.writeNow();
+    this.changed.fire(undefined);
+  }
+
+  /** Sets `fal.history.maxRecords` (clamped to 1..10,000); records past it go now. */
+  setMaxRecords(value: number): void {
+    this.maxRecords = clampMaxRecords(value);
+    if (this.records.length > this.maxRecords) this.writeNow();
+  }
+
+  /**
+   * The running records this window is to follow now that it starts, re-owned by it: its own from
+   * before (records saved with this window's id, or an id in `adoptWindowIds`), those without an
+   * owner, and those of windows whose heartbeat is gone or stale. Decided and written under the
+   * lock, so two windows starting together do not both take the same record. Records of other live
+   * windows are left to them. The runner calls this once, in `resume()`.
+   */
+  claimOrphans(): RequestRecord[] {
+    const claimed: RequestRecord[] = [];
+    let decided = false;
+    const claim = () => {
+      decided = true;
+      for (const record of this.records) {
+        if (isFinal(record) || this.followed.has(record.id) || !this.isOrphan(record)) continue;
+        record.windowId = this.windowId;
+        this.followed.add(record.id);
+        claimed.push(record);
+        this.changedFromDisk.add(record);
+      }
+      removeStaleHeartbeats(this.folder, this.windowId);
+    };
+    // Waits past the lock's stale time: a lock left by a dead window is then taken over.
+    this.locked(claim, CLAIM_LOCK_WAIT_MS);
+    if (!decided) {
+      // The lock could not be made (a read-only folder): decide from what this window read.
+      claim();
+      this.saveSoon();
+      this.tellChanges();
+    }
+    return claimed;
+  }
+
+  /** Resolves once everything changed so far is on disk, or after 3 s of failed tries. */
+  async flush(): Promise<void> {
+    const giveUpAt = Date.now() + FLUSH_GIVE_UP_MS;
+    while (this.dirty && !this.writeNow() && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   dispose(): void {
-    if (this.saveTimer) void this.save(true);
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.dirty) this.writeNow();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    // After the last write: a window that sees no heartbeat may take the records over at once.
+    this.heartbeat.dispose();
     this.changed.dispose();
+    this.saved.dispose();
+  }
+
+  private isOrphan(record: RequestRecord): boolean {
+    const owner = record.windowId;
+    if (!owner || owner === this.windowId || this.adoptWindowIds.has(owner)) return true;
+    return !isWindowLive(this.folder, owner);
+  }
+
+  /** The record leaves the list: remembered as removed, its output file deleted after the write. */
+  private forget(record: RequestRecord): void {
+    this.removed.set(record.id, Date.now());
+    if (record.outputFile) this.filesToDelete.add(record.outputFile);
+    this.writtenOutputs.delete(record.id);
+    this.followed.delete(record.id);
+  }
+
+  private saveSoon(): void {
+    this.dirty = true;
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.writeNow();
+    }, SAVE_DELAY_MS).unref();
+  }
+
+  /** Writes the index now; false when it could not (it is retried within 500 ms). */
+  private writeNow(): boolean {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    return this.locked();
+  }
+
+  /**
+   * Under the lock: reads what other windows wrote, merges it, runs `section`, drops records past
+   * the limit and writes the index. Listeners hear of changes after the lock is released.
+   */
+  private locked(section?: () => void, waitMs?: number): boolean {
+    if (this.inLock) {
+      this.saveSoon();
+      return false;
+    }
+    this.inLock = true;
+    this.dirty = true;
+    let written = false;
+    try {
+      withFileLockSync(
+        this.file,
+        () => {
+          const disk = this.readDisk();
+          if (disk) this.absorb(disk);
+          section?.();
+          this.dropPastLimit();
+          const records = this.records.map((r) => this.forSaving(r));
+          writeFileAtomicSync(
+            this.file,
+            serializeIndex({ version: INDEX_VERSION, records, removed: this.removals() }),
+          );
+          this.seen = stampOf(this.file);
+        },
+        waitMs,
+      );
+      written = true;
+      this.dirty = false;
+      for (const name of this.filesToDelete) deleteOutputFile(this.folder, name);
+      this.filesToDelete.clear();
+    } catch {
+      // What is in memory is intact; tried again shortly.
+      this.saveSoon();
+    } finally {
+      this.inLock = false;
+    }
+    if (written) this.saved.fire();
+    this.tellChanges();
+    return written;
+  }
+
+  /**
+   * The index as on disk when another window changed it since this one last saw it. An unreadable
+   * file is set aside as `requests.json.corrupt-<time>` (copied when only some entries are bad) and
+   * the user told once.
+   */
+  private readDisk(): RequestIndex | undefined {
+    const stamp = stampOf(this.file);
+    if (!stamp || sameStamp(stamp, this.seen)) return undefined;
+    const read = readIndexFile(this.file);
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'corrupt') {
+      const aside = keepAside(this.file, false);
+      this.messages?.show({
+        level: 'warning',
+        text:
+          `The saved list of fal requests could not be read (${read.reason}), so the Requests view ` +
+          `starts empty. The file is kept as ${path.basename(aside)}.`,
+      });
+      return undefined;
+    }
+    if (read.unreadable > 0) {
+      const aside = keepAside(this.file, true);
+      this.messages?.show({
+        level: 'warning',
+        text:
+          `${read.unreadable} saved fal request(s) could not be read and are left out of the Requests ` +
+          `view. The file as it was is kept as ${path.basename(aside)}.`,
+      });
+    }
+    return read.index;
+  }
+
+  /** Takes in what the disk says (see recordMerge.ts), keeping the objects listeners already hold. */
+  private absorb(index: RequestIndex): void {
+    for (const r of index.removed) if (!this.removed.has(r.id)) this.removed.set(r.id, r.at);
+    const merged = mergeRecords(this.records, index.records, new Set(this.removed.keys()), this.windowId);
+    const inMemory = new Map(this.records.map((r) => [r.id, r]));
+    const next = merged.map((record) => {
+      const existing = inMemory.get(record.id);
+      if (!existing) return record;
+      inMemory.delete(record.id);
+      if (
+        existing !== record &&
+        (existing.updatedAt !== record.updatedAt || existing.windowId !== record.windowId)
+      ) {
+        replaceContents(existing, record);
+        this.changedFromDisk.add(existing);
+      }
+      return existing;
+    });
+    for (const gone of inMemory.values()) {
+      this.writtenOutputs.delete(gone.id);
+      this.followed.delete(gone.id);
+    }
+    if (next.length !== this.records.length || next.some((r, at) => r !== this.records[at])) {
+      this.listChangedFromDisk = true;
+    }
+    this.records.splice(0, this.records.length, ...next);
+  }
+
+  /** Past the limit the oldest finished records go; running ones stay, whatever their age. */
+  private dropPastLimit(): void {
+    for (let at = this.records.length - 1; this.records.length > this.maxRecords && at >= 0; at--) {
+      if (!isFinal(this.records[at])) continue;
+      this.forget(this.records.splice(at, 1)[0]);
+      this.listChangedFromDisk = true;
+    }
+  }
+
+  /** The record as the index keeps it: an output over 256 KB replaced by the name of its own file. */
+  private forSaving(record: RequestRecord): RequestRecord {
+    const output = record.output;
+    if (output === undefined) return record;
+    if (outputSize(output) <= MAX_INDEX_OUTPUT_BYTES) {
+      if (record.outputFile) {
+        this.filesToDelete.add(record.outputFile);
+        record.outputFile = undefined;
+      }
+      return record;
+    }
+    const name = outputFileName(record.id);
+    if (this.writtenOutputs.get(record.id) !== output) {
+      try {
+        writeOutputFile(this.folder, name, output);
+      } catch {
+        return { ...record, output: undefined, outputFile: undefined, outputDropped: true };
+      }
+      this.writtenOutputs.set(record.id, output);
+    }
+    record.outputFile = name;
+    record.outputDropped = undefined;
+    this.filesToDelete.delete(name);
+    return { ...record, output: undefined };
+  }
+
+  /** The removals worth keeping in the index: the last day's, at most 10,000. */
+  private removals(): Removal[] {
+    const since = Date.now() - REMOVAL_KEPT_MS;
+    const kept = [...this.removed]
+      .filter(([, at]) => at >= since)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_REMOVALS_KEPT);
+    this.removed.clear();
+    for (const [id, at] of kept) this.removed.set(id, at);
+    return kept.map(([id, at]) => ({ id, at }));
+  }
+
+  /**
+   * Takes in what other windows wrote since, so their calls show here too (without writing). Runs
+   * every 10 s, with the heartbeat; every write does it as well, under the lock.
+   */
+  refresh(): void {
+    if (this.inLock || this.disposed) return;
+    const stamp = stampOf(this.file);
+    if (!stamp || sameStamp(stamp, this.seen)) return;
+    const read = readIndexFile(this.file);
+    // An unreadable file is left to the next write, which sets it aside under the lock.
+    if (read.kind !== 'read' || read.unreadable > 0) return;
+    this.seen = stamp;
+    this.absorb(read.index);
+    this.tellChanges();
+  }
+
+  private tellChanges(): void {
+    const changed = [...this.changedFromDisk];
+    const listChanged = this.listChangedFromDisk;
+    this.changedFromDisk.clear();
+    this.listChangedFromDisk = false;
+    for (const record of changed) if (this.get(record.id) === record) this.changed.fire(record);
+    if (listChanged) this.changed.fire(undefined);
   }
 }
 
-/** JSON size of each output seen, so a save does not serialise every output twice. */
-const outputSizes = new WeakMap<object, number>();
-
-function forSaving(record: RequestRecord): RequestRecord {
-  const output = record.output;
-  if (output === undefined) return record;
-  let size = typeof output === 'object' && output !== null ? outputSizes.get(output) : undefined;
-  if (size === undefined) {
-    try {
-      size = Buffer.byteLength(JSON.stringify(output) ?? '');
-    } catch {
-      size = Infinity;
-    }
-    if (typeof output === 'object' && output !== null) outputSizes.set(output, size);
-  }
-  if (size <= MAX_SAVED_OUTPUT_BYTES) return record;
-  return { ...record, output: undefined, outputDropped: true };
+/** Makes `target` a copy of `source`, keeping the object (the runner and the views hold it). */
+function replaceContents(target: RequestRecord, source: RequestRecord): void {
+  const writable = target as unknown as Record<string, unknown>;
+  for (const key of Object.keys(writable)) if (!(key in source)) delete writable[key];
+  Object.assign(writable, source);
 }

@@ -1,6 +1,6 @@
 // A JSON file the extension host writes itself, at once and atomically (temp file, then rename), for
-// what must survive a window reload that comes right after a change: the request records and the
-// playground's form. (Mementos and webview state are flushed by the window later, and a reload can
+// what must survive a window reload that comes right after a change: the playground's form. (The
+// request records have their own store, shared by windows under a lock: src/requests/requestStore.ts.) (Mementos and webview state are flushed by the window later, and a reload can
 // lose their last writes.) Writes are coalesced: while one is waiting, later ones ride with it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

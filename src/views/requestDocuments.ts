@@ -1,6 +1,7 @@
 // Read-only JSON documents of a request's input and output (`fal-request:/{endpoint}/output.json?{id}`),
 // kept up to date while the request runs: a stream's latest event, then the final output, or the
-// error with what to do about it. An output too large to keep across a reload is fetched again.
+// error with what to do about it. An output kept in its own file (too large for the saved index) is
+// read back through the store; one that could not be kept at all (`outputDropped`) is fetched again.
 import * as vscode from 'vscode';
 import { describeError } from '../common/recordText';
 import { isFinal, type RequestRecord } from '../common/callModel';
@@ -37,6 +38,13 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
     if (!record) return json({ note: 'This request is no longer in the Requests view.' });
     if (uri.path.endsWith('/input.json')) return json(record.input);
     if (record.output !== undefined) return json(record.output);
+    if (record.outputFile) {
+      try {
+        return json(await this.store.output(record.id));
+      } catch (err) {
+        return json({ note: (err as Error).message });
+      }
+    }
     if (record.error) return json({ error: { ...record.error, summary: describeError(record.error) } });
     if (record.outputDropped) {
       try {

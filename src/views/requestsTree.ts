@@ -148,7 +148,12 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
       title: 'Open Input',
       arguments: [requestDocumentUri(record, 'input')],
     });
-    if (record.output !== undefined || record.outputDropped || record.state === 'COMPLETED') {
+    if (
+      record.output !== undefined ||
+      record.outputFile ||
+      record.outputDropped ||
+      record.state === 'COMPLETED'
+    ) {
       detail('output', 'Output', 'output.json', 'output', {
         command: 'vscode.open',
         title: 'Open Output',
