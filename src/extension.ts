@@ -42,6 +42,9 @@ export interface FalPlaygroundApi {
 /** How long the embedded sandbox of a test run waits, with no window, for results to be fetched. */
 const TEST_SANDBOX_HOLD_MS = 5_000;
 
+/** How often this window looks for running calls of windows that are gone (see RequestStore.claimOrphans). */
+const ORPHAN_CHECK_MS = 15_000;
+
 /** The workspace-state key of this window's id at its last start (its records are adopted at once). */
 const WINDOW_ID_KEY = 'fal.requests.windowId';
 const MAX_RECORDS_SETTING = 'fal.history.maxRecords';
@@ -123,6 +126,9 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     }),
   );
   void runner.resume();
+  // A window that crashed leaves a heartbeat that goes stale 30 s later: look for its calls again.
+  const orphans = setInterval(() => void runner.resume(), ORPHAN_CHECK_MS);
+  context.subscriptions.push({ dispose: () => clearInterval(orphans) });
   return testApiOnly(context.extensionMode, () => ({
     output,
     target: () => readTarget(),

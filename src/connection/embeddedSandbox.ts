@@ -178,7 +178,7 @@ export class EmbeddedSandbox implements Disposable {
       detached: true,
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, [SANDBOX_KEY_ENV]: key },
+      env: { ...sandboxEnvironment(process.env), [SANDBOX_KEY_ENV]: key },
     });
     let url: string;
     try {
@@ -331,4 +331,15 @@ function parseSaved(text: string | undefined): { url: string; key: string } | un
 function describe(err: unknown): string {
   const error = err as (Error & { cause?: { code?: string; message?: string } }) | undefined;
   return error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(err);
+}
+
+/**
+ * The environment the sandbox process starts with: this one less the fal key (FAL_KEY, FAL_KEY_ID,
+ * FAL_KEY_SECRET) and anything else named like a secret, which the sandbox never needs and which
+ * would otherwise sit in a process that outlives the window (readable in /proc/<pid>/environ).
+ */
+export function sandboxEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^FAL_KEY|KEY$|SECRET|TOKEN|PASSWORD/i.test(name)),
+  );
 }

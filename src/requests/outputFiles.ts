@@ -1,4 +1,4 @@
-// Outputs too large for the index (over 256 KB as JSON), each kept in its own file beside it,
+// Outputs too large for the index (over 16 KB as JSON), each kept in its own file beside it,
 // `<folder>/outputs/<record id>.json`, so a large result survives a reload without being fetched
 // from fal again (which fails once fal no longer keeps it) and without slowing every index write.
 import { createHash } from 'node:crypto';
@@ -6,8 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../storage/fileLock';
 
-/** Largest output (as JSON) kept inside the index; larger ones get their own file. */
-export const MAX_INDEX_OUTPUT_BYTES = 256 * 1024;
+/**
+ * Largest output (as JSON) kept inside the index; larger ones get their own file. Small, because
+ * the whole index is rewritten at each change of state (realtime outputs with images as data URLs
+ * are 50 to 250 KB each, and the list holds up to 10,000 records).
+ */
+export const MAX_INDEX_OUTPUT_BYTES = 16 * 1024;
 
 /** JSON size of each output seen, so a save does not serialise every output twice. */
 const sizes = new WeakMap<object, number>();

@@ -21,10 +21,19 @@ export function canMove(from: RequestState, to: RequestState): boolean {
   return from === to ? !isFinal({ state: from }) : NEXT[from].includes(to);
 }
 
+/** What a finished record may still learn: facts about it, never new results (a late stream event). */
+const FINAL_FACTS: ReadonlySet<string> = new Set<keyof RecordPatch>([
+  'requestId',
+  'outputFile',
+  'outputDropped',
+  'windowId',
+  'updatedAt',
+]);
+
 /**
  * The patch to apply to `record`, completed with what its change of state implies; undefined when
- * the change is not allowed. A finished record takes no new state, but may still take facts about
- * it (fal's request id after a cancel, an output kept in a file).
+ * the change is not allowed. A finished record takes no new state and no new output, logs or
+ * metrics, only facts about it (fal's request id after a cancel, an output kept in a file).
  */
 export function transition(
   record: RequestRecord,
@@ -32,10 +41,13 @@ export function transition(
   now = Date.now(),
 ): RecordPatch | undefined {
   const to = patch.state;
-  if (to === undefined || to === record.state) {
-    if (to !== undefined && isFinal(record)) return undefined;
-    return { ...patch, updatedAt: now };
+  if (isFinal(record)) {
+    if (to !== undefined && to !== record.state) return undefined;
+    const facts = Object.entries(patch).filter(([key]) => FINAL_FACTS.has(key));
+    if (facts.length === 0) return undefined;
+    return { ...(Object.fromEntries(facts) as RecordPatch), updatedAt: now };
   }
+  if (to === undefined || to === record.state) return { ...patch, updatedAt: now };
   if (!canMove(record.state, to)) return undefined;
   const next: RecordPatch = { ...patch, updatedAt: now };
   if (isFinal({ state: to })) {

@@ -25,7 +25,9 @@ export type IndexRead =
   | { readonly kind: 'missing' }
   /** `unreadable`: entries left out because they are not records (the rest is usable). */
   | { readonly kind: 'read'; readonly index: RequestIndex; readonly unreadable: number }
-  | { readonly kind: 'corrupt'; readonly reason: string };
+  | { readonly kind: 'corrupt'; readonly reason: string }
+  /** The file exists but could not be read just now (busy, no permission, too many open files). */
+  | { readonly kind: 'unavailable'; readonly reason: string };
 
 const STATES: ReadonlySet<string> = new Set<RequestState>([
   'SUBMITTING',
@@ -85,14 +87,17 @@ export function parseIndex(text: string): IndexRead {
   };
 }
 
-/** Reads and parses `file`; a file that exists but cannot be read counts as corrupt. */
+/**
+ * Reads and parses `file`. Only what was read and is not an index counts as corrupt: a read that
+ * fails (EACCES, EBUSY, EMFILE...) says nothing about the file, and is tried again later.
+ */
 export function readIndexFile(file: string): IndexRead {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', reason: `it cannot be read (${(err as Error).message})` };
+    return { kind: 'unavailable', reason: (err as Error).message };
   }
   return parseIndex(text);
 }

@@ -125,6 +125,11 @@ export class RequestRunner implements Disposable {
   async cancel(record: RequestRecord): Promise<void> {
     const current = this.store.get(record.id) ?? record;
     if (isFinal(current)) return;
+    const theirs = current.windowId !== undefined && current.windowId !== this.store.windowId;
+    if (theirs && (!current.requestId || !isQueueMethod(current.method))) {
+      // Only the window making a direct call (or a submit fal has not answered) can stop it.
+      throw new Error('Another VS Code window is making this call; cancel it from that window.');
+    }
     if (!current.requestId || !isQueueMethod(current.method)) {
       // Ended first, so whatever the aborted work still says is refused by `transition`. A realtime
       // call's output is dropped when it comes; the other calls on its connection go on.
@@ -161,33 +166,43 @@ export class RequestRunner implements Disposable {
   }
 
   /**
-   * After a reload: follows again the queue requests that were still running where they can be
-   * reached, and closes the others with a note of why.
+   * After a reload, and then now and again: follows the queue requests this window takes over (its
+   * own from before the reload, those of windows that are gone; see `store.claimOrphans`) where they
+   * can be reached, and closes the others with a note of why. Never rejects: a record that cannot
+   * be looked into fails with the reason, and the others are still taken care of.
    */
   async resume(): Promise<void> {
     for (const record of this.store.claimOrphans()) {
-      if (!isQueueMethod(record.method)) {
-        this.fail(record.id, {
-          message: 'The window closed during this direct call, which cannot be picked up again.',
-          hint: 'Call again; use submit to follow requests across reloads.',
-        });
-        continue;
+      try {
+        await this.resumeOne(record);
+      } catch (err) {
+        this.fail(record.id, toRequestError(err));
       }
-      if (!record.requestId) {
-        this.fail(record.id, {
-          message: 'The window closed before fal answered the submit; it may not have been queued.',
-          hint: 'Submit it again.',
-        });
-        continue;
-      }
-      const connection = await this.connection.forRecord(record.target);
-      if (!connection) {
-        this.fail(record.id, { message: unreachable(record) });
-        continue;
-      }
-      this.output.info(`${record.requestId}: following again after a reload`);
-      void this.launch(record, connection, (job, report) => this.queue.follow(job, report));
     }
+  }
+
+  private async resumeOne(record: RequestRecord): Promise<void> {
+    if (!isQueueMethod(record.method)) {
+      this.fail(record.id, {
+        message: 'The window closed during this direct call, which cannot be picked up again.',
+        hint: 'Call again; use submit to follow requests across reloads.',
+      });
+      return;
+    }
+    if (!record.requestId) {
+      this.fail(record.id, {
+        message: 'The window closed before fal answered the submit; it may not have been queued.',
+        hint: 'Submit it again.',
+      });
+      return;
+    }
+    const connection = await this.connection.forRecord(record.target);
+    if (!connection) {
+      this.fail(record.id, { message: unreachable(record) });
+      return;
+    }
+    this.output.info(`${record.requestId}: following again after a reload`);
+    void this.launch(record, connection, (job, report) => this.queue.follow(job, report));
   }
 
   /** Fetches the output of a completed queue request again (when it was too large to keep). */
@@ -275,6 +290,8 @@ export class RequestRunner implements Disposable {
     for (const record of [...this.store.all()]) {
       const { target } = record;
       if (isFinal(record) || target.kind !== 'embedded-sandbox' || target.url !== url) continue;
+      // Another live window's calls are its own to end (it hears of the same sandbox's death).
+      if (record.windowId !== undefined && record.windowId !== this.store.windowId) continue;
       this.fail(record.id, {
         message: 'The embedded fal sandbox stopped, and this call with it.',
         hint: 'Call again; a new embedded sandbox starts.',

@@ -6,7 +6,7 @@
 // `update` returns (a synchronous write under the lock: a reload right after a submit must find the
 // request id, or the request would be submitted again); logs, queue positions and stream events are
 // coalesced into one write per 500 ms at most; `flush()` resolves once all is on disk (deactivation).
-// Outputs over 256 KB go to files of their own (outputFiles.ts), read back with `output(id)`.
+// Outputs over 16 KB go to files of their own (outputFiles.ts), read back with `output(id)`.
 //
 // Windows without a folder share one file in global storage: every write re-reads the file under a
 // lock (fileLock.ts) and merges (recordMerge.ts: this window's records from memory, the others' from
@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { Emitter, type Disposable } from '../common/emitter';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Messages } from '../common/messages';
-import { STALE_LOCK_MS, withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
+import { LockBusyError, withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
 import { isWindowLive, removeStaleHeartbeats, WindowHeartbeat } from '../storage/windowHeartbeat';
 import {
   deleteOutputFile,
@@ -49,8 +49,8 @@ export const SAVE_DELAY_MS = 500;
 /** How long a removal is remembered in the index (long enough for every live window to see it). */
 const REMOVAL_KEPT_MS = 24 * 60 * 60 * 1000;
 const MAX_REMOVALS_KEPT = 10_000;
-/** How long a claim waits for the lock: past its stale time, so a dead holder cannot stop it. */
-const CLAIM_LOCK_WAIT_MS = STALE_LOCK_MS + 1_000;
+/** How long a claim waits for the lock (it blocks the extension host): a later claim tries again. */
+const CLAIM_LOCK_WAIT_MS = 250;
 /** How long `flush` keeps trying when the lock or the disk is unavailable. */
 const FLUSH_GIVE_UP_MS = 3_000;
 
@@ -126,6 +126,8 @@ export class RequestStore implements Disposable {
   /** The index file as this window last read or wrote it. */
   private seen: FileStamp | undefined;
   private readonly heartbeat: WindowHeartbeat;
+  /** Why the last locked section did not run, if it did not. */
+  private lastLockError: unknown;
   private disposed = false;
 
   /** `file`: the index, e.g. `<workspace storage>/requests.json`; output and heartbeat files go beside it. */
@@ -229,9 +231,12 @@ export class RequestStore implements Disposable {
    * before (records saved with this window's id, or an id in `adoptWindowIds`), those without an
    * owner, and those of windows whose heartbeat is gone or stale. Decided and written under the
    * lock, so two windows starting together do not both take the same record. Records of other live
-   * windows are left to them. The runner calls this once, in `resume()`.
+   * windows are left to them. The runner calls this in `resume()`, at start and then periodically
+   * (a window that crashed leaves a heartbeat that goes stale only later).
    */
   claimOrphans(): RequestRecord[] {
+    // Looked at without the lock first: most of the time there is nothing to take over.
+    if (!this.records.some((r) => !isFinal(r) && !this.followed.has(r.id) && this.isOrphan(r))) return [];
     const claimed: RequestRecord[] = [];
     let decided = false;
     const claim = () => {
@@ -247,6 +252,8 @@ export class RequestStore implements Disposable {
     };
     // Waits past the lock's stale time: a lock left by a dead window is then taken over.
     this.locked(claim, CLAIM_LOCK_WAIT_MS);
+    // Another window holds the lock: the next claim (the runner tries again) decides.
+    if (!decided && this.lastLockError instanceof LockBusyError) return [];
     if (!decided) {
       // The lock could not be made (a read-only folder): decide from what this window read.
       claim();
@@ -317,6 +324,7 @@ export class RequestStore implements Disposable {
     this.inLock = true;
     this.dirty = true;
     let written = false;
+    this.lastLockError = undefined;
     try {
       withFileLockSync(
         this.file,
@@ -338,8 +346,9 @@ export class RequestStore implements Disposable {
       this.dirty = false;
       for (const name of this.filesToDelete) deleteOutputFile(this.folder, name);
       this.filesToDelete.clear();
-    } catch {
+    } catch (err) {
       // What is in memory is intact; tried again shortly.
+      this.lastLockError = err;
       this.saveSoon();
     } finally {
       this.inLock = false;
@@ -359,6 +368,8 @@ export class RequestStore implements Disposable {
     if (!stamp || sameStamp(stamp, this.seen)) return undefined;
     const read = readIndexFile(this.file);
     if (read.kind === 'missing') return undefined;
+    // Writing now would put this window's memory over records it could not read: try again later.
+    if (read.kind === 'unavailable') throw new Error(`requests.json cannot be read now: ${read.reason}`);
     if (read.kind === 'corrupt') {
       const aside = keepAside(this.file, false);
       this.messages?.show({
@@ -390,7 +401,10 @@ export class RequestStore implements Disposable {
       const existing = inMemory.get(record.id);
       if (!existing) return record;
       inMemory.delete(record.id);
+      // A record ended here is not brought back to life by an older copy on disk.
+      const revived = isFinal(existing) && !isFinal(record);
       if (
+        !revived &&
         existing !== record &&
         (existing.updatedAt !== record.updatedAt || existing.windowId !== record.windowId)
       ) {
@@ -418,7 +432,7 @@ export class RequestStore implements Disposable {
     }
   }
 
-  /** The record as the index keeps it: an output over 256 KB replaced by the name of its own file. */
+  /** The record as the index keeps it: an output over 16 KB replaced by the name of its own file. */
   private forSaving(record: RequestRecord): RequestRecord {
     const output = record.output;
     if (output === undefined) return record;

@@ -100,6 +100,23 @@ describe('embedded sandbox: its own process', () => {
     for (const server of servers.splice(0)) server.close();
   });
 
+  it('passes the sandbox no fal key: FAL_KEY and secret-named variables stay out of its environment', async () => {
+    const saved = { FAL_KEY: process.env.FAL_KEY, OTHER_SECRET: process.env.OTHER_SECRET };
+    process.env.FAL_KEY = 'marker-key-id:marker-key-secret';
+    process.env.OTHER_SECRET = 'marker-other';
+    try {
+      const sandbox = await get(manager());
+      const environ = readFileSync(`/proc/${sandbox.pid}/environ`, 'utf8');
+      assert.ok(!environ.includes('marker-'), 'a secret reached the sandbox process');
+      assert.ok(environ.includes('PATH='), 'the rest of the environment is there');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('forks dist/sandbox.js with its key kept off the command line, and calls work through it', async () => {
     const secrets = new MemorySecrets();
     const sandbox = await get(manager({ secrets }));

@@ -1,5 +1,5 @@
 // The request store's file: a new state and fal's request id on disk before `update` returns, log
-// lines coalesced into one write, an output over 256 KB in a file of its own that a new store reads
+// lines coalesced into one write, an output over 16 KB in a file of its own that a new store reads
 // back (and deletes with its record), the record limit, and a corrupt `requests.json` set aside.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

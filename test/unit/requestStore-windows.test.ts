@@ -164,10 +164,12 @@ describe('request store: claiming running records', () => {
     });
     const exited = new Promise<number | null>((resolve) => rival.on('exit', resolve));
     await new Promise<void>((resolve) => rival.stdout.once('data', () => resolve()));
-    // The rival holds the lock now and claims before it lets go; this claim waits, then sees it.
+    // The rival holds the lock now and claims before it lets go: this claim takes nothing, whether
+    // it finds the lock busy (it then leaves the decision to a later claim) or sees the rival's claim.
     assert.deepEqual(here.claimOrphans(), []);
-    assert.equal(here.get('running')?.windowId, 'rival');
     assert.equal(await exited, 0);
+    assert.deepEqual(here.claimOrphans(), [], 'a later claim, with the lock free, finds it taken');
+    assert.equal(here.get('running')?.windowId, 'rival');
   });
 
   it('leaves alone the running records of a live window', () => {
