@@ -14,6 +14,7 @@ import { ATTACH_PATH, DETACH_PATH } from './controlProtocol';
 import { applyFault, FaultBook, FaultSpecError, handleFaultsRoute, type CallKind } from './faults';
 import { requireKey, sendDetail } from './http';
 import { handleOpenApi } from './openapi';
+import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pricing';
 import { Queue } from './queue';
 import { handleQueue, parseQueuePath, type QueueScope } from './queueRoutes';
 import { handleRealtimeUpgrade } from './realtime';
@@ -155,6 +156,9 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
     return;
   }
   if (path === '/api/v1/models' || path === '/api/v1/models/') return handleCatalogue(ctx, req, res, url);
+  const trimmed = path.replace(/\/+$/, '');
+  if (trimmed === PRICING_PATH) return handlePricing(ctx, req, res, url);
+  if (trimmed === ESTIMATE_PATH) return handleEstimate(ctx, req, res);
   if (path === '/openapi/queue/openapi.json') return handleOpenApi(ctx, req, res, url);
   if (path.startsWith('/files/')) return serveFile(ctx, req, res, path);
   if (path === '/_sandbox/faults') return handleFaultsRoute(ctx, scope.faults, req, res);
