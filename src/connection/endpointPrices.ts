@@ -7,7 +7,6 @@ import type { UnitPrice } from '../common/costEstimate';
 import { Emitter, type Event } from '../common/emitter';
 import type { Logger } from '../common/messages';
 import type { FalClient } from '../fal/client';
-import { errorMessage } from '../fal/errors';
 
 /** A client for a target, or undefined when there is none now (no key, a sandbox that is gone). */
 export type PricingClientFor = (target: RecordTarget) => Promise<Pick<FalClient, 'pricing'> | undefined>;
@@ -60,7 +59,7 @@ export class EndpointPrices implements EndpointPriceSource {
         return price;
       },
       (err: unknown) => {
-        this.log.debug(`No price for ${endpointId}: ${errorMessage(err)}`);
+        this.log.debug(`No price for ${endpointId}: ${err instanceof Error ? err.message : String(err)}`);
         this.entries.set(key, { kind: 'failed', at: this.now() });
         return undefined;
       },

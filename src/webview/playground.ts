@@ -1,5 +1,6 @@
-// Browser side of the playground: the form (endpoint, method, JSON input, platform and custom headers)
-// and the result (status, error with field errors, images and audio, output JSON, stream events, logs).
+// Browser side of the playground: the form (endpoint with its unit price, method, JSON input, platform
+// and custom headers) and the result (status, estimated cost, error with field errors, images and
+// audio, output JSON, stream events, logs).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 import { checkForm } from '../common/callForm';
@@ -62,6 +63,10 @@ const exampleButton = el('button', {
   textContent: 'Example input',
 });
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
+/** The endpoint's unit price at the target ("$0.025 / image"), as the host tells it; empty when none is known. */
+const price = el('span', { className: 'price', id: 'price' });
+/** The endpoint id `price` is the price of. */
+let priceOf = '';
 
 const methodButtons = CALL_METHODS.map((method) =>
   el('button', {
@@ -138,6 +143,7 @@ const setKeyButton = el('button', {
 
 // ---- the result ----
 const status = el('p', { className: 'status', id: 'status' });
+const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
 const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
 const gallery = el('div', { className: 'gallery', id: 'gallery' });
 const outputView = el('pre', { className: 'output', id: 'output' });
@@ -158,7 +164,7 @@ document
     el(
       'section',
       { className: 'form' },
-      label('Endpoint', el('div', { className: 'row' }, endpoint, exampleButton)),
+      label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton)),
       endpoints,
       endpointProblem,
       el('div', { className: 'methods', role: 'group' }, ...methodButtons),
@@ -191,6 +197,7 @@ document
       'section',
       { className: 'result' },
       status,
+      cost,
       errorBox,
       gallery,
       el('div', { className: 'row' }, openOutput),
@@ -271,6 +278,10 @@ function call(): void {
 
 for (const control of [endpoint, webhook, input, headers, startTimeout, hint])
   control.addEventListener('input', saveAndValidate);
+// A price shown is of the id it was asked for: another id typed hides it until the host tells that one's.
+endpoint.addEventListener('input', () => {
+  if (endpoint.value.trim() !== priceOf) price.textContent = '';
+});
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
 for (const button of methodButtons) {
   button.addEventListener('click', () => {
@@ -328,6 +339,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       validate();
       showCall(message.call);
       break;
+    case 'price':
+      if (message.endpointId !== endpoint.value.trim()) break;
+      priceOf = message.endpointId;
+      price.textContent = message.price ?? '';
+      break;
   }
 });
 
@@ -337,6 +353,8 @@ function showCall(view: CallView): void {
   cancelButton.hidden = !view.running;
   status.textContent = `${view.method} ${view.endpointId}: ${view.status}${view.requestId ? ` · ${view.requestId}` : ''}`;
   status.dataset.running = String(view.running);
+  cost.hidden = !view.cost;
+  cost.textContent = view.cost ? `Estimated cost: ${view.cost}` : '';
 
   errorBox.hidden = !view.error;
   errorBox.replaceChildren();
