@@ -117,6 +117,32 @@ describe('requests', () => {
     }
   });
 
+  it('shows the estimated cost of a completed sandbox/image call in the tree, and the playground knows the price', async () => {
+    const record = await call('fal.subscribe', 'sandbox/image', {
+      prompt: 'two foxes',
+      num_images: 2,
+      num_inference_steps: 1,
+    });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED', JSON.stringify(record.error));
+    const node = api.requestsTree.nodeOf(record.id);
+    const costLine = () =>
+      api.requestsTree
+        .getChildren(node)
+        .map((c) => api.requestsTree.getTreeItem(c))
+        .find((item) => item.label === 'Estimated cost');
+    // The first look asks the sandbox for the price; the tree is told when it is known.
+    for (let i = 0; i < 100 && !costLine(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(costLine()?.description, '$0.05 (2 images × $0.025)');
+    const tooltip = api.requestsTree.getTreeItem(node).tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value.replace(/\\/g, ''), /Estimated cost: \$0\.05 \(2 images × \$0\.025\)/);
+
+    await vscode.commands.executeCommand('fal.openInPlayground', record.id);
+    const price = () => api.playground()?.price;
+    for (let i = 0; i < 100 && !price()?.price; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(price(), { type: 'price', endpointId: 'sandbox/image', price: '$0.025 / image' });
+  });
+
   it("keeps a failed request with fal's field errors and what to do", async () => {
     const record = await call('fal.subscribe', 'sandbox/image', { prompt: 'x', num_images: 9 });
     assert.ok(record);
