@@ -135,7 +135,9 @@ describe('requests', () => {
     for (let i = 0; i < 100 && !costLine(); i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(costLine()?.description, '$0.05 (2 images × $0.025)');
     const tooltip = api.requestsTree.getTreeItem(node).tooltip as vscode.MarkdownString;
-    assert.match(tooltip.value.replace(/\\/g, ''), /Estimated cost: \$0\.05 \(2 images × \$0\.025\)/);
+    // appendText escapes markdown and writes spaces as &nbsp;: read it back as the text it shows.
+    const shown = tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(shown, /Estimated cost: \$0\.05 \(2 images × \$0\.025\)/);
 
     await vscode.commands.executeCommand('fal.openInPlayground', record.id);
     const price = () => api.playground()?.price;
