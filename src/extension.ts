@@ -98,17 +98,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
-  context.subscriptions.push(
-    keys,
-    connection,
-    prices,
-    store,
-    runner,
-    requestsTree,
-    documents,
-    statusBar,
-    notifier,
-  );
+  context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
+  context.subscriptions.push(prices);
   context.subscriptions.push(
     vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
