@@ -33,7 +33,7 @@ const INFRA_WORDS: Record<InfraErrorType, { what: string; hint: string }> = {
     hint: `${CALL_AGAIN} If it keeps happening, the endpoint is congested; try later.`,
   },
   startup_timeout: {
-    what: "the app's runner did not start in time",
+    what: "The app's runner did not start in time",
     hint: `${CALL_AGAIN} A cold app can take long to start; a second call often finds it warm.`,
   },
   runner_scheduling_failure: {
@@ -45,11 +45,11 @@ const INFRA_WORDS: Record<InfraErrorType, { what: string; hint: string }> = {
     hint: CALL_AGAIN,
   },
   runner_disconnected: {
-    what: "the app's runner went away while handling the request",
+    what: "The app's runner went away while handling the request",
     hint: `${CALL_AGAIN} If it keeps happening, the app may be crashing on this input; look at its logs.`,
   },
   runner_connection_refused: {
-    what: "the app's runner refused the connection",
+    what: "The app's runner refused the connection",
     hint: CALL_AGAIN,
   },
 };
@@ -103,7 +103,7 @@ function apiError(err: ApiError, call?: ErrorContext): RequestError {
   }
   if (isInfraErrorType(errorType)) {
     const words = INFRA_WORDS[errorType];
-    return { ...base, message: `${capitalise(words.what)} (${err.status} ${errorType})`, hint: words.hint };
+    return { ...base, message: `${words.what} (${err.status} ${errorType})`, hint: words.hint };
   }
   if (err.status === 403 && isLockedAccountDetail(detail)) {
     return {
@@ -137,5 +137,3 @@ function hintFor(err: ApiError): string | undefined {
   if (err.status >= 500) return 'The endpoint or fal failed; call again, or look at the logs.';
   return undefined;
 }
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
