@@ -22,7 +22,8 @@ export const isInfraErrorType = (value: unknown): value is InfraErrorType =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(INFRA_ERRORS, value);
 
 /** fal's answer for a locked account (billing): 403 with this kind of `detail`. */
-export const LOCKED_ACCOUNT_DETAIL = 'User is locked. Reason: Exhausted balance. Top up your balance to continue.';
+export const LOCKED_ACCOUNT_DETAIL =
+  'User is locked. Reason: Exhausted balance. Top up your balance to continue.';
 
 /** True for a 403 `detail` saying the account is locked ("User is locked", "Exhausted balance"). */
 export const isLockedAccountDetail = (detail: unknown): boolean =>

@@ -62,10 +62,7 @@ export type ErrorContext = Pick<CallSpec, 'method' | 'platform'> & { readonly re
  * `call` (the record, when there is one) adds what the call was sent with: its start timeout, and
  * whether it asked fal not to store its payloads.
  */
-export function toRequestError(
-  err: unknown,
-  call?: ErrorContext,
-): RequestError {
+export function toRequestError(err: unknown, call?: ErrorContext): RequestError {
   if (err instanceof CallFailure) return { message: err.message, hint: err.hint };
   if (err instanceof ValidationError) {
     return {

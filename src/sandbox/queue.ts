@@ -5,7 +5,12 @@
 // infrastructure failures injected by the fault kinds named after fal's error types, and fal's
 // result retention for requests sent with `x-fal-store-io: 0` (scaled by `retentionScale`).
 import { FAL_HEADERS } from '../common/falHeaders';
-import { INFRA_ERRORS, RESULT_EXPIRED_ERROR_TYPE, storeIoOffRetentionMs, type InfraErrorType } from '../common/falErrorTypes';
+import {
+  INFRA_ERRORS,
+  RESULT_EXPIRED_ERROR_TYPE,
+  storeIoOffRetentionMs,
+  type InfraErrorType,
+} from '../common/falErrorTypes';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
 import type { EndpointCall, LogLevel, LogLine, SandboxEndpoint } from './endpoints/types';
