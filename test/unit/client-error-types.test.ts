@@ -2,6 +2,10 @@
 // the `x-fal-error-type` header) and a completed status's `error_type`, over loopback to a sandbox
 // failing requests with fal's infrastructure errors.
 import * as assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sandboxHosts } from '../../src/common/hosts';
+import { createFalClient } from '../../src/fal/client';
 import { FAL_HEADERS } from '../../src/common/falHeaders';
 import { ApiError } from '../../src/fal/errors';
 import { useSandboxClient } from './clientSandbox';
@@ -48,5 +52,34 @@ describe('client: fal error types', () => {
     assert.equal(error.status, 504);
     assert.equal(error.errorType, 'startup_timeout');
     assert.ok(!error.isUserTimeout);
+  });
+
+  it('a completed status naming its failure only in x-fal-error-type gets error_type from the header', async () => {
+    // A server that answers as the Python client allows for: the type in the header alone.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        [FAL_HEADERS.requestId]: 'req-1',
+        [FAL_HEADERS.errorType]: 'runner_disconnected',
+      });
+      res.end(
+        JSON.stringify({
+          status: 'COMPLETED',
+          request_id: 'req-1',
+          logs: null,
+          error: 'Runner disconnected',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createFalClient({ credentials: 'a:b', hosts: sandboxHosts(url) });
+      const status = await client.queue.status('sandbox/echo', { requestId: 'req-1' });
+      assert.equal(status.status === 'COMPLETED' && status.error_type, 'runner_disconnected');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
