@@ -11,7 +11,14 @@ import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
 import { Attachments, handleAttachRoute } from './attachments';
 import { ATTACH_PATH, DETACH_PATH } from './controlProtocol';
-import { applyFault, FaultBook, FaultSpecError, handleFaultsRoute, type CallKind } from './faults';
+import {
+  applyFault,
+  FaultBook,
+  FaultSpecError,
+  handleFaultsRoute,
+  queueFailure,
+  type CallKind,
+} from './faults';
 import { requireKey, sendDetail } from './http';
 import { handleOpenApi } from './openapi';
 import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pricing';
@@ -139,13 +146,14 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
       throw err;
     }
     const now = resolved.now;
-    if (now && (await applyFault(now, req, res, requestId ?? randomUUID()))) return;
+    if (now && (await applyFault(now, req, res, requestId ?? randomUUID(), call))) return;
     if (!requireKey(ctx, req, res)) return;
     const runnerFail = now?.name === 'runner-fail';
     if (isRun) return handleRun(ctx, req, res, url, rest, runnerFail);
     return handleQueue(scope, queueRoute!, req, res, url, {
       later: resolved.later,
       runnerFailures: runnerFail ? now.arg : 0,
+      failWith: queueFailure(now, call),
     });
   }
 

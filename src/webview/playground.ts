@@ -14,6 +14,7 @@ import {
   type WebviewMessage,
 } from '../common/playgroundProtocol';
 import { CALL_METHODS } from '../common/callModel';
+import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 
 interface VsCodeApi {
@@ -182,7 +183,7 @@ document
           'div',
           { className: 'grid' },
           label(`No retry (${FAL_HEADERS.noRetry})`, noRetry),
-          label(`Store payloads (${FAL_HEADERS.storeIo})`, storeIo),
+          label(`Store payloads (${FAL_HEADERS.storeIo}; ${STORE_IO_OFF_COST})`, storeIo),
           label(`Start timeout, s (${FAL_HEADERS.requestTimeout})`, startTimeout),
           label(`Queue priority (${FAL_HEADERS.queuePriority})`, priority),
           label(`Runner hint (${FAL_HEADERS.runnerHint})`, hint),

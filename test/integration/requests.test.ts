@@ -36,8 +36,12 @@ function until(
   });
 }
 
-const call = (command: string, endpointId: string, input: unknown, extra: { webhookUrl?: string } = {}) =>
-  vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input, ...extra });
+const call = (
+  command: string,
+  endpointId: string,
+  input: unknown,
+  extra: { webhookUrl?: string; headers?: Record<string, string> } = {},
+) => vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input, ...extra });
 
 describe('requests', () => {
   let api: FalPlaygroundApi;
@@ -221,6 +225,29 @@ describe('requests', () => {
     const tooltip = item.tooltip as vscode.MarkdownString;
     assert.ok(!tooltip.isTrusted && !tooltip.supportHtml);
     assert.ok(!tooltip.value.includes('[x](command:'), tooltip.value);
+  });
+
+  it('a queue request fal fails with an error type: the tree says what it means and what to do', async () => {
+    const record = await call(
+      'fal.submit',
+      'sandbox/echo',
+      { a: 1 },
+      { headers: { 'x-sandbox-fault': 'runner_scheduling_failure' } },
+    );
+    assert.ok(record);
+    const failed = await until(api, record.id, (r) => r.state === 'FAILED');
+    assert.equal(failed.error?.errorType, 'runner_scheduling_failure');
+    const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(record.id));
+    assert.equal(item.description, 'submit · failed · 503');
+    // The tooltip is Markdown built with appendText, which escapes punctuation and spaces.
+    const tooltip = (item.tooltip as vscode.MarkdownString).value
+      .replace(/&nbsp;/g, ' ')
+      .replace(/\\(.)/g, '$1');
+    assert.ok(
+      tooltip.includes('Error: fal found no runner to serve the request (503 runner_scheduling_failure).'),
+      tooltip,
+    );
+    assert.ok(tooltip.includes('not in your input: call again.'), tooltip);
   });
 
   it('checks JSON input and says where it is wrong', () => {
