@@ -11,9 +11,9 @@ async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
   const base = call.ctx.baseUrl;
   const local = url.startsWith(`${base}/files/`) ? /\/files\/([^/]+)\//.exec(url.slice(base.length)) : null;
   if (local) {
-    const file = call.ctx.files.get(local[1]);
-    if (!file) throw fieldError('image_url', `File not found: ${url}`);
-    return file.data;
+    const bytes = call.ctx.files.read(local[1]);
+    if (!bytes) throw fieldError('image_url', `File not found: ${url}`);
+    return bytes;
   }
   if (!/^https?:\/\//.test(url)) throw fieldError('image_url', 'Expected an http(s) URL or a data URI');
   try {
