@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { SandboxContext } from './context';
 import { readJsonBody, sendDetail, sendJson } from './http';
 import { bodyLimit, uploadsFolder, writeUpload, type UploadLimit, type WrittenUpload } from './uploadBody';
@@ -176,13 +176,13 @@ export async function completeMultipart(
 
 /** Concatenates files on disk into `target`, streaming; returns the bytes written. */
 async function joinFiles(paths: readonly string[], target: string): Promise<number> {
+  async function* parts(): AsyncGenerator<Buffer> {
+    for (const path of paths) yield* createReadStream(path) as AsyncIterable<Buffer>;
+  }
   const out = createWriteStream(target);
   try {
-    for (const path of paths) await pipeline(createReadStream(path), out, { end: false });
-    out.end();
-    await finished(out);
+    await pipeline(parts(), out);
   } catch (err) {
-    out.destroy();
     await rm(target, { force: true });
     throw err;
   }
