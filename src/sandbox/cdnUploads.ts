@@ -60,7 +60,11 @@ export async function handleCdnToken(
 }
 
 /** Checks `Authorization: Bearer <CDN token>`; answers 401 and returns false when it is not valid now. */
-async function requireCdnToken(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+async function requireCdnToken(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const match = /^Bearer\s+(\S+)$/i.exec((req.headers.authorization ?? '').trim());
   let detail: string | undefined;
   if (!match) {

@@ -32,13 +32,21 @@ async function cdnToken(base: string): Promise<CdnToken> {
   return (await res.json()) as CdnToken;
 }
 
-const auth = (t: CdnToken) => ({ authorization: `${t.token_type} ${t.token}`, 'user-agent': 'fal-client/test (python)' });
+const auth = (t: CdnToken) => ({
+  authorization: `${t.token_type} ${t.token}`,
+  'user-agent': 'fal-client/test (python)',
+});
 
 /** `MultipartUpload.create`: POST {base_url}/files/upload/multipart → {access_url, uploadId}. */
 async function createMultipart(t: CdnToken, contentType: string, fileName: string) {
   const res = await fetch(`${t.base_url}/files/upload/multipart`, {
     method: 'POST',
-    headers: { ...auth(t), accept: 'application/json', 'content-type': contentType, [FAL_HEADERS.fileName]: fileName },
+    headers: {
+      ...auth(t),
+      accept: 'application/json',
+      'content-type': contentType,
+      [FAL_HEADERS.fileName]: fileName,
+    },
   });
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as { access_url: string; uploadId: string };
@@ -99,11 +107,21 @@ describe('sandbox: the Python client’s CDN uploads', () => {
     const chunks = [randomBytes(600_000), randomBytes(600_000), randomBytes(1234)];
     const parts: { partNumber: number; etag: string }[] = [];
     for (const n of [3, 1, 2]) {
-      const res = await uploadPart(t, `${access_url}/multipart/${uploadId}/${n}`, 'application/x-test', chunks[n - 1]);
+      const res = await uploadPart(
+        t,
+        `${access_url}/multipart/${uploadId}/${n}`,
+        'application/x-test',
+        chunks[n - 1],
+      );
       assert.equal(res.status, 200, await res.clone().text());
       await res.arrayBuffer();
       const etag = res.headers.get('etag');
-      assert.equal(etag, `"${createHash('md5').update(chunks[n - 1]).digest('hex')}"`);
+      assert.equal(
+        etag,
+        `"${createHash('md5')
+          .update(chunks[n - 1])
+          .digest('hex')}"`,
+      );
       parts.push({ partNumber: n, etag: etag! });
     }
     const done = await completeMultipart(t, access_url, uploadId, parts);
@@ -174,7 +192,9 @@ describe('sandbox process: a 150 MB multipart upload from the Python client', fu
     if (process.platform !== 'linux') this.skip();
     // Default limits: 10 MB parts under --max-upload-mb 100, 150 MB in all under the multipart total.
     child = spawn(process.execPath, [cli, '--port', '0', '--open'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => createInterface({ input: child!.stdout! }).once('line', resolve));
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child!.stdout! }).once('line', resolve),
+    );
     const base = /listening on (\S+)$/.exec(line)![1];
     const t = await cdnToken(base);
     const { access_url, uploadId } = await createMultipart(t, 'application/octet-stream', 'big.bin');
@@ -187,7 +207,12 @@ describe('sandbox process: a 150 MB multipart upload from the Python client', fu
     for (let n = 1; n <= partCount; n++) {
       const data = Buffer.alloc(partSize, n);
       hash.update(data);
-      const res = await uploadPart(t, `${access_url}/multipart/${uploadId}/${n}`, 'application/octet-stream', data);
+      const res = await uploadPart(
+        t,
+        `${access_url}/multipart/${uploadId}/${n}`,
+        'application/octet-stream',
+        data,
+      );
       assert.equal(res.status, 200, await res.clone().text());
       await res.arrayBuffer();
       parts.push({ partNumber: n, etag: res.headers.get('etag')! });
