@@ -6,7 +6,7 @@
 // `base_url`, so these routes sit at its root, beside the `/files/` they fill. Tokens are JWTs signed
 // with the per-start secret (an audience of their own), so an expired or foreign one is a 401.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { FAL_HEADERS } from '../common/falHeaders';
 import type { SandboxContext } from './context';
 import { readJsonBody, requireKey, sendDetail, sendJson } from './http';
@@ -82,7 +82,7 @@ async function requireCdnToken(
       }
     } catch (err) {
       detail =
-        err instanceof Error && err.name === 'JWTExpired'
+        err instanceof joseErrors.JWTExpired
           ? 'CDN upload token expired: ask /rest/storage/auth/token for a new one.'
           : 'Invalid CDN upload token (tokens are signed per sandbox start).';
     }
@@ -111,7 +111,7 @@ async function uploadSingle(ctx: SandboxContext, req: IncomingMessage, res: Serv
   const reserved = ctx.files.reserve(fileName);
   const accessUrl = ctx.files.adopt(reserved.id, written.path, written.size, contentType, reserved.name);
   ctx.log(`storage: CDN upload stored ${written.size} bytes as ${reserved.id}/${reserved.name}`);
-  sendJson(res, 200, { access_url: accessUrl, content_type: contentType, file_name: fileName });
+  sendJson(res, 200, { access_url: accessUrl });
 }
 
 /** `POST /files/upload/multipart` → `{access_url, uploadId}`. */
