@@ -27,6 +27,8 @@ export const FAL_HEADERS = {
   needsRetry: 'x-fal-needs-retry',
   /** Uploads (Python client): the file's name. */
   fileName: 'x-fal-file-name',
+  /** Uploads (Python client, CDN): the file's lifecycle, `{"expiration_duration_seconds": N, ...}`. */
+  objectLifecycle: 'x-fal-object-lifecycle',
   /** Webhook deliveries. */
   webhookRequestId: 'x-fal-webhook-request-id',
   webhookUserId: 'x-fal-webhook-user-id',

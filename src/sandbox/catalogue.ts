@@ -1,11 +1,16 @@
 // The model catalogue at `/api/v1/models`, shaped like fal's platform API: a cursor-paginated list,
-// find by `endpoint_id` (repeatable), text search `q`, `category`, and `expand=openapi-3.0`.
+// find by `endpoint_id` (repeatable), text search `q`, `category`, and `expand=openapi-3.0`; each
+// model's metadata links its thumbnail (thumbnails.ts) and says whether it is highlighted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context';
 import { ENDPOINTS, findEndpoint } from './endpoints';
 import type { SandboxEndpoint } from './endpoints/types';
 import { sendDetail, sendJson } from './http';
 import { openApiDocument } from './openapi';
+import { thumbnailUrl } from './thumbnails';
+
+/** The demo endpoints the catalogue marks `highlighted`, as fal marks its featured models. */
+const HIGHLIGHTED = new Set(['sandbox/image', 'sandbox/text']);
 
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 100;
@@ -15,7 +20,8 @@ function modelOf(ctx: SandboxContext, endpoint: SandboxEndpoint, expand: boolean
     endpoint_id: endpoint.id,
     metadata: {
       ...endpoint.metadata,
-      thumbnail_url: '',
+      thumbnail_url: thumbnailUrl(ctx, endpoint.id),
+      highlighted: HIGHLIGHTED.has(endpoint.id),
       model_url: `${ctx.baseUrl}/run/${endpoint.id}`,
       license_type: 'commercial',
       date: '2026-01-01T00:00:00Z',

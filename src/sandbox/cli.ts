@@ -12,7 +12,7 @@ import { startSandbox } from './server';
 const HELP = `Usage: node dist/sandbox.js [options]
 
 A local fal-compatible server: /run (fal.run), /queue (queue.fal.run), /rest (rest.fal.ai),
-/api/v1 (api.fal.ai/v1), /openapi/queue/openapi.json, /files/.
+/api/v1 (api.fal.ai/v1), /openapi/queue/openapi.json, /files/ (also the CDN, v3.fal.media).
 
 Options:
   --port N               Port to listen on; 0 picks any free port (default 8787)
@@ -21,7 +21,10 @@ Options:
                          other local users cannot read as they can a command line)
   --open                 Accept requests without any key
   --concurrency N        Requests each endpoint runs at once (default 1)
-  --max-upload-mb N      Largest upload accepted, in MB (default 100)
+  --max-upload-mb N      Largest upload body accepted (a file, or one part of a multipart
+                         upload), in MB (default 100)
+  --max-multipart-mb N   Largest multipart upload, all parts together, in MB (default 10240)
+  --cdn-token-ttl S      Seconds a CDN upload token (Python client) lives (default 3600)
   --max-store-mb N       Most MB of files kept under /files/; the oldest go first (default 512)
   --retention-scale F    Scale the result retention of ${STORE_IO_HEADER_TITLE}: 0 requests (1 hour,
                          6 minutes at 10 KB or more), e.g. 0.001 for tests (default 1)
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
         'max-upload-mb': { type: 'string' },
         'max-store-mb': { type: 'string' },
         'retention-scale': { type: 'string' },
+        'max-multipart-mb': { type: 'string' },
+        'cdn-token-ttl': { type: 'string' },
         'exit-unattached': { type: 'boolean' },
         'window-timeout-ms': { type: 'string' },
         'hold-ms': { type: 'string' },
@@ -100,6 +105,8 @@ async function main(): Promise<void> {
     maxUploadMb: intOption('max-upload-mb', values['max-upload-mb'], 1),
     maxStoreMb: intOption('max-store-mb', values['max-store-mb'], 1),
     retentionScale,
+    maxMultipartMb: intOption('max-multipart-mb', values['max-multipart-mb'], 1),
+    cdnTokenTtlSeconds: intOption('cdn-token-ttl', values['cdn-token-ttl'], 1),
     log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   process.stdout.write(`${listeningLine(sandbox.url)}\n`);

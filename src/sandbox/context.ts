@@ -1,6 +1,6 @@
 // What every part of the sandbox shares for one running instance: its options, its public base URL,
 // the per-start secret that signs tokens and upload URLs, the size-bounded file store behind
-// `/files/`, and the scratch folder where multipart upload parts wait.
+// `/files/`, and the scratch folder where multipart upload parts wait and stored file bodies live.
 import { randomBytes } from 'node:crypto';
 import { FileStore } from './files';
 import { ScratchDir } from './scratchDir';
@@ -16,8 +16,12 @@ export interface SandboxOptions {
   open?: boolean;
   /** Requests each endpoint's queue runs at once (default 1). */
   concurrency?: number;
-  /** Largest upload accepted, in MB (default 100). */
+  /** Largest upload body accepted (a single upload, or one part of a multipart one), in MB (default 100). */
   maxUploadMb?: number;
+  /** Largest multipart upload accepted, all parts together, in MB (default 10240). */
+  maxMultipartMb?: number;
+  /** How long a CDN upload token (the Python client's `storage/auth/token`) lives, in seconds (default 3600). */
+  cdnTokenTtlSeconds?: number;
   /** Most MB of files kept under `/files/`; past it the oldest go first (default 512). */
   maxStoreMb?: number;
   /**
@@ -44,8 +48,11 @@ export interface SandboxContext {
 }
 
 const DEFAULT_MAX_STORE_MB = 512;
+const DEFAULT_MAX_MULTIPART_MB = 10 * 1024;
+const DEFAULT_CDN_TOKEN_TTL_SECONDS = 60 * 60;
 
 export function createContext(options: SandboxOptions): SandboxContext {
+  const scratch = new ScratchDir();
   const ctx: SandboxContext = {
     options: {
       port: options.port ?? 0,
@@ -54,13 +61,19 @@ export function createContext(options: SandboxOptions): SandboxContext {
       open: options.open ?? false,
       concurrency: Math.max(1, options.concurrency ?? 1),
       maxUploadMb: options.maxUploadMb ?? 100,
+      maxMultipartMb: options.maxMultipartMb ?? DEFAULT_MAX_MULTIPART_MB,
+      cdnTokenTtlSeconds: options.cdnTokenTtlSeconds ?? DEFAULT_CDN_TOKEN_TTL_SECONDS,
       maxStoreMb: options.maxStoreMb ?? DEFAULT_MAX_STORE_MB,
       retentionScale: options.retentionScale ?? 1,
     },
     baseUrl: '',
     secret: randomBytes(32),
-    files: new FileStore(() => ctx.baseUrl, (options.maxStoreMb ?? DEFAULT_MAX_STORE_MB) * 1024 * 1024),
-    scratch: new ScratchDir(),
+    files: new FileStore(
+      () => ctx.baseUrl,
+      () => scratch.pathSync('files'),
+      (options.maxStoreMb ?? DEFAULT_MAX_STORE_MB) * 1024 * 1024,
+    ),
+    scratch,
     log: options.log ?? (() => {}),
     shutdown: new AbortController(),
   };

@@ -1,13 +1,19 @@
-// The files the sandbox serves under `/files/` (generated media and uploads), kept in memory and
-// bounded by size: past `maxBytes` the oldest files go first, as a CDN's retention would drop them,
-// so a long-running sandbox (the embedded one outlives window reloads) does not grow without end.
+// The files the sandbox serves under `/files/` (generated media and uploads). Their bodies are files
+// on disk in the sandbox's scratch folder (a 1 GB upload never sits in memory); the store keeps only
+// their names and sizes, bounded by size: past `maxBytes` the oldest files go first (and their disk
+// files with them), as a CDN's retention would drop them, so a long-running sandbox (the embedded
+// one outlives window reloads) does not grow without end.
 import { randomUUID } from 'node:crypto';
+import { createReadStream, readFileSync, renameSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
+import { join } from 'node:path';
 
 export interface StoredFile {
   readonly id: string;
   readonly name: string;
   readonly contentType: string;
-  readonly data: Buffer;
+  /** The body on disk. */
+  readonly path: string;
+  readonly size: number;
 }
 
 export class FileStore {
@@ -17,14 +23,18 @@ export class FileStore {
 
   constructor(
     private readonly baseUrl: () => string,
+    /** The folder the bodies go to (made on first use). */
+    private readonly folder: () => string,
     /** Most bytes kept; the newest file is kept even when it alone is larger. */
     readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Stores `data` and returns its public URL (`{base}/files/{id}/{name}`). */
+  /** Stores `data` (small generated media) and returns its public URL (`{base}/files/{id}/{name}`). */
   put(data: Buffer, contentType: string, name = 'file.bin'): string {
     const reserved = this.reserve(name);
-    this.set(reserved.id, data, contentType, reserved.name);
+    const path = join(this.folder(), reserved.id);
+    writeFileSync(path, data);
+    this.add({ id: reserved.id, name: reserved.name, contentType, path, size: data.length });
     return reserved.url;
   }
 
@@ -35,19 +45,30 @@ export class FileStore {
     return { id, name: safeName, url: this.urlOf(id, safeName) };
   }
 
-  /** Sets the bytes of a reserved (or existing) id, as the newest file, and drops the oldest past the cap. */
-  set(id: string, data: Buffer, contentType: string, name: string): void {
-    this.remove(id);
-    this.byId.set(id, { id, name, contentType, data });
-    this.storedBytes += data.length;
-    for (const old of this.byId.keys()) {
-      if (this.storedBytes <= this.maxBytes || old === id) break;
-      this.remove(old);
-    }
+  /**
+   * Takes the file at `path` (written elsewhere in the same scratch folder) as the body of a reserved
+   * (or existing) id, moving it into the store, as the newest file; drops the oldest past the cap.
+   */
+  adopt(id: string, path: string, size: number, contentType: string, name: string): string {
+    const target = join(this.folder(), id);
+    renameSync(path, target);
+    this.add({ id, name, contentType, path: target, size });
+    return this.urlOf(id, name);
   }
 
   get(id: string): StoredFile | undefined {
     return this.byId.get(id);
+  }
+
+  /** A stored file's bytes (for the endpoints that read an uploaded image). */
+  read(id: string): Buffer | undefined {
+    const file = this.byId.get(id);
+    return file ? readFileSync(file.path) : undefined;
+  }
+
+  /** A stream of a stored file's bytes, for serving it. */
+  open(file: StoredFile): ReadStream {
+    return createReadStream(file.path);
   }
 
   /** Bytes held now. */
@@ -55,11 +76,22 @@ export class FileStore {
     return this.storedBytes;
   }
 
-  private remove(id: string): void {
+  private add(file: StoredFile): void {
+    this.remove(file.id, false);
+    this.byId.set(file.id, file);
+    this.storedBytes += file.size;
+    for (const old of this.byId.keys()) {
+      if (this.storedBytes <= this.maxBytes || old === file.id) break;
+      this.remove(old, true);
+    }
+  }
+
+  private remove(id: string, deleteBody: boolean): void {
     const file = this.byId.get(id);
     if (!file) return;
     this.byId.delete(id);
-    this.storedBytes -= file.data.length;
+    this.storedBytes -= file.size;
+    if (deleteBody) rmSync(file.path, { force: true });
   }
 
   private urlOf(id: string, name: string): string {

@@ -94,3 +94,18 @@ export function requireKey(ctx: SandboxContext, req: IncomingMessage, res: Serve
   }
   return true;
 }
+
+/**
+ * Decodes a URL path's percent-escapes; undefined when an escape is malformed or the result holds a
+ * character no HTTP header can carry (a request id goes back in `x-fal-request-id`, an endpoint id in
+ * logs and errors), so a route answers 404 for such a path rather than failing with a 500.
+ */
+export function decodePath(path: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(decoded) ? decoded : undefined;
+}

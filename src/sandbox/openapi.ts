@@ -5,6 +5,7 @@ import type { SandboxContext } from './context';
 import { findEndpoint } from './endpoints';
 import type { JsonSchema, SandboxEndpoint } from './endpoints/types';
 import { sendDetail, sendJson } from './http';
+import { thumbnailUrl } from './thumbnails';
 
 /** `sandbox/image-to-image` -> `SandboxImageToImage`. */
 export function pascalCase(id: string): string {
@@ -57,7 +58,7 @@ export function openApiDocument(
       'x-fal-metadata': {
         endpointId: id,
         category: endpoint.metadata.category,
-        thumbnailUrl: '',
+        thumbnailUrl: thumbnailUrl(ctx, id),
         playgroundUrl: `${ctx.baseUrl}/run/${id}`,
         documentationUrl: `${ctx.baseUrl}/openapi/queue/openapi.json?endpoint_id=${id}`,
       },

@@ -18,7 +18,7 @@ import type { SandboxContext } from './context';
 import { findEndpoint, parseEndpointId, renderImage } from './endpoints';
 import { IMAGE_SIZES } from './endpoints/image';
 import { pause } from './endpoints/types';
-import { requireKey, sendDetail } from './http';
+import { decodePath, requireKey, sendDetail } from './http';
 import { verifyToken } from './tokens';
 import { validateInput } from './validate';
 
@@ -105,12 +105,8 @@ interface ParsedApp {
 function parseRealtimePath(pathname: string): ParsedApp | undefined {
   const match = /^\/run\/(.+?)\/realtime\/?$/.exec(pathname);
   if (!match) return undefined;
-  let endpointId: string;
-  try {
-    endpointId = decodeURIComponent(match[1]);
-  } catch {
-    return undefined;
-  }
+  const endpointId = decodePath(match[1]);
+  if (endpointId === undefined) return undefined;
   const parsed = parseEndpointId(endpointId);
   if (!parsed) return undefined;
   return { appId: `${parsed.owner}/${parsed.alias}`, alias: parsed.alias, endpointId };

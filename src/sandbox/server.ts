@@ -1,11 +1,12 @@
 // The sandbox's one HTTP server: fal's hosts as path prefixes of one origin (`/run`, `/queue`,
-// `/rest`, `/api/v1`, `/openapi/...`, `/files/`), auth, fault injection, realtime upgrades, the
+// `/rest`, `/api/v1`, `/openapi/...`, `/files/`, the Python client's CDN uploads), auth, fault injection, realtime upgrades, the
 // attach route a window uses to keep an editor-started sandbox alive, and a `close()` that stops
 // everything and removes its scratch folder. `startSandbox` is what the CLI and the tests call.
 import { FAL_HEADERS } from '../common/falHeaders';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sandboxHosts, type FalHosts } from '../common/hosts';
 import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
@@ -19,7 +20,9 @@ import {
   queueFailure,
   type CallKind,
 } from './faults';
-import { requireKey, sendDetail } from './http';
+import { decodePath, requireKey, sendDetail } from './http';
+import { handleCdnUpload, isCdnUploadPath } from './cdnUploads';
+import { serveThumbnail, THUMBNAIL_PREFIX } from './thumbnails';
 import { handleOpenApi } from './openapi';
 import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pricing';
 import { Queue } from './queue';
@@ -133,7 +136,8 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
 
   if (path.startsWith('/run/') || path.startsWith('/queue/')) {
     const isRun = path.startsWith('/run/');
-    const rest = decodeURIComponent(path.slice(isRun ? '/run/'.length : '/queue/'.length));
+    const rest = decodePath(path.slice(isRun ? '/run/'.length : '/queue/'.length));
+    if (rest === undefined) return sendDetail(res, 404, `Path ${path} not found`);
     const queueRoute = isRun ? undefined : parseQueuePath(rest, req.method ?? 'GET');
     const call: CallKind = isRun ? (parseRunPath(rest).stream ? 'stream' : 'run') : queueRoute!.call;
     const requestId = queueRoute && queueRoute.call !== 'submit' ? queueRoute.requestId : undefined;
@@ -168,7 +172,9 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
   if (trimmed === PRICING_PATH) return handlePricing(ctx, req, res, url);
   if (trimmed === ESTIMATE_PATH) return handleEstimate(ctx, req, res);
   if (path === '/openapi/queue/openapi.json') return handleOpenApi(ctx, req, res, url);
+  if (isCdnUploadPath(path)) return handleCdnUpload(ctx, req, res, path);
   if (path.startsWith('/files/')) return serveFile(ctx, req, res, path);
+  if (path.startsWith(THUMBNAIL_PREFIX)) return serveThumbnail(req, res, path);
   if (path === '/_sandbox/faults') return handleFaultsRoute(ctx, scope.faults, req, res);
   if (path === '/' || path === '/_sandbox/health') {
     return sendDetail(res, 200, 'fal sandbox: see /api/v1/models for its endpoints');
@@ -187,9 +193,14 @@ function serveFile(ctx: SandboxContext, req: IncomingMessage, res: ServerRespons
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendDetail(res, 405, 'Method Not Allowed');
   res.writeHead(200, {
     'content-type': file.contentType,
-    'content-length': file.data.length,
+    'content-length': file.size,
     'cache-control': 'public, max-age=3600',
     [FAL_HEADERS.requestId]: randomUUID(),
   });
-  res.end(req.method === 'HEAD' ? undefined : file.data);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  // A file dropped from the store while it streams is already open here and streams to its end.
+  pipeline(ctx.files.open(file), res).catch(() => res.destroy());
 }

@@ -107,3 +107,35 @@ describe('sandbox: catalogue and OpenAPI', () => {
     assert.equal((await call(s.url, '/openapi/queue/openapi.json')).status, 400);
   });
 });
+
+describe('sandbox: catalogue thumbnails', () => {
+  const s = useSandbox();
+
+  it('links each model to a PNG thumbnail it serves, and highlights a couple of demo endpoints', async () => {
+    const r = await call(s.url, `/api/v1/models?limit=100`, { key: null });
+    assert.equal(r.status, 200);
+    const models = r.json.models as {
+      endpoint_id: string;
+      metadata: { thumbnail_url: string; highlighted: boolean };
+    }[];
+    const highlighted = models.filter((m) => m.metadata.highlighted).map((m) => m.endpoint_id);
+    assert.ok(highlighted.length >= 2 && highlighted.length < models.length, highlighted.join(', '));
+    const bodies = new Set<string>();
+    for (const m of models) {
+      assert.equal(typeof m.metadata.highlighted, 'boolean');
+      const url = m.metadata.thumbnail_url;
+      assert.ok(url.startsWith(`${s.url}/`), url);
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.ok(
+        bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+        url,
+      );
+      bodies.add(bytes.toString('base64'));
+    }
+    assert.equal(bodies.size, models.length, 'each endpoint has its own picture');
+    assert.equal((await fetch(`${s.url}/_sandbox/thumbnails/sandbox/nope.png`)).status, 404);
+  });
+});

@@ -52,6 +52,51 @@ describe('sandbox: CLI', () => {
     assert.equal((await echo('other:key')).status, 401);
   });
 
+  it('passes --max-upload-mb, --max-multipart-mb and --cdn-token-ttl to the uploads', async () => {
+    child = spawn(
+      process.execPath,
+      [
+        cli,
+        '--port',
+        '0',
+        '--open',
+        '--max-upload-mb',
+        '1',
+        '--max-multipart-mb',
+        '1',
+        '--cdn-token-ttl',
+        '7',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child!.stdout! }).once('line', resolve),
+    );
+    const url = /listening on (\S+)$/.exec(line)![1];
+    const tokenRes = await fetch(`${url}/rest/storage/auth/token?storage_type=fal-cdn-v3`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const token = (await tokenRes.json()) as { token: string; expires_at: string };
+    const ttl = (Date.parse(token.expires_at) - Date.now()) / 1000;
+    assert.ok(ttl > 5 && ttl <= 7, `token lives ${ttl}s`);
+    const authorization = `Bearer ${token.token}`;
+    const init = await fetch(`${url}/files/upload/multipart`, { method: 'POST', headers: { authorization } });
+    const { access_url, uploadId } = (await init.json()) as { access_url: string; uploadId: string };
+    const put = (n: number, size: number) =>
+      fetch(`${access_url}/multipart/${uploadId}/${n}`, {
+        method: 'PUT',
+        headers: { authorization },
+        body: new Uint8Array(size),
+      });
+    const first = await put(1, 700_000);
+    assert.equal(first.status, 200);
+    await first.arrayBuffer();
+    const second = await put(2, 700_000);
+    assert.equal(second.status, 413, 'the two parts together pass --max-multipart-mb 1');
+    assert.match(((await second.json()) as { detail: string }).detail, /--max-multipart-mb/);
+  });
+
   it('prints help and refuses bad flags', () => {
     const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
@@ -62,6 +107,13 @@ describe('sandbox: CLI', () => {
     const badScale = spawnSync(process.execPath, [cli, '--retention-scale', '0'], { encoding: 'utf8' });
     assert.equal(badScale.status, 2);
     assert.match(badScale.stderr, /--retention-scale must be a positive number/);
+    assert.match(help.stdout, /--max-multipart-mb/);
+    assert.match(help.stdout, /--cdn-token-ttl/);
+    for (const flag of ['--max-multipart-mb', '--cdn-token-ttl']) {
+      const refused = spawnSync(process.execPath, [cli, flag, '0'], { encoding: 'utf8' });
+      assert.equal(refused.status, 2, flag);
+      assert.match(refused.stderr, new RegExp(`${flag} must be an integer >= 1`));
+    }
     const badStore = spawnSync(process.execPath, [cli, '--max-store-mb', '0'], { encoding: 'utf8' });
     assert.equal(badStore.status, 2);
     assert.match(badStore.stderr, /--max-store-mb must be an integer >= 1/);

@@ -65,9 +65,10 @@ describe('sandbox: multipart uploads on disk', () => {
       }
 
       scratch = await sb.context.scratch.path();
-      const onDisk = (await readdir(scratch)).sort();
+      const partsDir = join(scratch, 'parts');
+      const onDisk = (await readdir(partsDir)).sort();
       assert.equal(onDisk.length, 3, onDisk.join(', '));
-      const sizes = await Promise.all(onDisk.map(async (name) => (await stat(join(scratch!, name))).size));
+      const sizes = await Promise.all(onDisk.map(async (name) => (await stat(join(partsDir, name))).size));
       assert.deepEqual(sizes, [250_000, 250_000, 777]);
 
       const done = await fetch(`${base}/complete${parsed.search}`, {
@@ -80,7 +81,10 @@ describe('sandbox: multipart uploads on disk', () => {
       const got = await download(file_url);
       assert.equal(got.type, 'application/x-test');
       assert.ok(got.bytes.equals(Buffer.concat(chunks)));
-      assert.deepEqual(await readdir(scratch), [], 'the parts are removed once assembled');
+      assert.deepEqual(await readdir(partsDir), [], 'the parts are removed once assembled');
+      const stored = await readdir(join(scratch, 'files'));
+      assert.equal(stored.length, 1, 'the assembled file is a file on disk in the store');
+      assert.equal((await stat(join(scratch, 'files', stored[0]))).size, 500_777);
     } finally {
       await sb.close();
     }

@@ -91,6 +91,11 @@ describe('sandbox: direct run and stream', () => {
     });
     assert.equal(bad.status, 422);
     assert.deepEqual(bad.json.detail[0].loc, ['body', 'image_url']);
+    const malformed = await call(s.url, '/run/sandbox/image-to-image', {
+      body: { image_url: 'data:image/png,%E0%A4%A' },
+    });
+    assert.equal(malformed.status, 422, malformed.text);
+    assert.match(malformed.json.detail[0].msg, /Malformed %-escape/);
   });
 
   it('sandbox/audio returns a real WAV', async () => {

@@ -157,7 +157,7 @@ describe('storage: sandbox routes', () => {
 });
 
 describe('storage: upload size limit', () => {
-  const sandbox = useSandbox({ maxUploadMb: 1 });
+  const sandbox = useSandbox({ maxUploadMb: 1, maxMultipartMb: 2 });
 
   it('answers 413 naming the limit and --max-upload-mb past it', async () => {
     const { upload_url } = await initiate(sandbox.url);
@@ -168,16 +168,23 @@ describe('storage: upload size limit', () => {
     assert.match(text, /--max-upload-mb/);
   });
 
-  it('counts multipart parts together against the limit', async () => {
+  it('limits each multipart part by --max-upload-mb and all parts together by --max-multipart-mb', async () => {
     const { upload_url } = await initiate(sandbox.url, { file_name: 'm.bin' }, 'initiate-multipart');
     const parsed = new URL(upload_url);
     const base = `${parsed.origin}${parsed.pathname}`;
-    const first = await fetch(`${base}/1${parsed.search}`, { method: 'PUT', body: randomBytes(700_000) });
-    assert.equal(first.status, 200);
-    await first.arrayBuffer();
-    const second = await fetch(`${base}/2${parsed.search}`, { method: 'PUT', body: randomBytes(700_000) });
-    assert.equal(second.status, 413);
-    assert.match(await detail(second), /--max-upload-mb/);
+    const put = (n: number, size: number) =>
+      fetch(`${base}/${n}${parsed.search}`, { method: 'PUT', body: randomBytes(size) });
+    const tooBig = await put(1, 1024 * 1024 + 1);
+    assert.equal(tooBig.status, 413);
+    assert.match(await detail(tooBig), /--max-upload-mb/);
+    for (const n of [1, 2]) {
+      const part = await put(n, 1024 * 1024 - 10);
+      assert.equal(part.status, 200, `part ${n}: two parts at the per-part cap are within the total`);
+      await part.arrayBuffer();
+    }
+    const third = await put(3, 100);
+    assert.equal(third.status, 413);
+    assert.match(await detail(third), /--max-multipart-mb/);
   });
 
   it('accepts a file at the limit', async () => {

@@ -6,14 +6,19 @@ import { IMAGE_SCHEMA, fieldError, ref, sleep, type EndpointCall, type SandboxEn
 async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
   const data = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
   if (data) {
-    return data[2] ? Buffer.from(data[3], 'base64') : Buffer.from(decodeURIComponent(data[3]), 'latin1');
+    if (data[2]) return Buffer.from(data[3], 'base64');
+    try {
+      return Buffer.from(decodeURIComponent(data[3]), 'latin1');
+    } catch {
+      throw fieldError('image_url', 'Malformed %-escape in the data URI');
+    }
   }
   const base = call.ctx.baseUrl;
   const local = url.startsWith(`${base}/files/`) ? /\/files\/([^/]+)\//.exec(url.slice(base.length)) : null;
   if (local) {
-    const file = call.ctx.files.get(local[1]);
-    if (!file) throw fieldError('image_url', `File not found: ${url}`);
-    return file.data;
+    const bytes = call.ctx.files.read(local[1]);
+    if (!bytes) throw fieldError('image_url', `File not found: ${url}`);
+    return bytes;
   }
   if (!/^https?:\/\//.test(url)) throw fieldError('image_url', 'Expected an http(s) URL or a data URI');
   try {
