@@ -91,7 +91,11 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
   });
   const requestsTree = new RequestsTreeProvider(store);
-  const documents = new RequestDocuments(store, runner);
+  const documents = new RequestDocuments(
+    store,
+    runner,
+    (context.extension.packageJSON as { version?: string }).version,
+  );
   const statusBar = new TargetStatusBar(store);
   const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests

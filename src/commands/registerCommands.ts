@@ -59,6 +59,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.cancelRequest', (arg: RecordArg) => cancelRequest(store, runner, arg));
   register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));
   register('fal.openInput', (arg: RecordArg) => openRequestDocument(store, arg, 'input'));
+  register('fal.diagnoseRequest', (arg: RecordArg) => openRequestDocument(store, arg, 'diagnosis'));
   register('fal.copyRequestId', (arg: RecordArg) => copyRequestId(store, arg));
   register('fal.copyAsCode', async (arg: RecordArg, language?: SnippetLanguage) => {
     const record = recordOf(store, arg);
