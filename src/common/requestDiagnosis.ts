@@ -45,7 +45,7 @@ export function diagnoseRequest(record: RequestRecord, env: DiagnosisEnvironment
     `Method:       ${record.method}`,
     `Target:       ${target}`,
     `Record id:    ${record.id}`,
-    `Request id:   ${record.requestId ?? '(none: fal gave none)'}`,
+    `Request id:   ${record.requestId ?? (isFinal(record) ? '(none: fal gave none)' : '(none yet)')}`,
     `Created:      ${time(record.createdAt)}`,
     `State:        ${describeQueueWait(record, now) ?? describeState(record)}`,
   ];
@@ -109,7 +109,7 @@ function queueLines(record: RequestRecord, now: number): string[] {
   const startTimeout = record.platform?.startTimeout;
   if (startTimeout !== undefined) {
     lines.push(
-      `  Start timeout: ${startTimeout} s, so it had to start by ${time(record.createdAt + startTimeout * 1000)}`,
+      `  Start timeout: ${startTimeout} s, so it must start by ${time(record.createdAt + startTimeout * 1000)}`,
     );
   }
   return lines;
