@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
+import { EndpointPrices } from './connection/endpointPrices';
 import { FalConnection } from './connection/falConnection';
 import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
 import { JsonFile } from './storage/jsonFile';
@@ -90,7 +91,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     // Read at each realtime call, so a changed setting applies without a reload.
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
   });
-  const requestsTree = new RequestsTreeProvider(store);
+  const prices = new EndpointPrices(async (target) => (await connection.forRecord(target))?.client, output);
+  const requestsTree = new RequestsTreeProvider(store, prices);
   const documents = new RequestDocuments(
     store,
     runner,
@@ -101,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
+  context.subscriptions.push(prices);
   context.subscriptions.push(
     vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
@@ -118,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     runner,
     messages,
     playgroundState,
+    prices,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
   registerCommands(context, services);

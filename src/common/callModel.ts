@@ -75,6 +75,8 @@ export interface RequestError {
   readonly status?: number;
   /** fal's `detail` (a string, or the list of field errors of a 422). */
   readonly detail?: unknown;
+  /** fal's category of the failure (`error_type`, `x-fal-error-type`), when it named one. */
+  readonly errorType?: string;
   /** What the user can do about it. */
   readonly hint?: string;
 }

@@ -34,6 +34,9 @@ export const FAL_HEADERS = {
   webhookSignature: 'x-fal-webhook-signature',
 } as const;
 
+/** `x-fal-store-io` as fal's docs write it, for text a user reads. */
+export const STORE_IO_HEADER_TITLE = 'X-Fal-Store-IO';
+
 /** The platform headers a call can carry, as the sandbox logs them. */
 export const PLATFORM_HEADER_NAMES: readonly string[] = [
   FAL_HEADERS.queuePriority,

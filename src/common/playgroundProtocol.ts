@@ -59,6 +59,8 @@ export interface CallView {
   /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;
   readonly output?: unknown;
+  /** A completed call's estimated cost, "$0.05 (2 images × $0.025)", when its price is known. */
+  readonly cost?: string;
   readonly error?: {
     readonly message: string;
     readonly hint?: string;
@@ -87,6 +89,8 @@ export type HostMessage =
       readonly fields: readonly string[];
     }
   | { readonly type: 'call'; readonly call: CallView }
+  /** The unit price of an endpoint at the target, "$0.025 / image"; absent when none is known. */
+  | { readonly type: 'price'; readonly endpointId: string; readonly price?: string }
   | { readonly type: 'problem'; readonly message: string };
 
 /** Webview → host. */

@@ -1,11 +1,12 @@
 // `createFalClient`: the extension's fal client, with the official @fal-ai/client's vocabulary
-// (run, subscribe, queue.*, stream, storage, realtime) over configurable hosts, plus schema() and
-// models.* for the editor. Assembles the per-concern modules; owns run, subscribe and stream.
+// (run, subscribe, queue.*, stream, storage, realtime) over configurable hosts, plus schema(),
+// models.* and pricing for the editor. Assembles the per-concern modules; owns run, subscribe and stream.
 import { resolveConfig, type ClientConfig, type FalClientOptions } from './config';
 import { resolveEndpointPath } from '../common/endpointId';
 import { FalTimeoutError } from './errors';
 import { request } from './http';
 import { createModelsClient, type ModelsClient } from './models';
+import { createPricingClient, type PricingClient } from './pricing';
 import { buildTimeoutHeaders, lowerCaseHeaders } from './platformHeaders';
 import { createQueueClient, type QueueClient } from './queue';
 import { RUN_RETRY } from './retry';
@@ -26,6 +27,10 @@ export interface FalClient {
   readonly storage: StorageClient;
   readonly realtime: RealtimeClient;
   readonly models: ModelsClient;
+  /** The unit prices of 1 to 50 endpoint ids (`{api}/models/pricing`); unknown ids are left out. */
+  pricing: PricingClient['pricing'];
+  /** A cost estimate (`{api}/models/pricing/estimate`) from call counts or unit counts. */
+  estimateCost: PricingClient['estimateCost'];
   /** Calls the endpoint directly (`{run}/{id}`) and resolves with its output. */
   run<Output = unknown, Input = unknown>(
     endpointId: string,
@@ -57,6 +62,7 @@ export function createFalClient(options: CreateFalClientOptions = {}): FalClient
   const queue = createQueueClient(config, storage);
   const models = createModelsClient(config);
   const schemas = createSchemaClient(config);
+  const prices = createPricingClient(config);
 
   const transform = <T>(input: T | undefined): Promise<T | undefined> =>
     input === undefined ? Promise.resolve(undefined) : storage.transformInput(input);
@@ -67,6 +73,8 @@ export function createFalClient(options: CreateFalClientOptions = {}): FalClient
     storage,
     realtime,
     models,
+    pricing: (ids, pricingOptions) => prices.pricing(ids, pricingOptions),
+    estimateCost: (estimate, estimateOptions) => prices.estimateCost(estimate, estimateOptions),
 
     async run<Output, Input>(endpointId: string, opts: RunOptions<Input> = {}): Promise<Result<Output>> {
       const method = (opts.method ?? 'POST').toUpperCase();

@@ -1,6 +1,7 @@
 // The errors the protocol client raises, shaped like the official @fal-ai/client's (ApiError,
 // ValidationError) so callers can branch on them the same way, plus the few failures the official
 // client reports loosely (timeouts, aborts, malformed responses) given names of their own.
+import { FAL_HEADERS } from '../common/falHeaders';
 
 /** One entry of a FastAPI/Pydantic-style `detail` array, as fal's 422 bodies carry. */
 export interface ValidationErrorInfo {
@@ -41,6 +42,18 @@ export class ApiError extends Error {
     this.timeoutType = args.timeoutType;
     this.headers = args.headers ?? {};
     this.url = args.url;
+  }
+
+  /**
+   * fal's machine-readable category of the failure (`request_timeout`, `runner_disconnected`...):
+   * `body.error_type`, else the `x-fal-error-type` header, as the Python client reads it.
+   */
+  get errorType(): string | undefined {
+    const fromBody = isRecord(this.body) ? this.body.error_type : undefined;
+    if (typeof fromBody === 'string' && fromBody) return fromBody;
+    const header = this.headers[FAL_HEADERS.errorType];
+    const value = Array.isArray(header) ? header[0] : header;
+    return value || undefined;
   }
 
   /** A 504 caused by the caller's own `startTimeout`: never retried. */

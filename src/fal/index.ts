@@ -44,6 +44,8 @@ export { createSchemaClient, endpointSchemaFromOpenApi, inlineRefs, fieldOrder }
 export type { EndpointSchema, JsonSchema, SchemaClient } from './schema';
 export { createModelsClient } from './models';
 export type { CatalogueModel, ModelMetadata, ModelsClient, ModelsPage, SearchOptions } from './models';
+export { createPricingClient, MAX_PRICING_IDS } from './pricing';
+export type { CostEstimate, CostEstimateRequest, EndpointPrice, PriceUnit, PricingClient } from './pricing';
 export {
   QUEUE_PRIORITY_HEADER,
   RUNNER_HINT_HEADER,

@@ -3,6 +3,7 @@
 // client timeout cancel the request (fire and forget) and reject with a clear error. Log lines are
 // kept bounded (the newest 1,000 and a count of the others, src/common/logWindow.ts), or not kept at
 // all when the caller asks for only the new lines of each update.
+import { FAL_HEADERS } from '../common/falHeaders';
 import { appendLogs, EMPTY_LOG_WINDOW, type LogWindow } from '../common/logWindow';
 import type { ClientConfig } from './config';
 import { FalAbortError, FalTimeoutError } from './errors';
@@ -70,7 +71,7 @@ export function createQueueClient(config: ClientConfig, storage: StorageSeam): Q
     async status(endpointId, { requestId, logs = false, abortSignal }) {
       const url = requestUrl(config, endpointId, requestId, '/status', { logs: logs ? '1' : '0' });
       const res = await request<QueueStatus>(config, { url, signal: abortSignal, retry: STATUS_RETRY });
-      return res.data;
+      return withErrorTypeHeader(res.data, res.headers[FAL_HEADERS.errorType]);
     },
 
     async streamStatus(endpointId, { requestId, logs = false, abortSignal }) {
@@ -95,6 +96,16 @@ export function createQueueClient(config: ClientConfig, storage: StorageSeam): Q
     },
   };
   return queue;
+}
+
+/**
+ * A completed status names its failure in `error_type`; when only the `x-fal-error-type` header of
+ * the reply does, the status gets it from there (as the Python client's `Completed` does).
+ */
+function withErrorTypeHeader(status: QueueStatus, header: string | string[] | undefined): QueueStatus {
+  const type = Array.isArray(header) ? header[0] : header;
+  if (status?.status !== 'COMPLETED' || status.error_type || !type) return status;
+  return { ...status, error_type: type };
 }
 
 function waitForCompletion(

@@ -33,7 +33,9 @@ export interface CompletedQueueStatus extends BaseQueueStatus {
   status: 'COMPLETED';
   logs: RequestLog[] | null;
   metrics?: Metrics;
+  /** fal's message, when the request failed (the result call then answers the error). */
   error?: string;
+  /** fal's category of the failure (`runner_disconnected`...), from the body or `x-fal-error-type`. */
   error_type?: string;
 }
 

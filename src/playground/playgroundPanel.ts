@@ -1,12 +1,15 @@
 // The playground's host side: opens (or revives after a reload) the webview panel, answers its
 // messages (calls through the same RequestRunner as the palette commands, example inputs from the
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
-// started, and saves its form and that call so both come back after a reload.
+// started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
+// call so both come back after a reload.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkEndpointId } from '../common/endpointId';
 import { copyAsCode } from '../snippets/copyAsCode';
 import type { FalConnection } from '../connection/falConnection';
+import type { EndpointPriceSource } from '../connection/endpointPrices';
+import { describePrice, estimateCallCost } from '../common/costEstimate';
 import { isFinal, type CallSpec, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
@@ -14,12 +17,13 @@ import { describeTarget, readTarget } from '../target';
 import { describeState } from '../common/recordText';
 import { StreamEvents, type ViewEvents } from '../common/streamEvents';
 import { checkForm } from '../common/callForm';
-import type {
-  CallView,
-  FieldError,
-  HostMessage,
-  PlaygroundForm,
-  WebviewMessage,
+import {
+  EMPTY_FORM,
+  type CallView,
+  type FieldError,
+  type HostMessage,
+  type PlaygroundForm,
+  type WebviewMessage,
 } from '../common/playgroundProtocol';
 import type { JsonFile } from '../storage/jsonFile';
 import { exampleInput } from './exampleInput';
@@ -35,7 +39,12 @@ export interface PlaygroundServices {
   readonly output: vscode.LogOutputChannel;
   /** Where the playground's form and its last call are saved at every change. */
   readonly playgroundState: JsonFile<PlaygroundSaved>;
+  /** Endpoint prices, shown beside the endpoint id and as a completed call's cost. */
+  readonly prices?: EndpointPriceSource;
 }
+
+/** How long the endpoint id must stay unchanged before its price is asked for (typing). */
+const PRICE_DEBOUNCE_MS = 300;
 
 /** What the playground keeps across reloads and restarts: the form, and the call it showed last. */
 export interface PlaygroundSaved {
@@ -51,6 +60,9 @@ export class PlaygroundPanel implements vscode.Disposable {
   private starting = false;
   /** The stream events of the call shown: the newest kept, each sent to the page once. */
   private readonly events = new StreamEvents();
+  /** The last price message posted (for tests), and the endpoint id it is being asked for. */
+  private lastPrice: Extract<HostMessage, { type: 'price' }> | undefined;
+  private priceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -78,7 +90,10 @@ export class PlaygroundPanel implements vscode.Disposable {
     panel.saved = { ...panel.saved, form };
     void panel.save();
     // A new panel gets the form with its first message ('init'); an open one now.
-    if (existing) panel.post({ type: 'form', form });
+    if (existing) {
+      panel.post({ type: 'form', form });
+      panel.askPrice(form.endpointId);
+    }
     return panel;
   }
 
@@ -98,6 +113,11 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The form as last saved (what the page shows, or will show once it loads). */
   get form(): PlaygroundForm | undefined {
     return this.saved.form;
+  }
+
+  /** The price shown beside the endpoint id ("$0.025 / image"), for tests. */
+  get price(): { readonly endpointId: string; readonly price?: string } | undefined {
+    return this.lastPrice;
   }
 
   /** The open playground, for tests. */
@@ -143,6 +163,15 @@ export class PlaygroundPanel implements vscode.Disposable {
       services.store.onDidChange((record) => {
         if (record && record.id === this.saved.recordId) this.onRecordChange(record);
       }),
+      { dispose: () => clearTimeout(this.priceTimer) },
+      ...(services.prices
+        ? [
+            services.prices.onDidLearnPrice(({ endpointId }) => {
+              const shown = this.saved.recordId ? services.store.get(this.saved.recordId) : undefined;
+              if (shown?.endpointId === endpointId) this.onRecordChange(shown);
+            }),
+          ]
+        : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('fal'))
           this.post({ type: 'target', target: describeTarget(readTarget()) });
@@ -158,6 +187,7 @@ export class PlaygroundPanel implements vscode.Disposable {
         this.events.pageReloaded();
         return this.init();
       case 'form':
+        if (message.form.endpointId !== this.saved.form?.endpointId) this.askPrice(message.form.endpointId);
         this.saved = { ...this.saved, form: message.form };
         await this.save();
         return;
@@ -201,6 +231,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     try {
       const connection = await this.services.connection.get();
       this.post({ type: 'target', target: connection.description });
+      void this.postPrice(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
       const page = await connection.client.models.search('', { limit: 100 });
       this.post({
         type: 'endpoints',
@@ -209,6 +240,34 @@ export class PlaygroundPanel implements vscode.Disposable {
     } catch {
       // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
     }
+  }
+
+  /** Asks for the price of the endpoint id once it stays unchanged for a moment. */
+  private askPrice(endpointId: string): void {
+    clearTimeout(this.priceTimer);
+    this.priceTimer = setTimeout(() => void this.postPrice(endpointId), PRICE_DEBOUNCE_MS);
+  }
+
+  /** Tells the page the endpoint's unit price at the current target (none known: no price). */
+  private async postPrice(endpointId: string): Promise<void> {
+    const prices = this.services.prices;
+    if (!prices || checkEndpointId(endpointId)) {
+      this.postPriceMessage({ type: 'price', endpointId });
+      return;
+    }
+    try {
+      const connection = await this.services.connection.get();
+      const price = await prices.price(connection.target, endpointId);
+      this.postPriceMessage({ type: 'price', endpointId, price: price && describePrice(price) });
+    } catch {
+      // No connection (no key for fal.ai): no price, and the call itself will say why.
+      this.postPriceMessage({ type: 'price', endpointId });
+    }
+  }
+
+  private postPriceMessage(message: Extract<HostMessage, { type: 'price' }>): void {
+    this.lastPrice = message;
+    this.post(message);
   }
 
   private async example(endpointId: string): Promise<void> {
@@ -254,7 +313,19 @@ export class PlaygroundPanel implements vscode.Disposable {
   private onRecordChange(record: RequestRecord): void {
     if (record.method === 'stream' && record.output !== undefined && !isFinal(record))
       this.events.add(record.output);
-    this.post({ type: 'call', call: toCallView(record, this.events.take()) });
+    this.post({ type: 'call', call: toCallView(record, this.events.take(), this.costText(record)) });
+  }
+
+  /** The estimated cost of a completed call, asking for its price the first time. */
+  private costText(record: RequestRecord): string | undefined {
+    const prices = this.services.prices;
+    if (!prices || record.state !== 'COMPLETED' || record.error) return undefined;
+    const price = prices.cached(record.target, record.endpointId);
+    if (!price) {
+      void prices.price(record.target, record.endpointId);
+      return undefined;
+    }
+    return estimateCallCost(price, record.output)?.text;
   }
 
   private save(): Promise<void> {
@@ -279,6 +350,7 @@ export class PlaygroundPanel implements vscode.Disposable {
 export function toCallView(
   record: RequestRecord,
   stream: ViewEvents = { events: [], from: 0, count: 0 },
+  cost?: string,
 ): CallView {
   const fields: FieldError[] = Array.isArray(record.error?.detail)
     ? (record.error.detail as Array<{ loc?: unknown[]; msg?: unknown }>).map((d) => ({
@@ -309,6 +381,7 @@ export function toCallView(
       ? { events: stream.events, eventsFrom: stream.from, eventCount: stream.count }
       : {}),
     output: record.output,
+    ...(cost ? { cost } : {}),
     error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,
   };
 }

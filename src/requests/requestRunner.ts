@@ -179,7 +179,7 @@ export class RequestRunner implements Disposable {
       try {
         await this.resumeOne(record);
       } catch (err) {
-        this.fail(record.id, toRequestError(err));
+        this.fail(record.id, toRequestError(err, this.store.get(record.id) ?? record));
       }
     }
   }
@@ -277,9 +277,10 @@ export class RequestRunner implements Disposable {
 
   private failWith(id: string, err: unknown): void {
     // An error reply names fal's request id even when the call never returned one: keep it.
-    const known = this.store.get(id)?.requestId;
+    const record = this.store.get(id);
+    const known = record?.requestId;
     const requestId = err instanceof ApiError && err.requestId && !known ? err.requestId : undefined;
-    this.fail(id, toRequestError(err), requestId ? { requestId } : {});
+    this.fail(id, toRequestError(err, record), requestId ? { requestId } : {});
   }
 
   private fail(id: string, error: RequestError, extra: RecordPatch = {}): void {

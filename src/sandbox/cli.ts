@@ -4,6 +4,7 @@
 // once no window is attached and nothing is left to serve (lifetime.ts). The key comes from `--key`
 // or, kept off the command line, from FAL_SANDBOX_KEY.
 import { parseArgs } from 'node:util';
+import { STORE_IO_HEADER_TITLE } from '../common/falHeaders';
 import { listeningLine, SANDBOX_KEY_ENV } from './controlProtocol';
 import { exitWhenUnattached } from './lifetime';
 import { startSandbox } from './server';
@@ -22,6 +23,8 @@ Options:
   --concurrency N        Requests each endpoint runs at once (default 1)
   --max-upload-mb N      Largest upload accepted, in MB (default 100)
   --max-store-mb N       Most MB of files kept under /files/; the oldest go first (default 512)
+  --retention-scale F    Scale the result retention of ${STORE_IO_HEADER_TITLE}: 0 requests (1 hour,
+                         6 minutes at 10 KB or more), e.g. 0.001 for tests (default 1)
   --exit-unattached      Exit when no window is attached (POST /_sandbox/attach) and no queue
                          result waits to be fetched; with results waiting, --hold-ms at most
   --window-timeout-ms N  A window counts as gone N ms after its last attach (default 30000)
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
         concurrency: { type: 'string' },
         'max-upload-mb': { type: 'string' },
         'max-store-mb': { type: 'string' },
+        'retention-scale': { type: 'string' },
         'exit-unattached': { type: 'boolean' },
         'window-timeout-ms': { type: 'string' },
         'hold-ms': { type: 'string' },
@@ -80,6 +84,11 @@ async function main(): Promise<void> {
   if (port > 65535) fail('--port must be at most 65535');
   const windowTimeoutMs = intOption('window-timeout-ms', values['window-timeout-ms'], 1);
   const holdMs = intOption('hold-ms', values['hold-ms'], 0);
+  const retentionScale =
+    values['retention-scale'] === undefined ? undefined : Number(values['retention-scale']);
+  if (retentionScale !== undefined && !(Number.isFinite(retentionScale) && retentionScale > 0)) {
+    fail('--retention-scale must be a positive number');
+  }
   const key = values.key ?? (process.env[SANDBOX_KEY_ENV] || undefined);
   delete process.env[SANDBOX_KEY_ENV];
   const sandbox = await startSandbox({
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
     concurrency: intOption('concurrency', values.concurrency, 1),
     maxUploadMb: intOption('max-upload-mb', values['max-upload-mb'], 1),
     maxStoreMb: intOption('max-store-mb', values['max-store-mb'], 1),
+    retentionScale,
     log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   process.stdout.write(`${listeningLine(sandbox.url)}\n`);

@@ -1,5 +1,7 @@
 // Runs one endpoint call (validation, handler, errors) and turns what happened into the HTTP answer
 // fal would give: the model's status, body and headers. Shared by direct runs and the queue.
+import { FAL_HEADERS } from '../common/falHeaders';
+import { INFRA_ERRORS, type InfraErrorType } from '../common/falErrorTypes';
 import type { EndpointCall, SandboxEndpoint } from './endpoints/types';
 import { EndpointError } from './endpoints/types';
 import { validateInput } from './validate';
@@ -20,6 +22,12 @@ export function errorOutcome(err: unknown): Outcome {
     body: { detail: `Internal Server Error: ${(err as Error)?.message ?? err}` },
     headers: {},
   };
+}
+
+/** fal's answer for one of its infrastructure failures: `detail`, `error_type` and the header. */
+export function infraOutcome(type: InfraErrorType): Outcome {
+  const { status, detail } = INFRA_ERRORS[type];
+  return { status, body: { detail, error_type: type }, headers: { [FAL_HEADERS.errorType]: type } };
 }
 
 /** Validates `input` (coercing strings when it came from a query string) and runs the handler. */

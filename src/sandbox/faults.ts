@@ -1,12 +1,23 @@
 // Fault injection for tests of clients and the extension: the `x-sandbox-fault` header and
 // `POST /_sandbox/faults` arm faults (429, 502-nginx, 503, 504-user, reset, reset-mid-body, bad-json,
-// stream-cut:N, slow-headers:MS, big-body:MB, runner-fail:N) on the run/queue calls they name.
+// stream-cut:N, slow-headers:MS, big-body:MB, runner-fail:N, 403-locked, and fal's infrastructure
+// error types: request_timeout, startup_timeout, runner_scheduling_failure, runner_connection_timeout,
+// runner_disconnected, runner_connection_refused) on the run/queue calls they name. An error-type
+// fault on a submit fails that queue request (it ends COMPLETED with `error` and `error_type`, the
+// result call answers the error); on any other call it answers the error at once.
 // Faults that change a response body are attached to the response and applied by `send`/`SseWriter`.
 import { FAL_HEADERS } from '../common/falHeaders';
+import {
+  INFRA_ERROR_TYPES,
+  isInfraErrorType,
+  LOCKED_ACCOUNT_DETAIL,
+  type InfraErrorType,
+} from '../common/falErrorTypes';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxContext } from './context';
+import { infraOutcome } from './execute';
 import { readJsonBody, sendDetail, sendJson } from './http';
 
 export type CallKind = 'run' | 'submit' | 'status' | 'status-stream' | 'result' | 'stream' | 'cancel';
@@ -23,7 +34,9 @@ export type FaultName =
   | 'stream-cut'
   | 'slow-headers'
   | 'big-body'
-  | 'runner-fail';
+  | 'runner-fail'
+  | '403-locked'
+  | InfraErrorType;
 
 /** Kinds that take `:N`, and the default N. */
 const WITH_ARG: Partial<Record<FaultName, number>> = {
@@ -44,6 +57,8 @@ const NAMES: readonly string[] = [
   'slow-headers',
   'big-body',
   'runner-fail',
+  '403-locked',
+  ...INFRA_ERROR_TYPES,
 ];
 
 export interface Fault {
@@ -105,8 +120,16 @@ export function parseFaultBody(body: unknown): Fault {
   return build(String(b.kind), b.times, b.on, b.retry_after ?? b['retry-after']);
 }
 
+/** Faults that happen on a runner: by default they fire on the calls that start one. */
+const onRunner = (f: Fault) => f.name === 'runner-fail' || isInfraErrorType(f.name);
+
 const matches = (f: Fault, call: CallKind) =>
-  f.on ? f.on === call : f.name === 'runner-fail' ? call === 'run' || call === 'submit' : true;
+  f.on ? f.on === call : onRunner(f) ? call === 'run' || call === 'submit' : true;
+
+/** The error type a queue request submitted under `fault` ends with, if it is an error-type fault. */
+export function queueFailure(fault: Fault | undefined, call: CallKind): InfraErrorType | undefined {
+  return fault && call === 'submit' && isInfraErrorType(fault.name) ? fault.name : undefined;
+}
 
 function take(list: Fault[], call: CallKind): Fault | undefined {
   const i = list.findIndex((f) => f.times > 0 && matches(f, call));
@@ -184,8 +207,16 @@ export async function applyFault(
   req: IncomingMessage,
   res: ServerResponse,
   requestId: string,
+  call: CallKind,
 ): Promise<boolean> {
   const id = { [FAL_HEADERS.requestId]: requestId };
+  if (isInfraErrorType(fault.name)) {
+    // On a submit the request is queued and fails there (`queueFailure`); elsewhere, at once.
+    if (call === 'submit') return false;
+    const outcome = infraOutcome(fault.name);
+    sendJson(res, outcome.status, outcome.body, { ...outcome.headers, ...id });
+    return true;
+  }
   switch (fault.name) {
     case '429':
       sendJson(
@@ -194,6 +225,9 @@ export async function applyFault(
         { detail: 'Rate limit exceeded' },
         { ...id, 'retry-after': String(fault.retryAfter) },
       );
+      return true;
+    case '403-locked':
+      sendJson(res, 403, { detail: LOCKED_ACCOUNT_DETAIL }, id);
       return true;
     case '502-nginx':
       res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(NGINX_502) });

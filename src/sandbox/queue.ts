@@ -1,13 +1,21 @@
 // The queue behind `/queue/...`: per-endpoint lanes running at most `concurrency` requests at once,
 // `low` priority behind `normal`, start deadlines (`x-fal-request-timeout`), server-side retries of
 // failed runners (off with `x-fal-no-retry`), cancel, logs, webhooks on completion, and which
-// results no client has fetched yet (what keeps an editor-started sandbox running, lifetime.ts).
+// results no client has fetched yet (what keeps an editor-started sandbox running, lifetime.ts),
+// infrastructure failures injected by the fault kinds named after fal's error types, and fal's
+// result retention for requests sent with `x-fal-store-io: 0` (scaled by `retentionScale`).
 import { FAL_HEADERS } from '../common/falHeaders';
+import {
+  INFRA_ERRORS,
+  RESULT_EXPIRED_ERROR_TYPE,
+  storeIoOffRetentionMs,
+  type InfraErrorType,
+} from '../common/falErrorTypes';
 import { randomUUID } from 'node:crypto';
 import type { SandboxContext } from './context';
 import type { EndpointCall, LogLevel, LogLine, SandboxEndpoint } from './endpoints/types';
 import { deliverWebhook } from './webhooks';
-import { executeEndpoint, type Outcome } from './execute';
+import { executeEndpoint, infraOutcome, type Outcome } from './execute';
 
 export type QueueState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
 
@@ -27,6 +35,12 @@ export interface QueueRequest {
   readonly webhookUrl?: string;
   /** Runner failures still to simulate (`runner-fail:N`). */
   runnerFailures: number;
+  /** The infrastructure failure it ends with instead of running (a fault of that name). */
+  failWith?: InfraErrorType;
+  /** false when sent with `x-fal-store-io: 0`: its result is then kept only a short while. */
+  readonly storeIo: boolean;
+  /** When its result is no longer kept (store-io off only). */
+  expiresAt?: number;
   state: QueueState;
   readonly logs: LogLine[];
   readonly queuedAt: number;
@@ -58,12 +72,22 @@ export interface SubmitParams {
   startTimeout?: number;
   webhookUrl?: string;
   runnerFailures: number;
+  failWith?: InfraErrorType;
+  storeIo: boolean;
   /** The platform headers the submit carried, as logged (see `platformHeadersLine`). */
   platformHeaders?: string;
 }
 
+/** A request whose result is past its retention window: answered as unknown, saying why. */
+export interface ExpiredRequest {
+  readonly id: string;
+  readonly appPath: string;
+  readonly expired: true;
+}
+
 export class Queue {
   private readonly requests = new Map<string, QueueRequest>();
+  private readonly expired = new Map<string, ExpiredRequest>();
   private readonly lanes = new Map<string, Lane>();
 
   constructor(private readonly ctx: SandboxContext) {
@@ -75,8 +99,10 @@ export class Queue {
     });
   }
 
-  get(id: string): QueueRequest | undefined {
-    return this.requests.get(id);
+  /** The request, or what is left of one whose result expired (see `forgetExpired`). */
+  get(id: string): QueueRequest | ExpiredRequest | undefined {
+    this.forgetExpired();
+    return this.requests.get(id) ?? this.expired.get(id);
   }
 
   submit(p: SubmitParams): QueueRequest {
@@ -91,6 +117,8 @@ export class Queue {
       noRetry: p.noRetry,
       webhookUrl: p.webhookUrl,
       runnerFailures: p.runnerFailures,
+      failWith: p.failWith,
+      storeIo: p.storeIo,
       state: 'IN_QUEUE',
       logs: [],
       queuedAt: Date.now(),
@@ -125,6 +153,7 @@ export class Queue {
 
   /** Requests whose result no client has fetched yet (running ones included). */
   unfetchedCount(): number {
+    this.forgetExpired();
     let count = 0;
     for (const r of this.requests.values()) if (!r.resultFetched) count++;
     return count;
@@ -152,6 +181,19 @@ export class Queue {
   watch(r: QueueRequest, fn: () => void): () => void {
     r.listeners.add(fn);
     return () => r.listeners.delete(fn);
+  }
+
+  /**
+   * Drops the requests whose result is past its window (checked when asked, so no timer is left
+   * behind): they then answer as unknown, and no longer count as results left to serve.
+   */
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const r of this.requests.values()) {
+      if (r.expiresAt === undefined || now < r.expiresAt) continue;
+      this.requests.delete(r.id);
+      this.expired.set(r.id, { id: r.id, appPath: r.appPath, expired: true });
+    }
   }
 
   private lane(endpointId: string): Lane {
@@ -219,16 +261,16 @@ export class Queue {
       subPath: r.subPath,
       log: (message, level) => this.log(r, message, level),
     };
+    if (r.failWith) {
+      this.log(r, INFRA_ERRORS[r.failWith].detail, 'ERROR');
+      return this.failInfra(r, r.failWith);
+    }
     for (let attempt = 1; ; attempt++) {
       if (r.runnerFailures > 0) {
         r.runnerFailures--;
         this.log(r, `Runner disconnected (attempt ${attempt})`, 'ERROR');
         if (r.noRetry || attempt >= MAX_ATTEMPTS) {
-          return this.complete(r, {
-            status: 503,
-            body: { detail: 'Runner disconnected', error_type: 'runner_disconnected' },
-            headers: { [FAL_HEADERS.errorType]: 'runner_disconnected' },
-          });
+          return this.failInfra(r, 'runner_disconnected');
         }
         r.gatewayRequestId = randomUUID();
         this.log(r, `Retrying on another runner (gateway request ${r.gatewayRequestId})`, 'WARN');
@@ -240,12 +282,20 @@ export class Queue {
     this.complete(r, signal.aborted && !this.ctx.shutdown.signal.aborted ? cancelledOutcome() : outcome);
   }
 
+  private failInfra(r: QueueRequest, type: InfraErrorType): void {
+    this.complete(r, infraOutcome(type));
+  }
+
   private complete(r: QueueRequest, outcome: Outcome): void {
     if (r.state === 'COMPLETED') return;
     clearTimeout(r.timer);
     r.state = 'COMPLETED';
     r.completedAt = Date.now();
     r.outcome = outcome;
+    if (!r.storeIo) {
+      const bytes = Buffer.byteLength(JSON.stringify(outcome.body ?? null));
+      r.expiresAt = r.completedAt + storeIoOffRetentionMs(bytes) * this.ctx.options.retentionScale;
+    }
     if (outcome.status >= 400) {
       const body = outcome.body as { detail?: unknown; error_type?: unknown } | undefined;
       r.error = typeof body?.detail === 'string' ? body.detail : `Invalid status code: ${outcome.status}`;
@@ -264,6 +314,14 @@ export class Queue {
       });
     }
   }
+}
+
+/** The 404 for a request whose result expired: fal's unknown-request answer, with a reason and a marker. */
+export function expiredBody(id: string): { detail: string; error_type: string } {
+  return {
+    detail: `Request ${id} not found: its result expired (a request sent with ${FAL_HEADERS.storeIo}: 0 keeps its result 1 hour, 6 minutes when 10 KB or more)`,
+    error_type: RESULT_EXPIRED_ERROR_TYPE,
+  };
 }
 
 function cancelledOutcome(): Outcome {

@@ -6,7 +6,8 @@ import type { SandboxContext } from './context';
 import { findEndpoint, parseEndpointId } from './endpoints';
 import type { CallKind, Fault, FaultBook } from './faults';
 import { send } from './faults';
-import type { Queue, QueueRequest } from './queue';
+import type { InfraErrorType } from '../common/falErrorTypes';
+import { expiredBody, type ExpiredRequest, type Queue, type QueueRequest } from './queue';
 import { readInput } from './requestInput';
 import { SseWriter } from './sse';
 
@@ -65,7 +66,9 @@ export function statusBody(
   return body;
 }
 
-function sameApp(asked: string, r: QueueRequest): boolean {
+const isExpired = (r: QueueRequest | ExpiredRequest): r is ExpiredRequest => 'expired' in r;
+
+function sameApp(asked: string, r: { appPath: string }): boolean {
   const a = parseEndpointId(asked);
   const b = parseEndpointId(r.appPath);
   return !!a && !!b && a.namespace === b.namespace && a.owner === b.owner && a.alias === b.alias;
@@ -77,7 +80,7 @@ export async function handleQueue(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  faults: { later?: Fault; runnerFailures: number },
+  faults: { later?: Fault; runnerFailures: number; failWith?: InfraErrorType },
 ): Promise<void> {
   const { ctx, queue } = scope;
   if (route.call === 'submit') {
@@ -113,6 +116,12 @@ export async function handleQueue(
       startTimeout,
       webhookUrl: url.searchParams.get('fal_webhook') ?? undefined,
       runnerFailures: faults.runnerFailures,
+      failWith: faults.failWith,
+      storeIo: !['0', 'false', 'no'].includes(
+        String(req.headers[FAL_HEADERS.storeIo] ?? '')
+          .trim()
+          .toLowerCase(),
+      ),
       platformHeaders: platformHeadersLine(req),
     });
     if (faults.later) {
@@ -133,9 +142,15 @@ export async function handleQueue(
     );
   }
 
-  const r = queue.get(route.requestId);
-  const found = r && sameApp(route.appPathAsked, r) ? r : undefined;
+  const known = queue.get(route.requestId);
+  const same = known && sameApp(route.appPathAsked, known) ? known : undefined;
   const idHeader = { [FAL_HEADERS.requestId]: route.requestId };
+  if (same && isExpired(same)) {
+    // Past its retention window: unknown, as fal answers, with the reason and the sandbox's marker.
+    const body = expiredBody(same.id);
+    return send(res, 404, body, { ...idHeader, [FAL_HEADERS.errorType]: body.error_type });
+  }
+  const found = same && !isExpired(same) ? same : undefined;
   switch (route.call) {
     case 'cancel': {
       if (req.method !== 'PUT' && req.method !== 'POST')

@@ -11,9 +11,17 @@ import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
 import { Attachments, handleAttachRoute } from './attachments';
 import { ATTACH_PATH, DETACH_PATH } from './controlProtocol';
-import { applyFault, FaultBook, FaultSpecError, handleFaultsRoute, type CallKind } from './faults';
+import {
+  applyFault,
+  FaultBook,
+  FaultSpecError,
+  handleFaultsRoute,
+  queueFailure,
+  type CallKind,
+} from './faults';
 import { requireKey, sendDetail } from './http';
 import { handleOpenApi } from './openapi';
+import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pricing';
 import { Queue } from './queue';
 import { handleQueue, parseQueuePath, type QueueScope } from './queueRoutes';
 import { handleRealtimeUpgrade } from './realtime';
@@ -138,13 +146,14 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
       throw err;
     }
     const now = resolved.now;
-    if (now && (await applyFault(now, req, res, requestId ?? randomUUID()))) return;
+    if (now && (await applyFault(now, req, res, requestId ?? randomUUID(), call))) return;
     if (!requireKey(ctx, req, res)) return;
     const runnerFail = now?.name === 'runner-fail';
     if (isRun) return handleRun(ctx, req, res, url, rest, runnerFail);
     return handleQueue(scope, queueRoute!, req, res, url, {
       later: resolved.later,
       runnerFailures: runnerFail ? now.arg : 0,
+      failWith: queueFailure(now, call),
     });
   }
 
@@ -155,6 +164,9 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
     return;
   }
   if (path === '/api/v1/models' || path === '/api/v1/models/') return handleCatalogue(ctx, req, res, url);
+  const trimmed = path.replace(/\/+$/, '');
+  if (trimmed === PRICING_PATH) return handlePricing(ctx, req, res, url);
+  if (trimmed === ESTIMATE_PATH) return handleEstimate(ctx, req, res);
   if (path === '/openapi/queue/openapi.json') return handleOpenApi(ctx, req, res, url);
   if (path.startsWith('/files/')) return serveFile(ctx, req, res, path);
   if (path === '/_sandbox/faults') return handleFaultsRoute(ctx, scope.faults, req, res);

@@ -1,5 +1,6 @@
 // The "Requests" tree in the fal sidebar: one item per call, newest first, with its live state (queue
 // position, in progress, completed, failed, cancelled) and, under it, its logs, metrics and error.
+// A completed call whose units can be counted shows its estimated cost (tooltip and a child line).
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText). A
 // queued request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), refreshed every
 // few seconds while any request is queued.
@@ -8,6 +9,8 @@ import type { RequestLog } from '../common/callModel';
 import { describeError, describeLogCount, describeQueueWait, describeState } from '../common/recordText';
 import type { RequestRecord, RequestState } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
+import { estimateCallCost, type CallCost } from '../common/costEstimate';
+import type { EndpointPriceSource } from '../connection/endpointPrices';
 import { requestDocumentUri } from './requestDocuments';
 
 export type RequestNode =
@@ -38,16 +41,22 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   readonly onDidChangeTreeData = this.changed.event;
   /** One node object per record, so a change refreshes just that item. */
   private readonly nodes = new Map<string, RequestNode>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   /** Runs while some record is queued: redraws the queued items. */
   private queueTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly store: RequestStore) {
-    this.subscription = store.onDidChange((record) => {
-      const node = record && this.nodes.get(record.id);
-      this.changed.fire(node);
-      this.watchQueue();
-    });
+  constructor(
+    private readonly store: RequestStore,
+    private readonly prices?: EndpointPriceSource,
+  ) {
+    this.subscriptions = [
+      store.onDidChange((record) => {
+        const node = record && this.nodes.get(record.id);
+        this.changed.fire(node);
+        this.watchQueue();
+      }),
+    ];
+    if (prices) this.subscriptions.push(prices.onDidLearnPrice(() => this.changed.fire(undefined)));
     this.watchQueue();
   }
 
@@ -68,6 +77,17 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
       if (node) this.changed.fire(node);
     }
     this.watchQueue();
+  }
+
+  /** The estimated cost of a completed call, once its endpoint's price is known (asked for on first look). */
+  private costOf(record: RequestRecord): CallCost | undefined {
+    if (!this.prices || record.state !== 'COMPLETED' || record.error) return undefined;
+    const price = this.prices.cached(record.target, record.endpointId);
+    if (!price) {
+      void this.prices.price(record.target, record.endpointId);
+      return undefined;
+    }
+    return estimateCallCost(price, record.output);
   }
 
   /** The tree node of a record, for `reveal`. */
@@ -133,6 +153,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     item.description = `${record.method} · ${state}`;
     item.iconPath = ICONS[record.state];
     item.contextValue = `falRequest.${record.state}.${record.method}`;
+    const cost = this.costOf(record);
     const lines = [
       `${record.method} ${record.endpointId}`,
       `State: ${state}`,
@@ -140,6 +161,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
       `Target: ${record.target.kind === 'fal.ai' ? 'fal.ai' : `${record.target.kind} ${record.target.url}`}`,
       `Created: ${new Date(record.createdAt).toLocaleString()}`,
       record.error ? `Error: ${describeError(record.error)}` : undefined,
+      cost ? `Estimated cost: ${cost.text}` : undefined,
     ];
     item.tooltip = plainTooltip(lines.filter(Boolean).join('\n'));
     if (record.state === 'COMPLETED' || record.state === 'FAILED') {
@@ -176,6 +198,8 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     if (typeof inference === 'number')
       detail('metrics', 'Inference time', `${inference.toFixed(3)} s`, 'dashboard');
     if (record.error) detail('error', 'Error', describeError(record.error), 'error');
+    const cost = this.costOf(record);
+    if (cost) detail('cost', 'Estimated cost', cost.text, 'credit-card');
     detail('input', 'Input', 'input.json', 'json', {
       command: 'vscode.open',
       title: 'Open Input',
@@ -202,7 +226,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   dispose(): void {
     if (this.queueTimer) clearInterval(this.queueTimer);
     this.queueTimer = undefined;
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

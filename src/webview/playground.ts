@@ -1,5 +1,6 @@
-// Browser side of the playground: the form (endpoint, method, JSON input, platform and custom headers)
-// and the result (status, error with field errors, images and audio, output JSON, stream events, logs).
+// Browser side of the playground: the form (endpoint with its unit price, method, JSON input, platform
+// and custom headers) and the result (status, estimated cost, error with field errors, images and
+// audio, output JSON, stream events, logs).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 import { checkForm } from '../common/callForm';
@@ -13,6 +14,7 @@ import {
   type WebviewMessage,
 } from '../common/playgroundProtocol';
 import { CALL_METHODS } from '../common/callModel';
+import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
 
@@ -63,6 +65,10 @@ const exampleButton = el('button', {
   textContent: 'Example input',
 });
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
+/** The endpoint's unit price at the target ("$0.025 / image"), as the host tells it; empty when none is known. */
+const price = el('span', { className: 'price', id: 'price' });
+/** The endpoint id `price` is the price of. */
+let priceOf = '';
 
 const methodButtons = CALL_METHODS.map((method) =>
   el('button', {
@@ -139,6 +145,7 @@ const setKeyButton = el('button', {
 
 // ---- the result ----
 const status = el('p', { className: 'status', id: 'status' });
+const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
 const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
 const gallery = el('div', { className: 'gallery', id: 'gallery' });
 const outputView = el('pre', { className: 'output', id: 'output' });
@@ -159,7 +166,7 @@ document
     el(
       'section',
       { className: 'form' },
-      label('Endpoint', el('div', { className: 'row' }, endpoint, exampleButton)),
+      label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton)),
       endpoints,
       endpointProblem,
       el('div', { className: 'methods', role: 'group' }, ...methodButtons),
@@ -177,7 +184,7 @@ document
           'div',
           { className: 'grid' },
           label(`No retry (${FAL_HEADERS.noRetry})`, noRetry),
-          label(`Store payloads (${FAL_HEADERS.storeIo})`, storeIo),
+          label(`Store payloads (${FAL_HEADERS.storeIo}; ${STORE_IO_OFF_COST})`, storeIo),
           label(`Start timeout, s (${FAL_HEADERS.requestTimeout})`, startTimeout),
           label(`Queue priority (${FAL_HEADERS.queuePriority})`, priority),
           label(`Runner hint (${FAL_HEADERS.runnerHint})`, hint),
@@ -192,6 +199,7 @@ document
       'section',
       { className: 'result' },
       status,
+      cost,
       errorBox,
       gallery,
       el('div', { className: 'row' }, openOutput),
@@ -272,6 +280,10 @@ function call(): void {
 
 for (const control of [endpoint, webhook, input, headers, startTimeout, hint])
   control.addEventListener('input', saveAndValidate);
+// A price shown is of the id it was asked for: another id typed hides it until the host tells that one's.
+endpoint.addEventListener('input', () => {
+  if (endpoint.value.trim() !== priceOf) price.textContent = '';
+});
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
 for (const button of methodButtons) {
   button.addEventListener('click', () => {
@@ -329,6 +341,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       validate();
       showCall(message.call);
       break;
+    case 'price':
+      if (message.endpointId !== endpoint.value.trim()) break;
+      priceOf = message.endpointId;
+      price.textContent = message.price ?? '';
+      break;
   }
 });
 
@@ -348,6 +365,8 @@ function showCall(view: CallView): void {
   queueTicker = view.queueWait ? setInterval(() => showStatus(view), 1000) : undefined;
   showStatus(view);
   status.dataset.running = String(view.running);
+  cost.hidden = !view.cost;
+  cost.textContent = view.cost ? `Estimated cost: ${view.cost}` : '';
 
   errorBox.hidden = !view.error;
   errorBox.replaceChildren();

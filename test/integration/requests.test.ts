@@ -36,8 +36,12 @@ function until(
   });
 }
 
-const call = (command: string, endpointId: string, input: unknown, extra: { webhookUrl?: string } = {}) =>
-  vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input, ...extra });
+const call = (
+  command: string,
+  endpointId: string,
+  input: unknown,
+  extra: { webhookUrl?: string; headers?: Record<string, string> } = {},
+) => vscode.commands.executeCommand<RequestRecord | undefined>(command, { endpointId, input, ...extra });
 
 describe('requests', () => {
   let api: FalPlaygroundApi;
@@ -119,6 +123,34 @@ describe('requests', () => {
     }
   });
 
+  it('shows the estimated cost of a completed sandbox/image call in the tree, and the playground knows the price', async () => {
+    const record = await call('fal.subscribe', 'sandbox/image', {
+      prompt: 'two foxes',
+      num_images: 2,
+      num_inference_steps: 1,
+    });
+    assert.ok(record);
+    assert.equal(record.state, 'COMPLETED', JSON.stringify(record.error));
+    const node = api.requestsTree.nodeOf(record.id);
+    const costLine = () =>
+      api.requestsTree
+        .getChildren(node)
+        .map((c) => api.requestsTree.getTreeItem(c))
+        .find((item) => item.label === 'Estimated cost');
+    // The first look asks the sandbox for the price; the tree is told when it is known.
+    for (let i = 0; i < 100 && !costLine(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(costLine()?.description, '$0.05 (2 images × $0.025)');
+    const tooltip = api.requestsTree.getTreeItem(node).tooltip as vscode.MarkdownString;
+    // appendText escapes markdown and writes spaces as &nbsp;: read it back as the text it shows.
+    const shown = tooltip.value.replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+    assert.match(shown, /Estimated cost: \$0\.05 \(2 images × \$0\.025\)/);
+
+    await vscode.commands.executeCommand('fal.openInPlayground', record.id);
+    const price = () => api.playground()?.price;
+    for (let i = 0; i < 100 && !price()?.price; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(price(), { type: 'price', endpointId: 'sandbox/image', price: '$0.025 / image' });
+  });
+
   it("keeps a failed request with fal's field errors and what to do", async () => {
     const record = await call('fal.subscribe', 'sandbox/image', { prompt: 'x', num_images: 9 });
     assert.ok(record);
@@ -195,6 +227,29 @@ describe('requests', () => {
     const tooltip = item.tooltip as vscode.MarkdownString;
     assert.ok(!tooltip.isTrusted && !tooltip.supportHtml);
     assert.ok(!tooltip.value.includes('[x](command:'), tooltip.value);
+  });
+
+  it('a queue request fal fails with an error type: the tree says what it means and what to do', async () => {
+    const record = await call(
+      'fal.submit',
+      'sandbox/echo',
+      { a: 1 },
+      { headers: { 'x-sandbox-fault': 'runner_scheduling_failure' } },
+    );
+    assert.ok(record);
+    const failed = await until(api, record.id, (r) => r.state === 'FAILED');
+    assert.equal(failed.error?.errorType, 'runner_scheduling_failure');
+    const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(record.id));
+    assert.equal(item.description, 'submit · failed · 503');
+    // The tooltip is Markdown built with appendText, which escapes punctuation and spaces.
+    const tooltip = (item.tooltip as vscode.MarkdownString).value
+      .replace(/&nbsp;/g, ' ')
+      .replace(/\\(.)/g, '$1');
+    assert.ok(
+      tooltip.includes('Error: fal found no runner to serve the request (503 runner_scheduling_failure).'),
+      tooltip,
+    );
+    assert.ok(tooltip.includes('not in your input: call again.'), tooltip);
   });
 
   it('checks JSON input and says where it is wrong', () => {

@@ -18,10 +18,13 @@ describe('dist/fal.js (standalone client bundle)', () => {
       fs.copyFileSync(bundle, path.join(dir, 'fal.js'));
       const out = execFileSync(
         process.execPath,
-        ['-e', "const m = require('./fal.js'); console.log(typeof m.createFalClient, typeof m.ApiError)"],
+        [
+          '-e',
+          "const m = require('./fal.js'); console.log(typeof m.createFalClient, typeof m.ApiError, typeof m.createPricingClient, typeof m.createFalClient().pricing)",
+        ],
         { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } },
       );
-      assert.equal(out.trim(), 'function function');
+      assert.equal(out.trim(), 'function function function function');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

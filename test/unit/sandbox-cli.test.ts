@@ -58,6 +58,10 @@ describe('sandbox: CLI', () => {
     assert.match(help.stdout, /--concurrency/);
     assert.match(help.stdout, /--max-store-mb/);
     assert.match(help.stdout, /--exit-unattached/);
+    assert.match(help.stdout, /--retention-scale F +Scale the result retention of X-Fal-Store-IO: 0/);
+    const badScale = spawnSync(process.execPath, [cli, '--retention-scale', '0'], { encoding: 'utf8' });
+    assert.equal(badScale.status, 2);
+    assert.match(badScale.stderr, /--retention-scale must be a positive number/);
     const badStore = spawnSync(process.execPath, [cli, '--max-store-mb', '0'], { encoding: 'utf8' });
     assert.equal(badStore.status, 2);
     assert.match(badStore.stderr, /--max-store-mb must be an integer >= 1/);

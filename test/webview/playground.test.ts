@@ -273,6 +273,36 @@ describe('playground webview', function () {
     assert.deepEqual(playground.violations, []);
   });
 
+  it("shows the endpoint's price as text beside its id, for that id only, and a result's cost", async () => {
+    const evil = '<b>$1</b> / image';
+    await playground.post({ type: 'price', endpointId: 'sandbox/image', price: evil });
+    await page().locator('#price', { hasText: evil }).waitFor();
+    assert.equal(await page().locator('#price').textContent(), evil);
+    assert.equal(await page().locator('main b').count(), 0, 'no element was made from the price text');
+    await playground.post({ type: 'price', endpointId: 'sandbox/echo', price: '$0.001 / request' });
+    await playground.post({ type: 'price', endpointId: 'sandbox/image', price: '$0.025 / image' });
+    await page().locator('#price', { hasText: '$0.025 / image' }).waitFor();
+    await page().locator('#endpoint').fill('sandbox/echo');
+    await page().locator('#price:empty').waitFor({ state: 'attached' });
+    await playground.post({ type: 'price', endpointId: 'sandbox/echo' });
+    assert.equal(await page().locator('#price').textContent(), '');
+
+    const call: CallView = {
+      method: 'subscribe',
+      endpointId: 'sandbox/image',
+      status: 'completed · 0.20 s',
+      running: false,
+      logs: [],
+      output: { images: [] },
+      cost: '$0.05 (2 images × $0.025)',
+    };
+    await playground.post({ type: 'call', call });
+    await page().locator('#cost', { hasText: 'Estimated cost: $0.05 (2 images × $0.025)' }).waitFor();
+    await playground.post({ type: 'call', call: { ...call, cost: undefined } });
+    await page().locator('#cost').waitFor({ state: 'hidden' });
+    assert.deepEqual(playground.violations, []);
+  });
+
   it('shows server text as text: markup in an error or output never becomes HTML', async () => {
     const evil = '<img src=x onerror="window.pwned=1"><b>bold</b>';
     await playground.post({

@@ -1,10 +1,12 @@
 // `subscribe` and `submit`: the request goes into fal's queue and is followed by its request id over
 // the status stream (polling if it breaks), with its logs, to its result. `follow` alone picks up a
 // queue request again after a window reload. A request cancelled while its submit was on the way is
-// cancelled at fal as soon as fal names it.
+// cancelled at fal as soon as fal names it. A request that fal says failed on its side (the COMPLETED
+// status names an infrastructure `error_type`) fails with that, without asking for the result again.
 import { CANCELLED_STATUS } from '../../common/callModel';
+import { INFRA_ERRORS, isInfraErrorType } from '../../common/falErrorTypes';
 import { ApiError } from '../../fal/errors';
-import type { QueueStatus } from '../../fal/types';
+import type { CompletedQueueStatus, QueueStatus } from '../../fal/types';
 import { callHeaders, type CallExecutor, type CallJob, type CallReport } from './callExecutor';
 
 export class QueueExecutor implements CallExecutor {
@@ -45,6 +47,8 @@ export class QueueExecutor implements CallExecutor {
       });
       // Kept even when the result turns out to be an error (a 422 comes only with the result).
       report.update({ metrics: completed.metrics });
+      const failure = infraFailure(requestId, completed);
+      if (failure) throw failure;
       const result = await connection.client.queue.result(record.endpointId, {
         requestId,
         abortSignal: signal,
@@ -55,6 +59,24 @@ export class QueueExecutor implements CallExecutor {
       else throw err;
     }
   }
+}
+
+/**
+ * The error of a request fal ended with one of its infrastructure failures, from its COMPLETED status:
+ * the result call would only answer the same error (with retries meant for passing trouble).
+ */
+function infraFailure(requestId: string, completed: CompletedQueueStatus): ApiError | undefined {
+  const type = completed.error_type;
+  // A request timeout may be the caller's own start timeout, which only the result's
+  // `x-fal-request-timeout-type` tells: that one is asked for (and is not retried).
+  if (!isInfraErrorType(type) || type === 'request_timeout') return undefined;
+  const detail = completed.error ?? INFRA_ERRORS[type].detail;
+  return new ApiError({
+    message: detail,
+    status: INFRA_ERRORS[type].status,
+    body: { detail, error_type: type },
+    requestId,
+  });
 }
 
 /** One status update: the queue position or progress, and the new log lines. */

@@ -34,6 +34,7 @@ export function renderWav(frequency: number, durationS: number, sampleRate = SAM
 
 export const audioEndpoint: SandboxEndpoint = {
   id: 'sandbox/audio',
+  price: { unit: 'second', unit_price: 0.002 },
   metadata: {
     display_name: 'Sandbox Audio',
     category: 'text-to-speech',

@@ -165,6 +165,7 @@ const output: JsonSchema = {
 
 export const imageEndpoint: SandboxEndpoint = {
   id: 'sandbox/image',
+  price: { unit: 'image', unit_price: 0.025 },
   metadata: {
     display_name: 'Sandbox Image',
     category: 'text-to-image',

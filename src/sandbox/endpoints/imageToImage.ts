@@ -28,6 +28,7 @@ async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
 
 export const imageToImageEndpoint: SandboxEndpoint = {
   id: 'sandbox/image-to-image',
+  price: { unit: 'image', unit_price: 0.03 },
   metadata: {
     display_name: 'Sandbox Image to Image',
     category: 'image-to-image',

@@ -36,10 +36,18 @@ export interface EndpointCall {
   log(message: string, level?: LogLevel): void;
 }
 
+/** A demo price, as `/api/v1/models/pricing` reports it (in USD). */
+export interface EndpointPricing {
+  readonly unit: 'image' | 'second' | 'request';
+  readonly unit_price: number;
+}
+
 export interface SandboxEndpoint {
   /** `owner/alias`, e.g. `sandbox/echo`. */
   readonly id: string;
   readonly metadata: EndpointMetadata;
+  /** Its demo price; absent: billed per request at the sandbox's default (see ../pricing.ts). */
+  readonly price?: EndpointPricing;
   /** Input schema (an object schema with `x-fal-order-properties`). */
   readonly input: JsonSchema;
   /** Output schema. */
