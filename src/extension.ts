@@ -93,7 +93,11 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   });
   const prices = new EndpointPrices(async (target) => (await connection.forRecord(target))?.client, output);
   const requestsTree = new RequestsTreeProvider(store, prices);
-  const documents = new RequestDocuments(store, runner);
+  const documents = new RequestDocuments(
+    store,
+    runner,
+    (context.extension.packageJSON as { version?: string }).version,
+  );
   const statusBar = new TargetStatusBar(store);
   const notifier = new CompletionNotifier(store, messages);
   // When the window closes the runner stops following without touching the records, so requests

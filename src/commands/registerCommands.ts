@@ -7,6 +7,7 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
+import { REDACTED } from '../common/secretHeaders';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
@@ -44,6 +45,14 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const record = recordOf(store, arg);
     if (!record) return undefined;
     const { endpointId, input, headers, platform, webhookUrl } = record;
+    if (Object.values(headers ?? {}).includes(REDACTED)) {
+      // A secret header's value was not kept: the playground shows the call to fill it in.
+      void vscode.window.showWarningMessage(
+        'This call had a header whose value looks secret, and it was not kept: fill it in and call from the playground.',
+      );
+      PlaygroundPanel.showWith(services, formOf(record));
+      return undefined;
+    }
     return callEndpoint(record.method, services, { endpointId, input, headers, platform, webhookUrl });
   });
   register('fal.showOutput', () => output.show(true));
@@ -59,6 +68,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.cancelRequest', (arg: RecordArg) => cancelRequest(store, runner, arg));
   register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));
   register('fal.openInput', (arg: RecordArg) => openRequestDocument(store, arg, 'input'));
+  register('fal.diagnoseRequest', (arg: RecordArg) => openRequestDocument(store, arg, 'diagnosis'));
   register('fal.copyRequestId', (arg: RecordArg) => copyRequestId(store, arg));
   register('fal.copyAsCode', async (arg: RecordArg, language?: SnippetLanguage) => {
     const record = recordOf(store, arg);

@@ -1,5 +1,5 @@
-// Commands on one record of the Requests view (cancel, open output or input, copy the request id,
-// remove) and on the whole list (clear finished). Each takes a tree node or a record id.
+// Commands on one record of the Requests view (cancel, open output, input or diagnosis, copy the
+// request id, remove) and on the whole list (clear finished). Each takes a tree node or a record id.
 import * as vscode from 'vscode';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';

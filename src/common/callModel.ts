@@ -37,7 +37,7 @@ export interface CallSpec {
   readonly endpointId: string;
   readonly method: CallMethod;
   readonly input: unknown;
-  /** Custom headers sent with the call. */
+  /** Custom headers sent with the call (a record keeps them with secret-looking values redacted). */
   readonly headers?: Record<string, string>;
   /** Platform headers (no-retry, request timeout, priority, runner hint, store-io). */
   readonly platform?: PlatformOptions;
@@ -81,6 +81,30 @@ export interface RequestError {
   readonly hint?: string;
 }
 
+/** One state a record was in, and when it entered it. */
+export interface StateChange {
+  readonly state: RequestState;
+  readonly at: number;
+}
+
+/** States a record's history keeps: the first, and the newest after it. */
+export const MAX_STATE_HISTORY = 50;
+
+/** How a request's stay in fal's queue went (its latest stay, if it was queued again). */
+export interface QueueTiming {
+  /** When it entered the queue. */
+  readonly enteredAt: number;
+  /** When it left the queue (started, or ended), once it has. */
+  readonly leftAt?: number;
+  /** The position it was first given, and the latest it had. */
+  readonly firstPosition?: number;
+  readonly lastPosition?: number;
+  /** When the position last changed (or first became known). */
+  readonly positionChangedAt: number;
+  /** How many times the position changed. */
+  readonly positionChanges: number;
+}
+
 export interface RequestRecord extends CallSpec {
   /** The extension's own id for the record (fal's id may come later, or never for a failed submit). */
   readonly id: string;
@@ -109,6 +133,10 @@ export interface RequestRecord extends CallSpec {
   error?: RequestError;
   /** The window (extension host instance) that made the call and follows it. */
   windowId?: string;
+  /** The states it went through with their times (bounded: MAX_STATE_HISTORY), set by `transition`. */
+  history?: StateChange[];
+  /** Its time in the queue and how its position moved, set by `transition`. */
+  queue?: QueueTiming;
 }
 
 /** Log lines a record (and the client's subscribe) keeps; older ones are counted, not kept. */

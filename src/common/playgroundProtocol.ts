@@ -3,6 +3,7 @@
 // change on one side that the other does not follow fails the type check. Types only (and the
 // empty form); the checks both sides run on a form are in callForm.ts.
 import type { CallMethod, PlatformOptions } from './callModel';
+import type { QueueWaitFacts } from './recordText';
 
 export type PlaygroundMethod = CallMethod;
 
@@ -40,6 +41,11 @@ export interface CallView {
   readonly endpointId: string;
   /** "queued · position 2", "in progress", "completed · 1.23 s", "failed · 422"... */
   readonly status: string;
+  /**
+   * While queued: what the page needs to say, by its own clock, why the call waits (time in queue,
+   * whether the position moves, start-timeout time left; recordText's `describeQueueWait`).
+   */
+  readonly queueWait?: QueueWaitFacts;
   readonly running: boolean;
   readonly requestId?: string;
   readonly logs: readonly LogLine[];

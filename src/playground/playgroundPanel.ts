@@ -363,6 +363,17 @@ export function toCallView(
     method: record.method,
     endpointId: record.endpointId,
     status: describeState(record),
+    ...(record.state === 'IN_QUEUE'
+      ? {
+          queueWait: {
+            state: record.state,
+            createdAt: record.createdAt,
+            queuePosition: record.queuePosition,
+            queue: record.queue,
+            platform: record.platform,
+          },
+        }
+      : {}),
     running: !isFinal(record),
     requestId: record.requestId,
     logs: record.logs.map((l) => ({ level: l.level, message: l.message, timestamp: l.timestamp })),

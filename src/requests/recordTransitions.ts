@@ -2,7 +2,15 @@
 // change of state brings with it (an end time, no queue position once out of the queue, a start
 // time once running). The store applies every patch through `transition`, so an illegal change (a
 // finished request coming back to life, a late status after a cancel) is refused here, whoever asks.
-import { isFinal, type RequestRecord, type RequestState } from '../common/callModel';
+// Seeing every patch, it also keeps the record's state history and its queue timing.
+import {
+  isFinal,
+  MAX_STATE_HISTORY,
+  type QueueTiming,
+  type RequestRecord,
+  type RequestState,
+  type StateChange,
+} from '../common/callModel';
 
 export type RecordPatch = Partial<Omit<RequestRecord, 'id' | 'createdAt' | 'target'>>;
 
@@ -47,9 +55,10 @@ export function transition(
     if (facts.length === 0) return undefined;
     return { ...(Object.fromEntries(facts) as RecordPatch), updatedAt: now };
   }
-  if (to === undefined || to === record.state) return { ...patch, updatedAt: now };
+  if (to === undefined || to === record.state)
+    return withQueueTiming(record, { ...patch, updatedAt: now }, now);
   if (!canMove(record.state, to)) return undefined;
-  const next: RecordPatch = { ...patch, updatedAt: now };
+  const next: RecordPatch = { ...patch, updatedAt: now, history: withState(record, to, now) };
   if (isFinal({ state: to })) {
     next.completedAt = patch.completedAt ?? now;
     next.queuePosition = undefined;
@@ -57,5 +66,45 @@ export function transition(
     next.queuePosition = undefined;
     if (record.startedAt === undefined && patch.startedAt === undefined) next.startedAt = now;
   }
-  return next;
+  return withQueueTiming(record, next, now);
+}
+
+/** The record's history with `state` entered at `now`: its first state kept, then the newest. */
+function withState(record: RequestRecord, state: RequestState, now: number): StateChange[] {
+  const before = record.history?.length ? record.history : [{ state: record.state, at: record.createdAt }];
+  const all = [...before, { state, at: now }];
+  return all.length <= MAX_STATE_HISTORY ? all : [all[0], ...all.slice(all.length - MAX_STATE_HISTORY + 1)];
+}
+
+/**
+ * `next` with the queue timing its change implies: entering the queue starts a stay, a new position
+ * while queued marks the change, leaving the queue ends the stay.
+ */
+function withQueueTiming(record: RequestRecord, next: RecordPatch, now: number): RecordPatch {
+  const from = record.state;
+  const to = next.state ?? from;
+  const position = next.queuePosition;
+  const timing = record.queue;
+  let queue: QueueTiming | undefined;
+  if (to === 'IN_QUEUE' && (from !== 'IN_QUEUE' || !timing)) {
+    queue = {
+      enteredAt: now,
+      firstPosition: position,
+      lastPosition: position,
+      positionChangedAt: now,
+      positionChanges: 0,
+    };
+  } else if (to === 'IN_QUEUE' && timing && position !== undefined && position !== timing.lastPosition) {
+    const known = timing.lastPosition !== undefined;
+    queue = {
+      ...timing,
+      firstPosition: timing.firstPosition ?? position,
+      lastPosition: position,
+      positionChangedAt: now,
+      positionChanges: timing.positionChanges + (known ? 1 : 0),
+    };
+  } else if (from === 'IN_QUEUE' && to !== 'IN_QUEUE' && timing) {
+    queue = { ...timing, leftAt: now };
+  }
+  return queue ? { ...next, queue } : next;
 }

@@ -22,6 +22,7 @@ import {
   type RequestRecord,
 } from '../common/callModel';
 import { describeError, formatDuration } from '../common/recordText';
+import { redactHeaders } from '../common/secretHeaders';
 import type { CallExecutor, CallJob, CallReport } from './executors/callExecutor';
 import { QueueExecutor } from './executors/queueExecutor';
 import { RealtimeExecutor } from './executors/realtimeExecutor';
@@ -104,7 +105,8 @@ export class RequestRunner implements Disposable {
       endpointId: call.endpointId,
       method: call.method,
       input: call.input,
-      headers: call.headers,
+      // Kept with secret-looking values redacted; the call itself sends them as given (below).
+      headers: redactHeaders(call.headers),
       platform: call.platform,
       webhookUrl: call.webhookUrl,
       target: connection.target,
@@ -114,7 +116,8 @@ export class RequestRunner implements Disposable {
       logs: [],
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
-    const done = this.launch(record, connection, (job, report) => executor.start(job, report));
+    const sent = { ...record, headers: call.headers };
+    const done = this.launch(sent, connection, (job, report) => executor.start(job, report));
     return { record, done: done.then(() => this.store.get(record.id) ?? record) };
   }
 

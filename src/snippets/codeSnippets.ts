@@ -6,6 +6,7 @@ import { resolveConfig } from '../fal/config';
 import { endpointUrl, requestUrl } from '../fal/urls';
 import { isQueueMethod, type CallSpec } from '../common/callModel';
 import { platformHeaders, type PlatformOption } from '../common/falHeaders';
+import { redactHeaders } from '../common/secretHeaders';
 
 export type SnippetLanguage = 'javascript' | 'python' | 'curl';
 export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ['javascript', 'python', 'curl'];
@@ -15,17 +16,12 @@ export type SnippetCall = CallSpec;
 /** fal.ai's hosts, with no key: the URLs are built by the client's own builders. */
 const FAL = resolveConfig({ credentials: undefined });
 
-const SECRET_NAME = /authorization|token|secret|key|cookie|password/i;
-
 /**
  * Custom headers, secrets masked, plus the platform headers of every platform option but those in
  * `except` (the ones the snippet's client takes as arguments of its own).
  */
 function headersOf(call: SnippetCall, except: readonly PlatformOption[] = []): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(call.headers ?? {})) {
-    headers[name] = SECRET_NAME.test(name) ? '<your value>' : value;
-  }
+  const headers = redactHeaders(call.headers, '<your value>');
   return { ...headers, ...platformHeaders(call.platform, call.method, except) };
 }
 
@@ -131,14 +127,16 @@ function indent(text: string, spaces: number): string {
 function python(call: SnippetCall): string {
   const id = JSON.stringify(call.endpointId);
   const p = call.platform ?? {};
-  // fal_client takes priority, hint and start_timeout as arguments for the queue (and hint for run).
+  // fal_client takes priority, hint and start_timeout as arguments for the queue, hint and
+  // start_timeout for run; stream takes only headers, realtime none (fal-protocol.md §13).
   const queue = isQueueMethod(call.method);
-  const headers = headersOf(call, queue ? QUEUE_ARGUMENTS : call.method === 'run' ? ['hint'] : []);
+  const run = call.method === 'run';
+  const headers = headersOf(call, queue ? QUEUE_ARGUMENTS : run ? ['hint', 'startTimeout'] : []);
   const args = [`arguments=${pythonValue(call.input, 4)}`];
   if (Object.keys(headers).length) args.push(`headers=${pythonValue(headers, 4)}`);
   if (queue && p.priority) args.push(`priority=${JSON.stringify(p.priority)}`);
-  if ((queue || call.method === 'run') && p.hint) args.push(`hint=${JSON.stringify(p.hint)}`);
-  if (queue && p.startTimeout !== undefined) args.push(`start_timeout=${p.startTimeout}`);
+  if ((queue || run) && p.hint) args.push(`hint=${JSON.stringify(p.hint)}`);
+  if ((queue || run) && p.startTimeout !== undefined) args.push(`start_timeout=${p.startTimeout}`);
   if (call.method === 'submit' && call.webhookUrl)
     args.push(`webhook_url=${JSON.stringify(call.webhookUrl)}`);
   const lines = [
@@ -147,13 +145,13 @@ function python(call: SnippetCall): string {
     '# fal_client reads your key from the FAL_KEY environment variable.',
   ];
   const noHeaders = Object.keys(headersOf(call)).length
-    ? [`# This call's headers are not passed here: fal_client.${call.method} takes none.`]
+    ? [`# This call's headers are not passed here: fal_client.realtime takes none.`]
     : [];
-  const callWith = (fn: string, extra: string[] = []) => [
+  const callWith = (fn: string, extra: string[] = [], close = ')') => [
     `${fn}(`,
     `    ${id},`,
     ...[...args, ...extra].map((a) => `    ${a},`),
-    ')',
+    close,
   ];
   switch (call.method) {
     case 'run':
@@ -181,14 +179,7 @@ function python(call: SnippetCall): string {
       );
       break;
     case 'stream':
-      lines.push(
-        ...noHeaders,
-        `for event in fal_client.stream(`,
-        `    ${id},`,
-        `    arguments=${pythonValue(call.input, 4)},`,
-        '):',
-        '    print(event)',
-      );
+      lines.push(...prefix('for event in ', callWith('fal_client.stream', [], '):')), '    print(event)');
       break;
     case 'realtime':
       lines.push(

@@ -1,20 +1,31 @@
-// Read-only JSON documents of a request's input and output (`fal-request:/{endpoint}/output.json?{id}`),
-// kept up to date while the request runs: a stream's latest event, then the final output, or the
-// error with what to do about it. An output kept in its own file (too large for the saved index) is
+// Read-only documents of a request: its input and output as JSON (`fal-request:/{endpoint}/output.json?{id}`),
+// and its diagnosis as plain text (`diagnosis.txt`, see src/common/requestDiagnosis.ts), kept up to
+// date while the request runs: a stream's latest event, then the final output, or the error with what
+// to do about it. An output kept in its own file (too large for the saved index) is
 // read back through the store; one that could not be kept at all (`outputDropped`) is fetched again.
 import * as vscode from 'vscode';
 import { describeError } from '../common/recordText';
+import { diagnoseRequest } from '../common/requestDiagnosis';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 
 export const REQUEST_SCHEME = 'fal-request';
-export type RequestPart = 'input' | 'output';
+export type RequestPart = 'input' | 'output' | 'diagnosis';
 
-export function requestDocumentUri(record: RequestRecord, part: RequestPart): vscode.Uri {
+const FILE_NAMES: Record<RequestPart, string> = {
+  input: 'input.json',
+  output: 'output.json',
+  diagnosis: 'diagnosis.txt',
+};
+
+export function requestDocumentUri(
+  record: Pick<RequestRecord, 'id' | 'endpointId'>,
+  part: RequestPart,
+): vscode.Uri {
   return vscode.Uri.from({
     scheme: REQUEST_SCHEME,
-    path: `/${record.endpointId}/${part}.json`,
+    path: `/${record.endpointId}/${FILE_NAMES[part]}`,
     query: record.id,
   });
 }
@@ -27,15 +38,30 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   constructor(
     private readonly store: RequestStore,
     private readonly runner: RequestRunner,
+    /** This extension's version, for the diagnosis. */
+    private readonly extensionVersion?: string,
   ) {
     this.subscription = store.onDidChange((record) => {
-      if (record) this.changed.fire(requestDocumentUri(record, 'output'));
+      if (!record) return;
+      this.changed.fire(requestDocumentUri(record, 'output'));
+      this.changed.fire(requestDocumentUri(record, 'diagnosis'));
     });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const record = this.store.get(uri.query);
-    if (!record) return json({ note: 'This request is no longer in the Requests view.' });
+    const diagnosis = uri.path.endsWith(`/${FILE_NAMES.diagnosis}`);
+    if (!record) {
+      const note = 'This request is no longer in the Requests view.';
+      return diagnosis ? `${note}\n` : json({ note });
+    }
+    if (diagnosis) {
+      return diagnoseRequest(record, {
+        now: Date.now(),
+        extensionVersion: this.extensionVersion,
+        vscodeVersion: vscode.version,
+      });
+    }
     if (uri.path.endsWith('/input.json')) return json(record.input);
     if (record.output !== undefined) return json(record.output);
     if (record.outputFile) {

@@ -1,10 +1,12 @@
 // The "Requests" tree in the fal sidebar: one item per call, newest first, with its live state (queue
 // position, in progress, completed, failed, cancelled) and, under it, its logs, metrics and error.
 // A completed call whose units can be counted shows its estimated cost (tooltip and a child line).
-// Everything a server sent is shown as plain text (labels, and tooltips built with appendText).
+// Everything a server sent is shown as plain text (labels, and tooltips built with appendText). A
+// queued request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), refreshed every
+// few seconds while any request is queued.
 import * as vscode from 'vscode';
 import type { RequestLog } from '../common/callModel';
-import { describeError, describeState, describeLogCount } from '../common/recordText';
+import { describeError, describeLogCount, describeQueueWait, describeState } from '../common/recordText';
 import type { RequestRecord, RequestState } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
 import { estimateCallCost, type CallCost } from '../common/costEstimate';
@@ -26,13 +28,22 @@ const ICONS: Record<RequestState, vscode.ThemeIcon> = {
   CANCELLED: new vscode.ThemeIcon('circle-slash'),
 };
 
-/** The state as the tree's description says it, e.g. "queued · position 2". */
+/** How often queued items are redrawn, so their time in the queue stays current. */
+export const QUEUE_REFRESH_MS = 5000;
+
+/** The state as the tree's description says it, e.g. "queued 45 s · position 2, unchanged for 40 s". */
+function stateText(record: RequestRecord, now: number): string {
+  return describeQueueWait(record, now) ?? describeState(record);
+}
+
 export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RequestNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** One node object per record, so a change refreshes just that item. */
   private readonly nodes = new Map<string, RequestNode>();
   private readonly subscriptions: vscode.Disposable[];
+  /** Runs while some record is queued: redraws the queued items. */
+  private queueTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: RequestStore,
@@ -42,9 +53,30 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
       store.onDidChange((record) => {
         const node = record && this.nodes.get(record.id);
         this.changed.fire(node);
+        this.watchQueue();
       }),
     ];
     if (prices) this.subscriptions.push(prices.onDidLearnPrice(() => this.changed.fire(undefined)));
+    this.watchQueue();
+  }
+
+  /** Starts the refresh while a record is queued, stops it once none is. */
+  private watchQueue(): void {
+    const queued = this.store.all().some((r) => r.state === 'IN_QUEUE');
+    if (queued && !this.queueTimer) {
+      this.queueTimer = setInterval(() => this.refreshQueued(), QUEUE_REFRESH_MS);
+    } else if (!queued && this.queueTimer) {
+      clearInterval(this.queueTimer);
+      this.queueTimer = undefined;
+    }
+  }
+
+  private refreshQueued(): void {
+    for (const record of this.store.all()) {
+      const node = record.state === 'IN_QUEUE' ? this.nodes.get(record.id) : undefined;
+      if (node) this.changed.fire(node);
+    }
+    this.watchQueue();
   }
 
   /** The estimated cost of a completed call, once its endpoint's price is known (asked for on first look). */
@@ -117,13 +149,14 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   private requestItem(record: RequestRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(record.endpointId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = record.id;
-    item.description = `${record.method} · ${describeState(record)}`;
+    const state = stateText(record, Date.now());
+    item.description = `${record.method} · ${state}`;
     item.iconPath = ICONS[record.state];
     item.contextValue = `falRequest.${record.state}.${record.method}`;
     const cost = this.costOf(record);
     const lines = [
       `${record.method} ${record.endpointId}`,
-      `State: ${describeState(record)}`,
+      `State: ${state}`,
       record.requestId ? `Request ID: ${record.requestId}` : undefined,
       `Target: ${record.target.kind === 'fal.ai' ? 'fal.ai' : `${record.target.kind} ${record.target.url}`}`,
       `Created: ${new Date(record.createdAt).toLocaleString()}`,
@@ -191,6 +224,8 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   }
 
   dispose(): void {
+    if (this.queueTimer) clearInterval(this.queueTimer);
+    this.queueTimer = undefined;
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -16,6 +16,7 @@ import {
 import { CALL_METHODS } from '../common/callModel';
 import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
+import { describeQueueWait } from '../common/recordText';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -348,11 +349,21 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   }
 });
 
+/** Redraws a queued call's status each second, so its time in the queue stays current. */
+let queueTicker: ReturnType<typeof setInterval> | undefined;
+
+function showStatus(view: CallView): void {
+  const state = (view.queueWait && describeQueueWait(view.queueWait, Date.now())) ?? view.status;
+  status.textContent = `${view.method} ${view.endpointId}: ${state}${view.requestId ? ` · ${view.requestId}` : ''}`;
+}
+
 function showCall(view: CallView): void {
   running = view.running;
   callButton.hidden = false;
   cancelButton.hidden = !view.running;
-  status.textContent = `${view.method} ${view.endpointId}: ${view.status}${view.requestId ? ` · ${view.requestId}` : ''}`;
+  if (queueTicker) clearInterval(queueTicker);
+  queueTicker = view.queueWait ? setInterval(() => showStatus(view), 1000) : undefined;
+  showStatus(view);
   status.dataset.running = String(view.running);
   cost.hidden = !view.cost;
   cost.textContent = view.cost ? `Estimated cost: ${view.cost}` : '';

@@ -14,6 +14,7 @@ import {
   type SnippetCall,
 } from '../../src/snippets/codeSnippets';
 import type { CallMethod } from '../../src/common/callModel';
+import { FAL_HEADERS } from '../../src/common/falHeaders';
 import { officialSandboxClient } from './officialClient';
 import { KEY, useSandbox } from './sandbox-helpers';
 
@@ -33,6 +34,56 @@ const FULL: Omit<SnippetCall, 'method'> = {
   platform: { noRetry: true, storeIo: false, priority: 'low', hint: 'runner-7', startTimeout: 30 },
   webhookUrl: 'https://example.com/hook?x=1',
 };
+
+/**
+ * The keyword arguments fal_client's calls accept, copied from /work/shared/fal-protocol.md §13
+ * ("The Python client's call signatures": fal `projects/fal_client/src/fal_client/client.py`,
+ * `SyncClient`, at c6f0afa). `application` and `arguments` may be passed by keyword too.
+ */
+const FAL_CLIENT_KEYWORDS: Readonly<Record<CallMethod, readonly string[]>> = {
+  run: ['application', 'arguments', 'path', 'timeout', 'start_timeout', 'hint', 'headers'],
+  submit: ['application', 'arguments', 'path', 'hint', 'webhook_url', 'priority', 'headers', 'start_timeout'],
+  subscribe: [
+    'application',
+    'arguments',
+    'path',
+    'hint',
+    'with_logs',
+    'interval',
+    'on_enqueue',
+    'on_queue_update',
+    'priority',
+    'headers',
+    'start_timeout',
+    'client_timeout',
+  ],
+  stream: ['application', 'arguments', 'path', 'timeout', 'headers'],
+  realtime: [
+    'application',
+    'use_jwt',
+    'path',
+    'max_buffering',
+    'token_expiration',
+    'encode_message',
+    'decode_message',
+  ],
+};
+
+/** Every `fal_client.<name>(...)` call in a Python source, with its keyword argument names (by Python's ast). */
+function falClientCalls(source: string): Array<{ name: string; keywords: string[] }> {
+  const script = [
+    'import ast, json, sys',
+    'calls = []',
+    'for node in ast.walk(ast.parse(sys.stdin.read())):',
+    '    f = getattr(node, "func", None)',
+    '    if isinstance(node, ast.Call) and isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "fal_client":',
+    '        calls.append({"name": f.attr, "keywords": [k.arg for k in node.keywords]})',
+    'print(json.dumps(calls))',
+  ].join('\n');
+  const py = spawnSync('python3', ['-c', script], { input: source, encoding: 'utf8' });
+  assert.equal(py.status, 0, py.stderr);
+  return JSON.parse(py.stdout) as Array<{ name: string; keywords: string[] }>;
+}
 
 function tmpFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-snippet-'));
@@ -60,6 +111,31 @@ describe('copy as code: snippets', () => {
         encoding: 'utf8',
       });
       assert.equal(sh.status, 0, sh.stderr);
+    });
+  }
+
+  for (const method of METHODS) {
+    it(`${method}: the Python snippet passes fal_client.${method} only keywords it accepts, headers where it takes them`, () => {
+      const source = codeSnippet('python', { ...FULL, method });
+      const calls = falClientCalls(source).filter((c) => c.name in FAL_CLIENT_KEYWORDS);
+      assert.deepEqual(
+        calls.map((c) => c.name),
+        [method],
+        source,
+      );
+      const [{ keywords }] = calls;
+      const unknown = keywords.filter((k) => !FAL_CLIENT_KEYWORDS[method].includes(k));
+      assert.deepEqual(unknown, [], `fal_client.${method} takes no ${unknown.join(', ')}:\n${source}`);
+      // Every method that takes headers gets the custom ones (and the platform options it has no argument for).
+      assert.equal(keywords.includes('headers'), FAL_CLIENT_KEYWORDS[method].includes('headers'), source);
+      if (keywords.includes('headers')) assert.match(source, /"x-custom": "one"/);
+      if (FAL_CLIENT_KEYWORDS[method].includes('start_timeout')) {
+        assert.ok(keywords.includes('start_timeout'), source);
+        assert.ok(
+          !source.includes(`"${FAL_HEADERS.requestTimeout}"`),
+          'the start timeout is sent once, as start_timeout',
+        );
+      }
     });
   }
 

@@ -201,6 +201,47 @@ describe('playground webview', function () {
     assert.equal(await page().locator('#events').getAttribute('title'), 'The newest 1000 of 1502 events');
   });
 
+  it('says why a queued call waits, by its own clock: time in queue, position, start-timeout time left', async () => {
+    const now = Date.now();
+    const queued: CallView = {
+      recordId: 'rec-q',
+      method: 'submit',
+      endpointId: 'sandbox/slow',
+      status: 'queued · position 3',
+      running: true,
+      requestId: 'req-q',
+      logs: [],
+      queueWait: {
+        state: 'IN_QUEUE',
+        createdAt: now - 40_000,
+        queuePosition: 3,
+        platform: { startTimeout: 60 },
+        queue: {
+          enteredAt: now - 40_000,
+          firstPosition: 3,
+          lastPosition: 3,
+          positionChangedAt: now - 40_000,
+          positionChanges: 0,
+        },
+      },
+    };
+    await playground.post({ type: 'call', call: queued });
+    const status = page().locator('#status');
+    await status
+      .filter({ hasText: /position 3, unchanged for \d+ s · starts within \d+ s or fails · req-q$/ })
+      .waitFor();
+    const first = (await status.textContent()) ?? '';
+    assert.match(first, /^submit sandbox\/slow: queued 4\d s · /);
+    // The page redraws it as time passes, with no message from the host.
+    await page().waitForFunction(
+      (before) => document.getElementById('status')?.textContent !== before,
+      first,
+    );
+    // Once it runs, the host's status is shown and no longer redrawn.
+    await playground.post({ type: 'call', call: { ...queued, status: 'in progress', queueWait: undefined } });
+    await status.filter({ hasText: 'submit sandbox/slow: in progress · req-q' }).waitFor();
+  });
+
   it('shows a running call with its logs, then the output with its images', async () => {
     const base: CallView = {
       method: 'subscribe',

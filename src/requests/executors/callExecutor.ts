@@ -9,7 +9,7 @@ import type { Connection } from '../../connection/falConnection';
 import type { RecordPatch } from '../recordTransitions';
 
 export interface CallJob {
-  /** The record as the runner created it (its id, method, endpoint, input and headers). */
+  /** The record as the runner created it (its id, method, endpoint, input), with the headers to send as given (the stored record keeps them redacted). */
   readonly record: RequestRecord;
   readonly connection: Connection;
   /** Aborted when the call is cancelled or removed, its sandbox is lost, or the window closes. */

@@ -87,6 +87,12 @@ function onStatus(requestId: string, status: QueueStatus, report: CallReport): v
     report.update({ state: 'IN_QUEUE', queuePosition: status.queue_position }, newLogs);
     return;
   }
+  // COMPLETED says nothing of whether it ran: a request whose start timeout passed in the queue
+  // ends COMPLETED too (with its error in the result), so only IN_PROGRESS makes it in progress.
+  if (status.status !== 'IN_PROGRESS') {
+    report.update({}, newLogs);
+    return;
+  }
   const after = report.update({ state: 'IN_PROGRESS' }, newLogs);
   if (after && before !== 'IN_PROGRESS') report.info(`${requestId}: in progress`);
 }

@@ -1,0 +1,23 @@
+// The one rule for which header values are secrets (names that speak of authorization, a token, a
+// secret, a key, a cookie or a password): snippets write a placeholder for them, and records keep
+// them redacted, so a saved request list or a support ticket never carries one.
+const SECRET_HEADER_NAME = /authorization|token|secret|key|cookie|password/i;
+
+/** What a record keeps in place of a secret header's value. */
+export const REDACTED = '<redacted>';
+
+/** True for a header whose name suggests its value is a secret. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name);
+}
+
+/** The headers with each secret-looking value replaced by `placeholder`; undefined stays undefined. */
+export function redactHeaders(
+  headers: Readonly<Record<string, string>> | undefined,
+  placeholder = REDACTED,
+): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, isSecretHeader(name) ? placeholder : value]),
+  );
+}
