@@ -31,6 +31,8 @@ export interface FalPlaygroundApi {
   readonly connection: FalConnection;
   /** The records of the calls made, behind the Requests view. */
   readonly store: RequestStore;
+  /** Makes the calls; `resume()` takes over the running calls of windows that are gone. */
+  readonly runner: RequestRunner;
   readonly requestsTree: RequestsTreeProvider;
   /** The open playground panel, if any. */
   playground(): PlaygroundPanel | undefined;
@@ -143,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     keys,
     connection,
     store,
+    runner,
     requestsTree,
     playground: () => PlaygroundPanel.open,
     statusBar,
