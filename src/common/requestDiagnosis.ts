@@ -49,7 +49,7 @@ export function diagnoseRequest(record: RequestRecord, env: DiagnosisEnvironment
     `Created:      ${time(record.createdAt)}`,
     `State:        ${describeQueueWait(record, now) ?? describeState(record)}`,
   ];
-  if (record.webhookUrl) lines.push(`Webhook:      ${record.webhookUrl}`);
+  if (record.webhookUrl) lines.push(`Webhook:      ${withoutQuery(record.webhookUrl)}`);
 
   lines.push(...section('State history', stateHistory(record, now)));
 
@@ -148,4 +148,10 @@ function logLines(record: RequestRecord): string[] {
   );
   if (older > 0) lines.unshift(`  (${older} older line${older === 1 ? '' : 's'} not shown)`);
   return lines;
+}
+
+/** A URL without its query, which often carries a token (a support ticket must not). */
+function withoutQuery(url: string): string {
+  const at = url.search(/[?#]/);
+  return at < 0 ? url : `${url.slice(0, at)}?<redacted>`;
 }

@@ -1,7 +1,7 @@
-// The one rule for which header values are secrets (names that speak of authorization, a token, a
-// secret, a key, a cookie or a password): snippets write a placeholder for them, and records keep
+// The one rule for which header values are secrets (names that speak of auth, a token, a secret, a
+// key, a cookie, a password, a credential, a session or a signature): snippets write a placeholder for them, and records keep
 // them redacted, so a saved request list or a support ticket never carries one.
-const SECRET_HEADER_NAME = /authorization|token|secret|key|cookie|password/i;
+const SECRET_HEADER_NAME = /auth|token|secret|key|cookie|password|credential|session|signature/i;
 
 /** What a record keeps in place of a secret header's value. */
 export const REDACTED = '<redacted>';

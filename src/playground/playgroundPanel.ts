@@ -168,7 +168,8 @@ export class PlaygroundPanel implements vscode.Disposable {
         ? [
             services.prices.onDidLearnPrice(({ endpointId }) => {
               const shown = this.saved.recordId ? services.store.get(this.saved.recordId) : undefined;
-              if (shown?.endpointId === endpointId) this.onRecordChange(shown);
+              // The record did not change: its stream event is not a new one.
+              if (shown?.endpointId === endpointId) this.onRecordChange(shown, false);
             }),
           ]
         : []),
@@ -310,8 +311,9 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  private onRecordChange(record: RequestRecord): void {
-    if (record.method === 'stream' && record.output !== undefined && !isFinal(record))
+  /** Shows the record again; `changed` false when only something else changed (its price came). */
+  private onRecordChange(record: RequestRecord, changed = true): void {
+    if (changed && record.method === 'stream' && record.output !== undefined && !isFinal(record))
       this.events.add(record.output);
     this.post({ type: 'call', call: toCallView(record, this.events.take(), this.costText(record)) });
   }

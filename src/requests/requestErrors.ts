@@ -10,6 +10,7 @@ import {
   RESULT_EXPIRED_ERROR_TYPE,
   RESULT_EXPIRED_MESSAGE,
   type InfraErrorType,
+  STORE_IO_OFF_LARGE_RETENTION_MS,
 } from '../common/falErrorTypes';
 import { ApiError, NetworkError, ValidationError } from '../fal/errors';
 
@@ -55,7 +56,11 @@ const INFRA_WORDS: Record<InfraErrorType, { what: string; hint: string }> = {
 };
 
 /** What of the call (its record) the wording depends on. */
-export type ErrorContext = Pick<CallSpec, 'method' | 'platform'> & { readonly requestId?: string };
+export type ErrorContext = Pick<CallSpec, 'method' | 'platform'> & {
+  readonly requestId?: string;
+  /** When the record last changed: a result cannot have expired sooner than 6 minutes after it. */
+  readonly updatedAt?: number;
+};
 
 /**
  * Turns whatever a call threw into what the record keeps and the user reads: what, and what to do.
@@ -116,12 +121,15 @@ function apiError(err: ApiError, call?: ErrorContext): RequestError {
  * A result fal no longer keeps. The sandbox marks its 404 with RESULT_EXPIRED_ERROR_TYPE; fal itself
  * answers a plain unknown-request 404, which a client cannot tell from any other. So a 404 is also
  * taken for an expired result when it can mean nothing else: the request has fal""s id already (fal
- * named it, so the id is not wrong) and was sent with `x-fal-store-io: 0`, whose results fal drops.
+ * named it, so the id is not wrong), was sent with `x-fal-store-io: 0`, whose results fal drops, and
+ * last changed at least the shortest retention window ago (else it cannot have expired yet).
  */
 function isExpiredResult(err: ApiError, call?: ErrorContext): boolean {
   if (err.status !== 404) return false;
   if (err.errorType === RESULT_EXPIRED_ERROR_TYPE) return true;
-  return !!call?.requestId && isQueueMethod(call.method) && call.platform?.storeIo === false;
+  if (!call?.requestId || !isQueueMethod(call.method) || call.platform?.storeIo !== false) return false;
+  // The shortest window runs from completion, which came after the record's last change.
+  return call.updatedAt !== undefined && Date.now() - call.updatedAt >= STORE_IO_OFF_LARGE_RETENTION_MS;
 }
 
 function hintFor(err: ApiError): string | undefined {

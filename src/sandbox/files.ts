@@ -4,7 +4,8 @@
 // files with them), as a CDN's retention would drop them, so a long-running sandbox (the embedded
 // one outlives window reloads) does not grow without end.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, readFileSync, renameSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
+import * as fs from 'node:fs';
+import { createReadStream, renameSync, rmSync, writeFileSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StoredFile {
@@ -60,10 +61,16 @@ export class FileStore {
     return this.byId.get(id);
   }
 
-  /** A stored file's bytes (for the endpoints that read an uploaded image). */
-  read(id: string): Buffer | undefined {
+  /**
+   * A stored file's bytes (for the endpoints that read an uploaded image), read without blocking;
+   * undefined when there is none, and a RangeError past `maxBytes` (a 10 GB upload is not an image).
+   */
+  async read(id: string, maxBytes: number): Promise<Buffer | undefined> {
     const file = this.byId.get(id);
-    return file ? readFileSync(file.path) : undefined;
+    if (!file) return undefined;
+    if (file.size > maxBytes)
+      throw new RangeError(`${file.name} is ${file.size} bytes, more than ${maxBytes}`);
+    return fs.promises.readFile(file.path);
   }
 
   /** A stream of a stored file's bytes, for serving it. */

@@ -27,7 +27,10 @@ export interface MultipartTarget {
 interface MultipartState {
   readonly target: MultipartTarget;
   readonly parts: Map<number, WrittenUpload>;
+  /** Bytes of the parts received. */
   bytes: number;
+  /** Room held for parts still arriving. */
+  reserved: number;
 }
 
 const byContext = new WeakMap<SandboxContext, Map<string, MultipartState>>();
@@ -51,8 +54,9 @@ function totalLimit(ctx: SandboxContext): UploadLimit {
 
 /** Starts an upload; it is forgotten (parts deleted) after `ttlMs` unless completed before. */
 export function startMultipart(ctx: SandboxContext, target: MultipartTarget, ttlMs: number): void {
-  uploads(ctx).set(target.id, { target, parts: new Map(), bytes: 0 });
-  setTimeout(() => void dropMultipart(ctx, target.id), ttlMs).unref();
+  uploads(ctx).set(target.id, { target, parts: new Map(), bytes: 0, reserved: 0 });
+  // setTimeout takes at most 2^31 - 1 ms (longer fires at once).
+  setTimeout(() => void dropMultipart(ctx, target.id), Math.min(ttlMs, 2 ** 31 - 1)).unref();
 }
 
 export function hasMultipart(ctx: SandboxContext, id: string): boolean {
@@ -97,10 +101,18 @@ export async function putPart(
   const perPart = bodyLimit(ctx);
   const total = totalLimit(ctx);
   const before = state.parts.get(partNumber)?.size ?? 0;
-  const left = total.bytes - (state.bytes - before);
+  // Parts come in parallel (the Python client sends 10 at once): room held for those still arriving
+  // counts as used, so together they cannot pass the total.
+  const left = Math.max(0, total.bytes - (state.bytes - before) - state.reserved);
   const limit = left < perPart.bytes ? { bytes: left, detail: total.detail } : perPart;
   const path = join(uploadsFolder(ctx), `${id}-${partNumber}.part`);
-  const written = await writeUpload(ctx, req, res, limit, path);
+  state.reserved += limit.bytes;
+  let written;
+  try {
+    written = await writeUpload(ctx, req, res, limit, path);
+  } finally {
+    state.reserved -= limit.bytes;
+  }
   if (!written) return;
   const previous = state.parts.get(partNumber)?.size ?? 0;
   state.parts.set(partNumber, written);
@@ -162,6 +174,9 @@ export async function completeMultipart(
     chosen.set(partNumber, stored);
   }
   const ordered = [...chosen.entries()].sort(([a], [b]) => a - b).map(([, part]) => part);
+  // Taken out before the first wait: a second complete (a client retrying) or the expiry timer
+  // finds nothing to join or delete while this one joins.
+  uploads(ctx).delete(id);
   const joined = join(uploadsFolder(ctx), `${id}.joined`);
   const size = await joinFiles(
     ordered.map((part) => part.path),
@@ -169,7 +184,7 @@ export async function completeMultipart(
   );
   const { target } = state;
   const url = ctx.files.adopt(id, joined, size, target.contentType, target.name);
-  await dropMultipart(ctx, id);
+  await Promise.all([...state.parts.values()].map((p) => rm(p.path, { force: true })));
   ctx.log(`storage: multipart upload ${id} completed, ${ordered.length} parts, ${size} bytes`);
   sendJson(res, 200, { file_url: url, access_url: url });
 }

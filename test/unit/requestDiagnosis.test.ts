@@ -16,6 +16,7 @@ const failed: RequestRecord = {
   // As a record keeps them: redacted by the runner; one left unredacted to show the document redacts again.
   headers: { 'x-api-token': '<redacted>', 'x-custom': 'one', authorization: 'Key leaked-id:leaked-secret' },
   platform: { startTimeout: 30, priority: 'low' },
+  webhookUrl: 'https://hooks.example.com/fal?token=hook-secret',
   target: { kind: 'sandbox', url: 'http://127.0.0.1:9' },
   createdAt: T0,
   updatedAt: T0 + 31_000,
@@ -69,6 +70,9 @@ describe('diagnose request', () => {
     assert.match(text, /x-api-token: <redacted>/);
     assert.match(text, /authorization: <redacted>/);
     assert.ok(!text.includes('leaked-secret'), text);
+    // A webhook URL's query (often a token) is left out.
+    assert.ok(text.includes('https://hooks.example.com/fal?<redacted>'), text);
+    assert.ok(!text.includes('hook-secret'), text);
     assert.match(text, /x-custom: one/);
     assert.ok(text.includes(`${FAL_HEADERS.requestTimeout}: 30`), text);
     assert.ok(text.includes(`${FAL_HEADERS.queuePriority}: low`), text);

@@ -108,11 +108,16 @@ describe('request errors: what each failure means and what to do', () => {
       status: 404,
       body: { detail: 'Request req-1 not found' },
     });
-    assert.equal(toRequestError(plain404, submitted).message, RESULT_EXPIRED_MESSAGE);
-    // Not for a request that stored its payloads, nor for one fal never named (a wrong id).
-    assert.match(toRequestError(plain404, { ...submitted, platform: {} }).message, /^404: /);
+    // A record last changed 7 minutes ago: its result may have expired since.
+    const old = { ...submitted, updatedAt: Date.now() - 7 * 60 * 1000 };
+    assert.equal(toRequestError(plain404, old).message, RESULT_EXPIRED_MESSAGE);
+    // Not for one that changed a moment ago (the shortest window is 6 minutes: an app's own 404),
+    // nor for a request that stored its payloads, nor for one fal never named (a wrong id).
+    assert.match(toRequestError(plain404, { ...submitted, updatedAt: Date.now() - 1000 }).message, /^404: /);
+    assert.match(toRequestError(plain404, submitted).message, /^404: /);
+    assert.match(toRequestError(plain404, { ...old, platform: {} }).message, /^404: /);
     assert.match(
-      toRequestError(plain404, { ...submitted, requestId: undefined as unknown as string }).message,
+      toRequestError(plain404, { ...old, requestId: undefined as unknown as string }).message,
       /^404: /,
     );
   });

@@ -124,9 +124,13 @@ describe('sandbox: the Python client’s CDN uploads', () => {
       );
       parts.push({ partNumber: n, etag: etag! });
     }
-    const done = await completeMultipart(t, access_url, uploadId, parts);
-    assert.equal(done.status, 200, await done.clone().text());
-    await done.arrayBuffer();
+    // Two completes at once (a client retrying): one joins the parts, the other finds nothing to join.
+    const [done, again] = await Promise.all([
+      completeMultipart(t, access_url, uploadId, parts),
+      completeMultipart(t, access_url, uploadId, parts),
+    ]);
+    assert.deepEqual([done.status, again.status].sort(), [200, 404], await done.clone().text());
+    await Promise.all([done.arrayBuffer(), again.arrayBuffer()]);
     const got = await download(access_url);
     assert.equal(got.type, 'application/x-test');
     assert.ok(got.bytes.equals(Buffer.concat(chunks)));

@@ -3,6 +3,9 @@
 import { PNG } from 'pngjs';
 import { IMAGE_SCHEMA, fieldError, ref, sleep, type EndpointCall, type SandboxEndpoint } from './types';
 
+/** Largest uploaded file this endpoint reads as an image. */
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
 async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
   const data = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
   if (data) {
@@ -16,7 +19,12 @@ async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
   const base = call.ctx.baseUrl;
   const local = url.startsWith(`${base}/files/`) ? /\/files\/([^/]+)\//.exec(url.slice(base.length)) : null;
   if (local) {
-    const bytes = call.ctx.files.read(local[1]);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await call.ctx.files.read(local[1], MAX_IMAGE_BYTES);
+    } catch (err) {
+      throw fieldError('image_url', `Too large for an image: ${(err as Error).message}`);
+    }
     if (!bytes) throw fieldError('image_url', `File not found: ${url}`);
     return bytes;
   }
