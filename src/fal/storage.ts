@@ -22,6 +22,8 @@ export interface UploadOptions {
   /** Defaults to the File's name, else `<Date.now()>.<extension of the content type>`. */
   fileName?: string;
   signal?: AbortSignal;
+  /** Told the bytes sent so far after each part (multipart) and once the upload is done. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
 }
 
 export type UploadData = Buffer | Uint8Array | ArrayBuffer | Blob;
@@ -153,7 +155,12 @@ export function createStorageClient(config: ClientConfig, options: StorageClient
     return data;
   }
 
-  async function uploadParts(source: Source, uploadUrl: string, signal: AbortSignal | undefined) {
+  async function uploadParts(
+    source: Source,
+    uploadUrl: string,
+    signal: AbortSignal | undefined,
+    onProgress: UploadOptions['onProgress'],
+  ) {
     const parsed = new URL(uploadUrl);
     const base = `${parsed.origin}${parsed.pathname}`;
     const parts: Array<{ partNumber: number; etag: string }> = [];
@@ -173,6 +180,7 @@ export function createStorageClient(config: ClientConfig, options: StorageClient
       const etag = typeof fromBody === 'string' ? fromBody : headerValue(reply.headers.etag);
       if (!etag) throw new Error(`Part ${partNumber} of ${uploadUrl} was stored without an etag.`);
       parts.push({ partNumber, etag });
+      onProgress?.(Math.min(source.size, (i + 1) * partSize), source.size);
     }
     await request<unknown>(config, {
       method: 'POST',
@@ -196,7 +204,7 @@ export function createStorageClient(config: ClientConfig, options: StorageClient
 
       if (source.size > threshold) {
         const { upload_url, file_url } = await initiate('initiate-multipart', contentType, fileName, signal);
-        await uploadParts(source, upload_url, signal);
+        await uploadParts(source, upload_url, signal, uploadOptions.onProgress);
         return file_url;
       }
       const { upload_url, file_url } = await initiate('initiate', contentType, fileName, signal);
@@ -208,6 +216,7 @@ export function createStorageClient(config: ClientConfig, options: StorageClient
         auth: false,
         signal,
       });
+      uploadOptions.onProgress?.(source.size, source.size);
       return file_url;
     },
 

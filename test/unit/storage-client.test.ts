@@ -50,7 +50,17 @@ describe('storage: client', () => {
       partSizeBytes: 1024 * 1024,
     });
     const data = randomBytes(4 * 1024 * 1024 + 4321); // 5 parts
-    const url = await storage.upload(data, { fileName: 'large.bin' });
+    const progress: Array<[number, number]> = [];
+    const url = await storage.upload(data, {
+      fileName: 'large.bin',
+      onProgress: (sent, total) => progress.push([sent, total]),
+    });
+    const MB = 1024 * 1024;
+    assert.deepEqual(
+      progress,
+      [MB, 2 * MB, 3 * MB, 4 * MB, data.length].map((sent) => [sent, data.length]),
+      'told after each part (the last one sends it all)',
+    );
     const got = await download(url);
     assert.equal(got.bytes.length, data.length);
     assert.ok(got.bytes.equals(data));
