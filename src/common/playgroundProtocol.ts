@@ -2,6 +2,7 @@
 // (src/playground/playgroundPanel.ts): every message either side posts is one of these types, so a
 // change on one side that the other does not follow fails the type check. Types only (and the
 // empty form); the checks both sides run on a form are in callForm.ts.
+import type { CatalogueEntry } from './catalogueSearch';
 import type { CallMethod, PlatformOptions } from './callModel';
 import type { QueueWaitFacts } from './recordText';
 
@@ -78,7 +79,12 @@ export type HostMessage =
   /** Once per page load: where calls go, and the form as last saved by the host (fresher than webview state). */
   | { readonly type: 'init'; readonly target: string; readonly form?: PlaygroundForm }
   /** Endpoint ids to offer: recent ones, then the target's catalogue. */
-  | { readonly type: 'endpoints'; readonly endpoints: readonly string[] }
+  | {
+      readonly type: 'endpoints';
+      readonly endpoints: readonly string[];
+      /** The target's catalogue, for the endpoint picker's search (catalogueSearch.ts). */
+      readonly catalogue?: readonly CatalogueEntry[];
+    }
   | { readonly type: 'target'; readonly target: string }
   /** Replace the form (e.g. "Open in Playground" on a request of the Requests view). */
   | { readonly type: 'form'; readonly form: PlaygroundForm }

@@ -56,7 +56,9 @@ const TYPES: Record<string, string> = {
 
 export function contentTypeOf(name: string, firstBytes: Uint8Array): string {
   const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
-  return (extension && TYPES[extension]) || sniffContentType(Buffer.from(firstBytes)) || 'application/octet-stream';
+  return (
+    (extension && TYPES[extension]) || sniffContentType(Buffer.from(firstBytes)) || 'application/octet-stream'
+  );
 }
 
 /** The open dialog, starting in the workspace's first folder; undefined when the user closed it. */

@@ -3,6 +3,8 @@
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
 // started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
 // call so both come back after a reload.
+import type { CatalogueEntry } from '../common/catalogueSearch';
+import type { CatalogueModel } from '../fal/models';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { checkEndpointId } from '../common/endpointId';
@@ -237,6 +239,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       this.post({
         type: 'endpoints',
         endpoints: [...new Set([...recent, ...page.models.map((m) => m.endpoint_id)])],
+        catalogue: page.models.map(catalogueEntry),
       });
     } catch {
       // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
@@ -394,6 +397,19 @@ function originOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the endpoint picker shows of a catalogue model: strings only (server text, shown as text). */
+function catalogueEntry(model: CatalogueModel): CatalogueEntry {
+  const { display_name, category, tags, thumbnail_url } = model.metadata ?? {};
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  return {
+    endpointId: model.endpoint_id,
+    displayName: text(display_name),
+    category: text(category),
+    tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : undefined,
+    thumbnailUrl: text(thumbnail_url),
+  };
 }
 
 /** The playground form that makes the same call as a record. */
