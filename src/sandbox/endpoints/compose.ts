@@ -176,7 +176,7 @@ export const composeEndpoint: SandboxEndpoint = {
   id: 'sandbox/compose',
   metadata: {
     display_name: 'Sandbox Compose',
-    category: 'text-to-image',
+    category: 'utility',
     description: 'Echoes a rich input (nested, lists, a size union, ranges, media URLs) with a summary.',
     status: 'active',
     tags: ['sandbox', 'form', 'json'],
