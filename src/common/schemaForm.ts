@@ -279,7 +279,9 @@ function unionField(
 ): FormField {
   const alternatives = (schema.anyOf as unknown[]).filter(isRecord).map((a) => normalise(a, root).schema);
   const enums = alternatives.filter((a) => Array.isArray(a.enum));
-  const objects = alternatives.filter((a) => typeOf(a) === 'object' && isRecord(a.properties));
+  const objects = alternatives.filter(
+    (a) => (typeOf(a) ?? 'object') === 'object' && isRecord(a.properties) && !Array.isArray(a.enum),
+  );
   if (alternatives.length === 2 && enums.length === 1 && objects.length === 1 && depth < MAX_DEPTH) {
     const presets = (enums[0].enum as unknown[]).filter((v) => v !== null);
     if (presets.every(isPrimitive)) {
@@ -327,7 +329,8 @@ export function getField(value: unknown, path: FieldPath): unknown {
 /**
  * A copy of `value` with `fieldValue` at `path` (undefined removes the key; an array element set to
  * undefined is removed from the array). Steps that are missing, or of the wrong shape, are created:
- * an object for a name, an array for an index. Everything else, unknown keys too, is kept.
+ * an object for a name, an array for an index (a gap before the index filled with null). Everything
+ * else, unknown keys too, is kept, and parts not on the path are shared, not copied.
  */
 export function setField(value: unknown, path: FieldPath, fieldValue: unknown): unknown {
   if (path.length === 0) return fieldValue;
@@ -353,62 +356,60 @@ const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(
 
 /**
  * Reset to defaults: `current` with every field the form draws set to its default, or removed when
- * it has none (a nested object keeps the defaults of its own fields). Keys the form does not draw
- * (unknown ones, hidden fields) are kept as they were.
+ * it has none (a nested object without a default of its own takes its fields' defaults). Keys the
+ * form does not draw (unknown ones, hidden fields) are kept as they were.
  */
 export function defaultsOf(
   schema: JsonSchema,
   current: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return resetFields(formFields(schema), current, 0);
-}
-
-function resetFields(
-  fields: readonly FormField[],
-  current: Record<string, unknown>,
-  depth: number,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...current };
-  for (const field of fields) {
-    const key = field.name;
-    if (field.hasDefault) out[key] = clone(field.default);
-    else if (field.kind === 'object' && field.fields) {
-      const inner = resetFields(field.fields, isRecord(current[key]) ? current[key] : {}, depth + 1);
-      if (Object.keys(inner).length > 0) out[key] = inner;
-      else delete out[key];
-    } else delete out[key];
-  }
-  return out;
+  return refill(formFields(schema), current, (field) =>
+    field.hasDefault ? clone(field.default) : undefined,
+  );
 }
 
 /**
  * An example input: the schema's own `examples[0]` / `example` when it is an object; else every
- * field with an example (`examples[0]`, `example`) or a default takes it, and every required field
- * without one takes an empty value of its type. With `requiredOnly`, only required fields are set.
- * Hidden fields are left out. Keys of `current` the form does not draw are kept.
+ * field with an example (`examples[0]`, `example`) or a default takes it (a nested object without
+ * one takes its fields'), and every required field without one takes an empty value of its type.
+ * With `requiredOnly`, only required fields are set. Hidden fields are left out; keys of `current`
+ * the form does not draw are kept.
  */
 export function exampleOf(
   schema: JsonSchema,
   options: { requiredOnly?: boolean; current?: Record<string, unknown> } = {},
 ): Record<string, unknown> {
+  const fields = formFields(schema);
+  const current = options.current ?? {};
   const own = Array.isArray(schema.examples) ? schema.examples[0] : schema.example;
-  const kept = keepUnknown(formFields(schema), options.current ?? {});
-  if (isRecord(own) && !options.requiredOnly) return { ...kept, ...clone(own) };
-  const out: Record<string, unknown> = kept;
-  for (const field of formFields(schema)) {
-    if (options.requiredOnly && !field.required) continue;
-    const sample = sampleOf(field.schema, field.required);
-    if (sample !== undefined) out[field.name] = sample;
-  }
-  return out;
+  if (isRecord(own) && !options.requiredOnly)
+    return { ...refill(fields, current, () => undefined), ...clone(own) };
+  return refill(fields, current, (field) =>
+    options.requiredOnly && !field.required ? undefined : sampleOf(field.schema, field.required),
+  );
 }
 
-function keepUnknown(
+/**
+ * `current` with each field's value replaced by `pick(field)` (removed when that is undefined), a
+ * nested object that picks nothing refilled from its own fields; keys no field names are kept.
+ */
+function refill(
   fields: readonly FormField[],
   current: Record<string, unknown>,
+  pick: (field: FormField) => unknown,
 ): Record<string, unknown> {
-  const known = new Set(fields.map((f) => f.name));
-  return Object.fromEntries(Object.entries(current).filter(([k]) => !known.has(k)));
+  const out: Record<string, unknown> = { ...current };
+  for (const field of fields) {
+    let value = pick(field);
+    if (value === undefined && field.kind === 'object' && field.fields) {
+      const inner = current[field.name];
+      const nested = refill(field.fields, isRecord(inner) ? inner : {}, pick);
+      value = Object.keys(nested).length > 0 ? nested : undefined;
+    }
+    if (value === undefined) delete out[field.name];
+    else out[field.name] = value;
+  }
+  return out;
 }
 
 /**

@@ -121,6 +121,7 @@ describe('schemaForm over the sandbox endpoints', () => {
     const example = exampleOf(input);
     assert.equal(example.prompt, 'A quiet harbour at dawn, fishing boats, soft mist');
     assert.equal(example.num_inference_steps, 8);
+    assert.deepEqual(example.style, { palette: 'vivid', contrast: 0, seamless: false });
     assert.ok(!('sync_mode' in example), 'hidden fields stay out of the example');
     assert.deepEqual(exampleOf(input, { requiredOnly: true }), { prompt: example.prompt });
   });

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import {
   defaultsOf,
+  exampleOf,
   formFields,
   getField,
   isLongText,
@@ -127,6 +128,23 @@ describe('schemaForm: values', () => {
       secret: true,
       style: { tone: 'warm' },
     });
+  });
+
+  it("makes an example from the schema's own example, else fields' examples and defaults, keeping unknown keys", () => {
+    assert.deepEqual(exampleOf(schema, { current: { mine: 1, steps: 2, secret: true } }), {
+      mine: 1,
+      secret: true,
+      steps: 4,
+      style: { tone: 'warm' },
+    });
+    const withOwn = { ...schema, examples: [{ prompt: 'own', steps: 2 }] };
+    assert.deepEqual(exampleOf(withOwn, { current: { mine: 1, prompt: 'x' } }), {
+      mine: 1,
+      prompt: 'own',
+      steps: 2,
+    });
+    const required = { ...schema, required: ['prompt', 'loras'] };
+    assert.deepEqual(exampleOf(required, { requiredOnly: true }), { prompt: '', loras: [] });
   });
 
   it('leaves a value that does not fit its field for its JSON box, and names unknown keys', () => {
