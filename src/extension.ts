@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
 import { EndpointPrices } from './connection/endpointPrices';
+import { EndpointSchemas } from './connection/endpointSchemas';
 import { FalConnection } from './connection/falConnection';
 import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
 import { JsonFile } from './storage/jsonFile';
@@ -94,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
   });
   const prices = new EndpointPrices(async (target) => (await connection.forRecord(target))?.client, output);
+  // The playground's form takes it (issue 9); built here so there is one cache per window.
+  const schemas = new EndpointSchemas(async (target) => (await connection.forRecord(target))?.client, output);
   const requestsTree = new RequestsTreeProvider(store, prices);
   const documents = new RequestDocuments(
     store,
@@ -105,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
-  context.subscriptions.push(prices);
+  context.subscriptions.push(prices, schemas);
   context.subscriptions.push(
     vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),

@@ -68,6 +68,11 @@ export const FINAL_STATES: ReadonlySet<RequestState> = new Set(['COMPLETED', 'FA
 export type RecordTarget =
   { readonly kind: 'fal.ai' } | { readonly kind: 'sandbox' | 'embedded-sandbox'; readonly url: string };
 
+/** A text naming a target, equal for equal targets (a key for maps of per-target facts). */
+export function targetKey(target: RecordTarget): string {
+  return target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`;
+}
+
 export interface RequestError {
   /** What went wrong, in fal's words where it gave any. */
   readonly message: string;

@@ -2,7 +2,7 @@
 // Requests tree and the playground can show prices and costs without a call each time they draw. A
 // price is a nice-to-have: any failure (no key, 404, network) is logged at debug level and means "no
 // price", never an error. Plain Node (no `vscode`): the client for a target comes from a function.
-import type { RecordTarget } from '../common/callModel';
+import { targetKey, type RecordTarget } from '../common/callModel';
 import type { UnitPrice } from '../common/costEstimate';
 import { Emitter, type Event } from '../common/emitter';
 import type { Logger } from '../common/messages';
@@ -83,5 +83,5 @@ export class EndpointPrices implements EndpointPriceSource {
 }
 
 function keyOf(target: RecordTarget, endpointId: string): string {
-  return `${target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`}\n${endpointId}`;
+  return `${targetKey(target)}\n${endpointId}`;
 }

@@ -7,8 +7,9 @@ import { request } from './http';
 import { DEFAULT_RETRY } from './retry';
 import { queryString } from './urls';
 import { parseEndpointId } from '../common/endpointId';
+import { fieldOrder, type JsonSchema } from '../common/schemaForm';
 
-export type JsonSchema = Record<string, unknown>;
+export { fieldOrder, type JsonSchema };
 
 export interface EndpointSchema {
   endpointId: string;
@@ -113,16 +114,6 @@ export function endpointSchemaFromOpenApi(
     metadata: isRecord(info['x-fal-metadata']) ? info['x-fal-metadata'] : {},
     openapi: doc,
   };
-}
-
-/** `x-fal-order-properties` first, then any other property in declaration order. */
-export function fieldOrder(schema: JsonSchema): string[] {
-  const props = isRecord(schema.properties) ? Object.keys(schema.properties) : [];
-  const declared = Array.isArray(schema['x-fal-order-properties'])
-    ? (schema['x-fal-order-properties'] as unknown[]).filter((p): p is string => typeof p === 'string')
-    : [];
-  const ordered = declared.filter((p) => props.length === 0 || props.includes(p));
-  return [...ordered, ...props.filter((p) => !ordered.includes(p))];
 }
 
 const REF_PREFIX = '#/components/schemas/';

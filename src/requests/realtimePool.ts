@@ -10,7 +10,7 @@
 // - the pool forgets a connection only when told to close it, or on that reset.
 import type { Disposable } from '../common/emitter';
 import type { Logger } from '../common/messages';
-import type { RecordTarget } from '../common/callModel';
+import { targetKey, type RecordTarget } from '../common/callModel';
 import type { Connection } from '../connection/falConnection';
 import type { RealtimeConnection, RealtimeInput } from '../fal/realtime';
 import { CallFailure } from './requestErrors';
@@ -132,7 +132,7 @@ export class RealtimePool implements Disposable {
 }
 
 function poolKey(target: RecordTarget, endpointId: string): string {
-  return `${target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`} ${endpointId}`;
+  return `${targetKey(target)} ${endpointId}`;
 }
 
 function sameTarget(a: RecordTarget, b: RecordTarget): boolean {

@@ -123,6 +123,13 @@ function check(
       type: 'value_error.any_str.min_length',
     });
   }
+  if (typeof value === 'string' && typeof schema.maxLength === 'number' && value.length > schema.maxLength) {
+    errors.push({
+      loc,
+      msg: `ensure this value has at most ${schema.maxLength} characters`,
+      type: 'value_error.any_str.max_length',
+    });
+  }
   return value;
 }
 

@@ -9,6 +9,7 @@ const IDS = [
   'sandbox/text',
   'sandbox/slow',
   'sandbox/error',
+  'sandbox/compose',
 ];
 
 describe('sandbox: catalogue and OpenAPI', () => {

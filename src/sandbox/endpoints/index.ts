@@ -2,6 +2,7 @@
 // finds one. Also used by the realtime handler.
 import { parseEndpointId as parseFalEndpointId } from '../../common/endpointId';
 import { audioEndpoint } from './audio';
+import { composeEndpoint } from './compose';
 import { echoEndpoint } from './echo';
 import { errorEndpoint } from './error';
 import { imageEndpoint } from './image';
@@ -22,6 +23,7 @@ export const ENDPOINTS: readonly SandboxEndpoint[] = [
   textEndpoint,
   slowEndpoint,
   errorEndpoint,
+  composeEndpoint,
 ];
 
 const byId = new Map(ENDPOINTS.map((e) => [e.id, e]));
