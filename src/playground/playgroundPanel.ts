@@ -233,6 +233,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       const connection = await this.services.connection.get();
       this.post({ type: 'target', target: connection.description });
       void this.postPrice(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
+      void this.postSchema(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
       const page = await connection.client.models.search('', { limit: 100 });
       this.post({
         type: 'endpoints',
@@ -243,10 +244,31 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  /** Asks for the price of the endpoint id once it stays unchanged for a moment. */
+  /** Asks for the price and the input schema of the endpoint id once it stays unchanged for a moment. */
   private askPrice(endpointId: string): void {
     clearTimeout(this.priceTimer);
-    this.priceTimer = setTimeout(() => void this.postPrice(endpointId), PRICE_DEBOUNCE_MS);
+    this.priceTimer = setTimeout(() => {
+      void this.postPrice(endpointId);
+      void this.postSchema(endpointId);
+    }, PRICE_DEBOUNCE_MS);
+  }
+
+  /** Tells the page the endpoint's input schema, for its JSON editor (none: no schema message content). */
+  private async postSchema(endpointId: string): Promise<void> {
+    if (checkEndpointId(endpointId)) return this.post({ type: 'schema', endpointId });
+    try {
+      const connection = await this.services.connection.get();
+      const schema = await connection.client.schema(endpointId);
+      this.post({ type: 'schema', endpointId, schema: schema.input });
+    } catch {
+      // No schema (the endpoint has none, or no connection): the editor checks the JSON only.
+      this.post({ type: 'schema', endpointId });
+    }
+  }
+
+  /** Asks the page to call, as its Call button would (the Ctrl/Cmd+Enter keybinding). */
+  requestCall(): void {
+    this.post({ type: 'callRequested' });
   }
 
   /** Tells the page the endpoint's unit price at the current target (none known: no price). */
