@@ -17,7 +17,14 @@ import {
 } from '@codemirror/language';
 import { lintGutter, linter, lintKeymap } from '@codemirror/lint';
 import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, type KeyBinding } from '@codemirror/view';
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  keymap,
+  lineNumbers,
+  type KeyBinding,
+} from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import type { JsonSchema } from './jsonSchemaPaths';
 import { schemaCompletion } from './schemaCompletion';
@@ -93,16 +100,25 @@ const theme = EditorView.theme({
   '.cm-diagnostic-error': { borderLeftColor: v('editorError-foreground') },
   '.cm-diagnostic-warning': { borderLeftColor: v('editorWarning-foreground') },
   '.cm-diagnostic-info': { borderLeftColor: v('editorInfo-foreground') },
-  '.cm-lintRange-error': { textDecoration: `underline wavy ${v('editorError-foreground')}`, backgroundImage: 'none' },
+  '.cm-lintRange-error': {
+    textDecoration: `underline wavy ${v('editorError-foreground')}`,
+    backgroundImage: 'none',
+  },
   '.cm-lintRange-warning': {
     textDecoration: `underline wavy ${v('editorWarning-foreground')}`,
     backgroundImage: 'none',
   },
-  '.cm-lintRange-info': { textDecoration: `underline dotted ${v('editorInfo-foreground')}`, backgroundImage: 'none' },
+  '.cm-lintRange-info': {
+    textDecoration: `underline dotted ${v('editorInfo-foreground')}`,
+    backgroundImage: 'none',
+  },
 });
 
 const highlight = HighlightStyle.define([
-  { tag: tags.propertyName, color: v('symbolIcon-propertyForeground, var(--vscode-debugTokenExpression-name)') },
+  {
+    tag: tags.propertyName,
+    color: v('symbolIcon-propertyForeground, var(--vscode-debugTokenExpression-name)'),
+  },
   { tag: tags.string, color: v('debugTokenExpression-string') },
   { tag: tags.number, color: v('debugTokenExpression-number') },
   { tag: [tags.bool, tags.null], color: v('debugTokenExpression-boolean') },
@@ -146,7 +162,15 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
         autocompletion({ override: [schemaCompletion(schemaOf)] }),
         schemaHover(schemaOf),
         schemaChecks.of(checksFor(undefined)),
-        keymap.of(withoutModEnter([...defaultKeymap, ...historyKeymap, ...foldKeymap, ...completionKeymap, ...lintKeymap])),
+        keymap.of(
+          withoutModEnter([
+            ...defaultKeymap,
+            ...historyKeymap,
+            ...foldKeymap,
+            ...completionKeymap,
+            ...lintKeymap,
+          ]),
+        ),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged || update.transactions.some((t) => t.annotation(replacedByPage))) return;
           const text = update.state.doc.toString();

@@ -131,7 +131,12 @@ const headers = el('textarea', {
 });
 const headersProblem = el('p', { className: 'problem', id: 'headers-problem' });
 
-const callButton = el('button', { id: 'call', type: 'button', textContent: 'Call', title: 'Call (Ctrl+Enter)' });
+const callButton = el('button', {
+  id: 'call',
+  type: 'button',
+  textContent: 'Call',
+  title: 'Call (Ctrl+Enter)',
+});
 const cancelButton = el('button', {
   id: 'cancel',
   type: 'button',

@@ -1,7 +1,15 @@
 // The hover over a field's key in the JSON input: what the endpoint's input schema says of it (type,
 // description, default, allowed values, range). All of it is server text, put in with textContent.
 import { hoverTooltip } from '@codemirror/view';
-import { enclosing, pathOf, propertyName, schemaAt, typeOf, valuesOf, type JsonSchema } from './jsonSchemaPaths';
+import {
+  enclosing,
+  pathOf,
+  propertyName,
+  schemaAt,
+  typeOf,
+  valuesOf,
+  type JsonSchema,
+} from './jsonSchemaPaths';
 import { textNode } from './schemaCompletion';
 
 /** The lines a hover shows for a field's schema. */
@@ -10,7 +18,8 @@ export function describeField(name: string, field: JsonSchema): string[] {
   if (typeof field.description === 'string') lines.push(field.description);
   if ('default' in field) lines.push(`Default: ${JSON.stringify(field.default)}`);
   const values = valuesOf(field);
-  if (values.length && field.type !== 'boolean') lines.push(`One of: ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (values.length && field.type !== 'boolean')
+    lines.push(`One of: ${values.map((v) => JSON.stringify(v)).join(', ')}`);
   const range = [
     typeof field.minimum === 'number' ? `≥ ${field.minimum}` : '',
     typeof field.maximum === 'number' ? `≤ ${field.maximum}` : '',

@@ -54,7 +54,12 @@ export function schemaDiagnostics(state: EditorState, schema: JsonSchema): Diagn
   }
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  const add = (path: JsonPath, on: 'value' | 'name' | 'brace', severity: Diagnostic['severity'], message: string) => {
+  const add = (
+    path: JsonPath,
+    on: 'value' | 'name' | 'brace',
+    severity: Diagnostic['severity'],
+    message: string,
+  ) => {
     const found = nodeAt(state, path);
     if (!found) return;
     const node = on === 'name' ? (found.name ?? found.value) : found.value;
@@ -88,7 +93,12 @@ export function schemaDiagnostics(state: EditorState, schema: JsonSchema): Diagn
     }
   }
   for (const path of undeclaredKeys(value, schema, [])) {
-    add(path, 'name', 'warning', `Unknown property "${String(path[path.length - 1])}": the schema does not list it.`);
+    add(
+      path,
+      'name',
+      'warning',
+      `Unknown property "${String(path[path.length - 1])}": the schema does not list it.`,
+    );
   }
   return diagnostics;
 }
