@@ -4,7 +4,7 @@
 // of the object or property around it), and a path leads to its sub-schema (properties, items,
 // the branches of anyOf/oneOf/allOf). Schemas are plain data from the endpoint's server.
 import type { EditorState } from '@codemirror/state';
-import { syntaxTree } from '@codemirror/language';
+import { ensureSyntaxTree, syntaxTree } from '@codemirror/language';
 import type { SyntaxNode } from '@lezer/common';
 import type { InputSchema } from '../common/playgroundProtocol';
 
@@ -34,9 +34,14 @@ function propertyValue(property: SyntaxNode): SyntaxNode | undefined {
   return children(property).find((c) => VALUE_NODES.has(c.name));
 }
 
+/** The document's whole syntax tree: parsed to its end if it was not yet (within a moment), else as far as it is. */
+function treeOf(state: EditorState) {
+  return ensureSyntaxTree(state, state.doc.length, 200) ?? syntaxTree(state);
+}
+
 /** The top-level value of the document. */
 function rootValue(state: EditorState): SyntaxNode | undefined {
-  return children(syntaxTree(state).topNode).find((c) => VALUE_NODES.has(c.name));
+  return children(treeOf(state).topNode).find((c) => VALUE_NODES.has(c.name));
 }
 
 /** The node of the value at `path` and, when the last step is a property, its name node. */
@@ -102,7 +107,7 @@ export function pathOf(state: EditorState, node: SyntaxNode): JsonPath {
 
 /** The innermost node of `name` around `pos` (the node ending at pos included). */
 export function enclosing(state: EditorState, pos: number, name: string): SyntaxNode | undefined {
-  for (let node: SyntaxNode | null = syntaxTree(state).resolveInner(pos, -1); node; node = node.parent) {
+  for (let node: SyntaxNode | null = treeOf(state).resolveInner(pos, -1); node; node = node.parent) {
     if (node.name === name) return node;
   }
   return undefined;
