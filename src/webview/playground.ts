@@ -60,6 +60,8 @@ const endpoint = el('input', {
   placeholder: 'owner/app[/path], e.g. fal-ai/flux/dev',
 });
 endpoint.setAttribute('list', 'endpoints');
+// Its label also holds the price and the Example input button: the box's own name is just this.
+endpoint.setAttribute('aria-label', 'Endpoint');
 const endpoints = el('datalist', { id: 'endpoints' });
 const exampleButton = el('button', {
   id: 'example',
@@ -186,7 +188,7 @@ document
       label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton)),
       endpoints,
       endpointProblem,
-      el('div', { className: 'methods', role: 'group' }, ...methodButtons),
+      el('div', { className: 'methods', role: 'group', ariaLabel: 'Method' }, ...methodButtons),
       methodHelp,
       webhookRow,
       webhookProblem,

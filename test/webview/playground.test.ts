@@ -366,6 +366,42 @@ describe('playground webview', function () {
       assert.deepEqual(playground.violations, []);
     });
 
+    it("keeps the form's tab order through the editor (Tab leaves it), every control named", async () => {
+      await page().locator('#endpoint').focus();
+      const order: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        await page().keyboard.press('Tab');
+        order.push(
+          await page().evaluate(() => {
+            const e = document.activeElement as HTMLElement;
+            return e.dataset.method ?? (e.id || e.tagName.toLowerCase());
+          }),
+        );
+      }
+      assert.deepEqual(order, [
+        'example',
+        'run',
+        'subscribe',
+        'submit',
+        'stream',
+        'realtime',
+        'input',
+        'summary',
+        'call',
+        'copy-code',
+      ]);
+      for (const [role, name] of [
+        ['combobox', 'Endpoint'],
+        ['textbox', 'Input (JSON)'],
+        ['group', 'Method'],
+        ['button', 'Example input'],
+        ['button', 'Call'],
+        ['button', 'Copy as code'],
+      ] as const) {
+        assert.equal(await page().getByRole(role, { name, exact: true }).count(), 1, `${role} ${name}`);
+      }
+    });
+
     it('saves the form on every key typed', async () => {
       await playground.typeInput('{"prompt": "fox"}');
       await page().keyboard.press('ArrowLeft');
