@@ -63,6 +63,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The last price message posted (for tests), and the endpoint id it is being asked for. */
   private lastPrice: Extract<HostMessage, { type: 'price' }> | undefined;
   private priceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last schema message posted (for tests). */
+  private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -118,6 +120,11 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The price shown beside the endpoint id ("$0.025 / image"), for tests. */
   get price(): { readonly endpointId: string; readonly price?: string } | undefined {
     return this.lastPrice;
+  }
+
+  /** The input schema the page's JSON editor was last given, for tests. */
+  get schema(): Extract<HostMessage, { type: 'schema' }> | undefined {
+    return this.lastSchema;
   }
 
   /** The open playground, for tests. */
@@ -253,17 +260,19 @@ export class PlaygroundPanel implements vscode.Disposable {
     }, PRICE_DEBOUNCE_MS);
   }
 
-  /** Tells the page the endpoint's input schema, for its JSON editor (none: no schema message content). */
+  /** Tells the page the endpoint's input schema, for its JSON editor (a message without one when there is none). */
   private async postSchema(endpointId: string): Promise<void> {
-    if (checkEndpointId(endpointId)) return this.post({ type: 'schema', endpointId });
-    try {
-      const connection = await this.services.connection.get();
-      const schema = await connection.client.schema(endpointId);
-      this.post({ type: 'schema', endpointId, schema: schema.input });
-    } catch {
-      // No schema (the endpoint has none, or no connection): the editor checks the JSON only.
-      this.post({ type: 'schema', endpointId });
+    let message: Extract<HostMessage, { type: 'schema' }> = { type: 'schema', endpointId };
+    if (!checkEndpointId(endpointId)) {
+      try {
+        const connection = await this.services.connection.get();
+        message = { ...message, schema: (await connection.client.schema(endpointId)).input };
+      } catch {
+        // No schema (the endpoint has none, or no connection): the editor checks the JSON only.
+      }
     }
+    this.lastSchema = message;
+    this.post(message);
   }
 
   /** Asks the page to call, as its Call button would (the Ctrl/Cmd+Enter keybinding). */
