@@ -1,7 +1,8 @@
 // The playground webview's page: an empty shell whose only script is the bundled
-// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only, no
-// inline styles or handlers but the editor's <style> elements, which carry the nonce; images and media only from the webview, https, data URLs and loopback
-// sandboxes). No `vscode` import, so the webview tests build the very same page in Chromium.
+// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only; no
+// inline styles or handlers, but for the JSON editor's <style> elements, which carry the same nonce;
+// images and media only from the webview, https, data URLs and loopback sandboxes). No `vscode`
+// import, so the webview tests build the very same page in Chromium.
 
 export interface PlaygroundHtmlOptions {
   /** `webview.cspSource`: the origin the webview's own resources come from. */
