@@ -65,6 +65,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The last price message posted (for tests), and the endpoint id it is being asked for. */
   private lastPrice: Extract<HostMessage, { type: 'price' }> | undefined;
   private priceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last schema message posted (for tests). */
+  private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -120,6 +122,11 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The price shown beside the endpoint id ("$0.025 / image"), for tests. */
   get price(): { readonly endpointId: string; readonly price?: string } | undefined {
     return this.lastPrice;
+  }
+
+  /** The input schema the page's JSON editor was last given, for tests. */
+  get schema(): Extract<HostMessage, { type: 'schema' }> | undefined {
+    return this.lastSchema;
   }
 
   /** The open playground, for tests. */
@@ -235,6 +242,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       const connection = await this.services.connection.get();
       this.post({ type: 'target', target: connection.description });
       void this.postPrice(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
+      void this.postSchema(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
       const page = await connection.client.models.search('', { limit: 100 });
       this.post({
         type: 'endpoints',
@@ -246,10 +254,33 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  /** Asks for the price of the endpoint id once it stays unchanged for a moment. */
+  /** Asks for the price and the input schema of the endpoint id once it stays unchanged for a moment. */
   private askPrice(endpointId: string): void {
     clearTimeout(this.priceTimer);
-    this.priceTimer = setTimeout(() => void this.postPrice(endpointId), PRICE_DEBOUNCE_MS);
+    this.priceTimer = setTimeout(() => {
+      void this.postPrice(endpointId);
+      void this.postSchema(endpointId);
+    }, PRICE_DEBOUNCE_MS);
+  }
+
+  /** Tells the page the endpoint's input schema, for its JSON editor (a message without one when there is none). */
+  private async postSchema(endpointId: string): Promise<void> {
+    let message: Extract<HostMessage, { type: 'schema' }> = { type: 'schema', endpointId };
+    if (!checkEndpointId(endpointId)) {
+      try {
+        const connection = await this.services.connection.get();
+        message = { ...message, schema: (await connection.client.schema(endpointId)).input };
+      } catch {
+        // No schema (the endpoint has none, or no connection): the editor checks the JSON only.
+      }
+    }
+    this.lastSchema = message;
+    this.post(message);
+  }
+
+  /** Asks the page to call, as its Call button would (the Ctrl/Cmd+Enter keybinding). */
+  requestCall(): void {
+    this.post({ type: 'callRequested' });
   }
 
   /** Tells the page the endpoint's unit price at the current target (none known: no price). */
