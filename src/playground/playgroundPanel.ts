@@ -3,6 +3,7 @@
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
 // started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
 // call so both come back after a reload.
+import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
 import type { CatalogueModel } from '../fal/models';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,8 @@ export interface PlaygroundServices {
   readonly playgroundState: JsonFile<PlaygroundSaved>;
   /** Endpoint prices, shown beside the endpoint id and as a completed call's cost. */
   readonly prices?: EndpointPriceSource;
+  /** Input schemas per target and endpoint, fetched once (the editor's checks, the form). */
+  readonly schemas?: EndpointSchemaSource;
 }
 
 /** How long the endpoint id must stay unchanged before its price is asked for (typing). */
@@ -266,12 +269,13 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** Tells the page the endpoint's input schema, for its JSON editor (a message without one when there is none). */
   private async postSchema(endpointId: string): Promise<void> {
     let message: Extract<HostMessage, { type: 'schema' }> = { type: 'schema', endpointId };
-    if (!checkEndpointId(endpointId)) {
+    if (!checkEndpointId(endpointId) && this.services.schemas) {
       try {
-        const connection = await this.services.connection.get();
-        message = { ...message, schema: (await connection.client.schema(endpointId)).input };
+        const { target } = await this.services.connection.get();
+        const schema = await this.services.schemas.schema(target, endpointId);
+        if (schema) message = { ...message, schema: schema.input };
       } catch {
-        // No schema (the endpoint has none, or no connection): the editor checks the JSON only.
+        // No connection: the editor checks the JSON only.
       }
     }
     this.lastSchema = message;
