@@ -2,6 +2,7 @@
 // (src/playground/playgroundPanel.ts): every message either side posts is one of these types, so a
 // change on one side that the other does not follow fails the type check. Types only (and the
 // empty form); the checks both sides run on a form are in callForm.ts.
+import type { FieldPath } from './schemaForm';
 import type { CatalogueEntry } from './catalogueSearch';
 import type { CallMethod, PlatformOptions } from './callModel';
 import type { QueueWaitFacts } from './recordText';
@@ -105,6 +106,7 @@ export type HostMessage =
   | { readonly type: 'schema'; readonly endpointId: string; readonly schema?: InputSchema }
   /** Call as the Call button would (VS Code's Ctrl/Cmd+Enter keybinding); the page answers with `call`. */
   | { readonly type: 'callRequested' }
+  | FileMessage
   /** The unit price of an endpoint at the target, "$0.025 / image"; absent when none is known. */
   | { readonly type: 'price'; readonly endpointId: string; readonly price?: string }
   | { readonly type: 'problem'; readonly message: string };
@@ -120,7 +122,28 @@ export type WebviewMessage =
   | { readonly type: 'copyAsCode'; readonly form: PlaygroundForm }
   | { readonly type: 'example'; readonly endpointId: string }
   | { readonly type: 'openOutput' }
-  | { readonly type: 'setApiKey' };
+  | { readonly type: 'setApiKey' }
+  /**
+   * Put a file into the field at `path`: one the user picks in the host's open dialog (no `uri`),
+   * or one dropped from the Explorer (its URI). `inline` for realtime (a data URL, no upload).
+   */
+  | { readonly type: 'placeFile'; readonly path: FieldPath; readonly uri?: string; readonly inline?: boolean }
+  /** Stop the upload into the field at `path`. */
+  | { readonly type: 'cancelFile'; readonly path: FieldPath };
+
+/** A file put into a field, as the page shows it. */
+export interface PlacedFileView {
+  readonly url: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/** Host → webview: how a `placeFile` goes (progress, the file placed, or why not, the field left as it was). */
+export type FileMessage =
+  | { readonly type: 'fileProgress'; readonly path: FieldPath; readonly sent: number; readonly total: number }
+  | { readonly type: 'filePlaced'; readonly path: FieldPath; readonly file: PlacedFileView }
+  | { readonly type: 'fileFailed'; readonly path: FieldPath; readonly message: string };
 
 /** Stream events the playground keeps and shows; older ones are counted, not kept. */
 export const MAX_VIEW_EVENTS = 1000;

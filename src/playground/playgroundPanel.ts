@@ -3,6 +3,8 @@
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
 // started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
 // call so both come back after a reload.
+import type { FieldPath } from '../common/schemaForm';
+import { chooseFile, FileRefusedError, placeFile } from './playgroundFiles';
 import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
 import type { CatalogueModel } from '../fal/models';
@@ -23,6 +25,7 @@ import { checkForm } from '../common/callForm';
 import {
   EMPTY_FORM,
   type CallView,
+  type FileMessage,
   type FieldError,
   type HostMessage,
   type PlaygroundForm,
@@ -63,6 +66,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   private saved: PlaygroundSaved;
   /** True from a call's message until the runner has its record: a second Call is refused meanwhile. */
   private starting = false;
+  /** Uploads into fields in flight, by field path (JSON), so the page can cancel one. */
+  private readonly uploads = new Map<string, AbortController>();
   /** The stream events of the call shown: the newest kept, each sent to the page once. */
   private readonly events = new StreamEvents();
   /** The last price message posted (for tests), and the endpoint id it is being asked for. */
@@ -70,6 +75,7 @@ export class PlaygroundPanel implements vscode.Disposable {
   private priceTimer: ReturnType<typeof setTimeout> | undefined;
   /** The last schema message posted (for tests). */
   private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
+  private readonly fileLog: FileMessage[] = [];
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -130,6 +136,11 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The input schema the page's JSON editor was last given, for tests. */
   get schema(): Extract<HostMessage, { type: 'schema' }> | undefined {
     return this.lastSchema;
+  }
+
+  /** The file messages posted to the page, oldest first (for tests). */
+  get fileMessages(): readonly FileMessage[] {
+    return this.fileLog;
   }
 
   /** The open playground, for tests. */
@@ -228,6 +239,45 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'setApiKey':
         await vscode.commands.executeCommand('fal.setApiKey');
         return;
+      case 'placeFile':
+        return this.placeFileInto(message.path, message.uri ? vscode.Uri.parse(message.uri) : undefined, {
+          inline: message.inline,
+        });
+      case 'cancelFile':
+        this.uploads.get(JSON.stringify(message.path))?.abort();
+        return;
+    }
+  }
+
+  /**
+   * Puts a file into the field at `path`: `uri`, or one the user picks; the page is told the
+   * progress, then the file's URL, or why not (the field stays as it was). Resolves when done.
+   */
+  async placeFileInto(path: FieldPath, uri: vscode.Uri | undefined, options: { inline?: boolean } = {}) {
+    const key = JSON.stringify(path);
+    try {
+      const chosen = uri ?? (await chooseFile('Choose a file for the field'));
+      if (!chosen) return;
+      this.uploads.get(key)?.abort();
+      const abort = new AbortController();
+      this.uploads.set(key, abort);
+      const connection = await this.services.connection.get();
+      const file = await placeFile(connection, chosen, {
+        inline: options.inline,
+        signal: abort.signal,
+        onProgress: (sent, total) => this.post({ type: 'fileProgress', path, sent, total }),
+      });
+      this.post({ type: 'filePlaced', path, file });
+    } catch (err) {
+      const message =
+        err instanceof FileRefusedError
+          ? err.message
+          : err instanceof Error && err.name === 'AbortError'
+            ? 'The upload was cancelled.'
+            : `The file could not be put in: ${err instanceof Error ? err.message : String(err)}`;
+      this.post({ type: 'fileFailed', path, message });
+    } finally {
+      this.uploads.delete(key);
     }
   }
 
@@ -377,11 +427,14 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
+    if (message.type === 'fileProgress' || message.type === 'filePlaced' || message.type === 'fileFailed')
+      this.fileLog.push(message);
     void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
+    for (const upload of this.uploads.values()) upload.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
