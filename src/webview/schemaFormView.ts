@@ -172,7 +172,10 @@ function controlFor(field: FormField, path: FieldPath, ctx: Context): Control {
 function textControl(field: FormField, path: FieldPath, ctx: Context): Control {
   const input =
     field.kind === 'longText'
-      ? Object.assign(document.createElement('vscode-textarea') as VscodeTextarea, { rows: 3, resize: 'vertical' as const })
+      ? Object.assign(document.createElement('vscode-textarea') as VscodeTextarea, {
+          rows: 3,
+          resize: 'vertical' as const,
+        })
       : (document.createElement('vscode-textfield') as VscodeTextfield);
   nameControl(input, field);
   const placeholder = defaultText(field);
@@ -471,7 +474,8 @@ function previewOf(url: string, media: MediaKind): HTMLElement {
 }
 
 function fileName(url: string): string {
-  if (url.startsWith('data:')) return url.slice(5, url.indexOf(/[;,]/.exec(url)?.[0] ?? ',')) || 'inline data';
+  if (url.startsWith('data:'))
+    return url.slice(5, url.indexOf(/[;,]/.exec(url)?.[0] ?? ',')) || 'inline data';
   const last = url.split(/[?#]/)[0].split('/').filter(Boolean).pop() ?? url;
   try {
     return decodeURIComponent(last);
@@ -602,7 +606,8 @@ function unsetText(field: FormField): string {
 /** An object of the fields' defaults (a new LoRA row, a custom image size). */
 function defaultsOfFields(fields: readonly FormField[]): Record<string, unknown> {
   let value: unknown = {};
-  for (const f of fields) if (f.hasDefault && f.default !== undefined) value = setField(value, f.path, f.default);
+  for (const f of fields)
+    if (f.hasDefault && f.default !== undefined) value = setField(value, f.path, f.default);
   return value as Record<string, unknown>;
 }
 

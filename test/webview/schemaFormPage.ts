@@ -91,7 +91,10 @@ export class SchemaFormPage {
 
   /** Mounts the form for `schema` (an endpoint's input schema) showing `value`. */
   async mount(schema: JsonSchema, value: unknown = {}): Promise<void> {
-    await this.page.evaluate(({ s, v }) => (window as unknown as PageWindow).mountForm(s, v), { s: schema, v: value });
+    await this.page.evaluate(({ s, v }) => (window as unknown as PageWindow).mountForm(s, v), {
+      s: schema,
+      v: value,
+    });
   }
 
   /** What the JSON editor would do: shows `value` in the form. */
