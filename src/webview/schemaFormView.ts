@@ -33,12 +33,20 @@ export interface SchemaFormOptions {
   readonly fields: readonly FormField[];
   /** The input value (an object; anything else is shown as an empty form and replaced on edit). */
   readonly value: unknown;
-  /** After every edit in the form: the whole new value. */
-  onChange(value: unknown): void;
+  /** After every edit in the form: the whole new value (always an object). */
+  onChange(value: Record<string, unknown>): void;
   /** Choose file… of a media field: the host opens its dialog and later sets the URL at `path`. */
   onFileRequest?(path: FieldPath, media: MediaKind): void;
   /** A Shift+drop on a media field: what was dropped (the Explorer gives URIs in `text/uri-list`). */
   onFileDrop?(path: FieldPath, media: MediaKind, data: DataTransfer): void;
+  /** Cancel, shown while an upload into the field at `path` is under way. */
+  onFileCancel?(path: FieldPath): void;
+}
+
+/** A media field's upload as the host tells it: under way (`progress` 0..1), or failed (`error`). */
+export interface FileStatus {
+  readonly progress?: number;
+  readonly error?: string;
 }
 
 export interface SchemaForm {
@@ -46,6 +54,11 @@ export interface SchemaForm {
   setValue(value: unknown): void;
   /** Draws a new set of fields (another endpoint) with `value`. */
   setFields(fields: readonly FormField[], value: unknown): void;
+  /**
+   * Shows an upload's progress (with Cancel) or its error under the media field at `path`;
+   * undefined clears it. The value is not touched: the host sets the URL with `setValue` on success.
+   */
+  setFileStatus(path: FieldPath, status: FileStatus | undefined): void;
   dispose(): void;
 }
 
@@ -60,6 +73,8 @@ interface Context {
   commit(path: FieldPath, value: unknown): void;
   /** Shows the value again in every control (no change to it). */
   refresh(): void;
+  /** Each drawn media field's status line, by `statusKey(path)`. */
+  readonly fileStatus: Map<string, (status: FileStatus | undefined) => void>;
   readonly options: SchemaFormOptions;
 }
 
@@ -80,14 +95,17 @@ export function mountSchemaForm(container: HTMLElement, options: SchemaFormOptio
   const context: Context = {
     root: () => root,
     commit(path, value) {
-      root = setField(isRecord(root) ? root : {}, path, value);
+      const next = setField(isRecord(root) ? root : {}, path, value) as Record<string, unknown>;
+      root = next;
       refresh();
-      options.onChange(root);
+      options.onChange(next);
     },
     refresh,
+    fileStatus: new Map(),
     options,
   };
   const draw = () => {
+    context.fileStatus.clear();
     views = fields.map((f) => fieldView(f, f.path, context));
     form.replaceChildren(...views.map((v) => v.element), unknown);
     refresh();
@@ -98,6 +116,9 @@ export function mountSchemaForm(container: HTMLElement, options: SchemaFormOptio
     setValue(value) {
       root = value;
       refresh();
+    },
+    setFileStatus(path, status) {
+      context.fileStatus.get(statusKey(path))?.(status);
     },
     setFields(next, value) {
       fields = next;
@@ -422,7 +443,22 @@ function mediaControl(field: FormField, path: FieldPath, ctx: Context): Control 
   const preview = el('div', 'sf-preview');
   const line = el('div', 'sf-media-line');
   line.append(url, choose, hint);
-  element.append(line, preview);
+  const status = el('div', 'sf-file-status');
+  status.setAttribute('role', 'status');
+  const statusText = el('span', 'sf-file-progress');
+  const cancel = button('Cancel', `Cancel the upload into ${field.label}`);
+  cancel.addEventListener('click', () => ctx.options.onFileCancel?.(path));
+  const failure = el('div', 'sf-file-error');
+  failure.setAttribute('role', 'alert');
+  status.append(statusText, cancel);
+  status.hidden = true;
+  element.append(line, status, failure, preview);
+  ctx.fileStatus.set(statusKey(path), (s) => {
+    const uploading = s?.progress !== undefined && s.error === undefined;
+    status.hidden = !uploading;
+    statusText.textContent = uploading ? `Uploading… ${Math.round((s.progress ?? 0) * 100)}%` : '';
+    failure.textContent = s?.error ?? '';
+  });
   element.addEventListener('dragover', (e) => {
     if (e.shiftKey) {
       e.preventDefault();
@@ -472,6 +508,8 @@ function previewOf(url: string, media: MediaKind): HTMLElement {
   span.textContent = name;
   return span;
 }
+
+const statusKey = (path: FieldPath) => JSON.stringify(path);
 
 function fileName(url: string): string {
   if (url.startsWith('data:'))

@@ -222,6 +222,27 @@ describe('schema form webview', function () {
     assert.equal(await control('video_url', '.sf-preview .sf-file-name').innerText(), 'clip.mp4');
   });
 
+  it("shows an upload's progress with Cancel, then its error under the field, the value untouched", async () => {
+    await form.mount(compose, { image_url: 'https://example.com/before.png' });
+    await form.setFileStatus(['image_url'], { progress: 0.4 });
+    assert.match(await control('image_url', '.sf-file-status').innerText(), /Uploading… 40%/);
+    await control('image_url', 'vscode-button[aria-label="Cancel the upload into Image Url"]').click();
+    assert.deepEqual(await form.fileCancels(), [['image_url']]);
+    await form.setFileStatus(['image_url'], { error: 'Upload failed: 413 <b>too big</b>' });
+    assert.equal(await control('image_url', '.sf-file-status').isVisible(), false);
+    assert.equal(
+      await control('image_url', '.sf-file-error').innerText(),
+      'Upload failed: 413 <b>too big</b>',
+    );
+    assert.equal(
+      await control('image_url', 'vscode-textfield').evaluate((e) => (e as HTMLInputElement).value),
+      'https://example.com/before.png',
+    );
+    assert.deepEqual(await form.changes(), []);
+    await form.setFileStatus(['image_url'], undefined);
+    assert.equal(await control('image_url', '.sf-file-error').isVisible(), false);
+  });
+
   it("draws sandbox/image's image_size union and sandbox/image-to-image's media field", async () => {
     await form.mount((await h.client.schema('sandbox/image')).input as JsonSchema);
     assert.equal(await control('image_size', 'vscode-single-select').isVisible(), true);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { FieldPath, JsonSchema, MediaKind } from '../../src/common/schemaForm';
+import type { FileStatus, SchemaForm } from '../../src/webview/schemaFormView';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 import { launchBrowser } from '../../tools/vscode-host/browser';
 import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
@@ -19,8 +20,9 @@ import { repoRoot } from '../../tools/vscode-host/repoRoot';
 interface PageWindow {
   changes: unknown[];
   fileRequests: { path: FieldPath; media: MediaKind }[];
+  fileCancels: FieldPath[];
   mountForm(schema: JsonSchema, value: unknown): void;
-  form?: { setValue(value: unknown): void };
+  form?: SchemaForm;
 }
 
 /** The browser bundle of the test entry, built once per run. */
@@ -111,6 +113,18 @@ export class SchemaFormPage {
   async lastChange(): Promise<unknown> {
     const all = await this.changes();
     return all[all.length - 1];
+  }
+
+  /** What the host would do while uploading into the field at `path`. */
+  async setFileStatus(path: FieldPath, status: FileStatus | undefined): Promise<void> {
+    await this.page.evaluate(({ p, st }) => (window as unknown as PageWindow).form!.setFileStatus(p, st), {
+      p: path,
+      st: status,
+    });
+  }
+
+  fileCancels(): Promise<FieldPath[]> {
+    return this.page.evaluate(() => (window as unknown as PageWindow).fileCancels);
   }
 
   fileRequests(): Promise<PageWindow['fileRequests']> {
