@@ -214,7 +214,7 @@ function textControl(field: FormField, path: FieldPath, ctx: Context): Control {
 
 /** A number: a slider (both bounds known) and a number box that agree; empty removes the key. */
 function numberControl(field: FormField, path: FieldPath, ctx: Context): Control {
-  const element = el('div', 'sf-number');
+  const element = el('div', 'sf-number-control');
   const integer = field.kind === 'integer';
   const step = integer ? 1 : sliderStep(field);
   const box = document.createElement('vscode-textfield') as VscodeTextfield;
