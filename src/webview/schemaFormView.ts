@@ -331,19 +331,32 @@ function enumOrObjectControl(field: FormField, path: FieldPath, ctx: Context): C
   };
 }
 
-/** Rows of text with Remove buttons, and Add. */
+/** Rows of text (of file URLs, each with its own Choose file…, for `image_urls`), with Remove and Add. */
 function stringArrayControl(field: FormField, path: FieldPath, ctx: Context): Control {
   return rowsControl(field, path, ctx, {
     empty: () => '',
     drawRow(index) {
+      const rowPath = [...path, index];
+      if (field.media) {
+        const row: FormField = {
+          ...field,
+          kind: 'media',
+          label: `${field.label} ${index + 1}`,
+          required: false,
+          hasDefault: false,
+          default: undefined,
+        };
+        const media = mediaControl(row, rowPath, ctx, '');
+        return { element: media.element, update: (root) => media.update(getField(root, rowPath), root) };
+      }
       const input = document.createElement('vscode-textfield') as VscodeTextfield;
       input.label = `${field.label} ${index + 1}`;
       input.setAttribute('aria-label', input.label);
-      input.addEventListener('input', () => ctx.commit([...path, index], input.value));
+      input.addEventListener('input', () => ctx.commit(rowPath, input.value));
       return {
         element: input,
         update(root) {
-          const text = getField(root, [...path, index]);
+          const text = getField(root, rowPath);
           const shown = typeof text === 'string' ? text : '';
           if (input.value !== shown) input.value = shown;
         },
@@ -427,14 +440,17 @@ function objectControl(field: FormField, ctx: Context): Control {
   };
 }
 
-/** A file's URL: a text box, Choose file…, a Shift+drop target, and a preview of the URL. */
-function mediaControl(field: FormField, path: FieldPath, ctx: Context): Control {
+/**
+ * A file's URL: a text box, Choose file…, a Shift+drop target, upload status and a preview of the
+ * URL. Emptied, the value becomes `empty` (the key removed; an array's row keeps '').
+ */
+function mediaControl(field: FormField, path: FieldPath, ctx: Context, empty?: string): Control {
   const media = field.media ?? 'file';
   const element = el('div', 'sf-media');
   const url = document.createElement('vscode-textfield') as VscodeTextfield;
   nameControl(url, field);
   url.placeholder = defaultText(field) ?? 'https://… or choose a file';
-  url.addEventListener('input', () => ctx.commit(path, url.value === '' ? undefined : url.value));
+  url.addEventListener('input', () => ctx.commit(path, url.value === '' ? empty : url.value));
   const choose = button('Choose file…', `Choose file for ${field.label}`);
   choose.secondary = true;
   choose.addEventListener('click', () => ctx.options.onFileRequest?.(path, media));

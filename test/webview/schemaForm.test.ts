@@ -243,6 +243,21 @@ describe('schema form webview', function () {
     assert.equal(await control('image_url', '.sf-file-error').isVisible(), false);
   });
 
+  it('gives each row of a file-URL array its own Choose file…, with the row path', async () => {
+    await form.mount({
+      type: 'object',
+      properties: { image_urls: { type: 'array', items: { type: 'string' }, title: 'Image Urls' } },
+    });
+    await control('image_urls', 'vscode-button[aria-label="Add to Image Urls"]').click();
+    assert.deepEqual(await form.lastChange(), { image_urls: [''] });
+    await control('image_urls', 'vscode-button[aria-label="Choose file for Image Urls 1"]').click();
+    assert.deepEqual(await form.fileRequests(), [{ path: ['image_urls', 0], media: 'image' }]);
+    const url = control('image_urls', '.sf-media vscode-textfield');
+    await url.locator('input').fill('https://example.com/a.png');
+    await url.locator('input').fill('');
+    assert.deepEqual(await form.lastChange(), { image_urls: [''] }, 'emptied, the row stays');
+  });
+
   it("draws sandbox/image's image_size union and sandbox/image-to-image's media field", async () => {
     await form.mount((await h.client.schema('sandbox/image')).input as JsonSchema);
     assert.equal(await control('image_size', 'vscode-single-select').isVisible(), true);
