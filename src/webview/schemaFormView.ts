@@ -37,10 +37,19 @@ export interface SchemaFormOptions {
   onChange(value: Record<string, unknown>): void;
   /** Choose file… of a media field: the host opens its dialog and later sets the URL at `path`. */
   onFileRequest?(path: FieldPath, media: MediaKind): void;
-  /** A Shift+drop on a media field: what was dropped (the Explorer gives URIs in `text/uri-list`). */
-  onFileDrop?(path: FieldPath, media: MediaKind, data: DataTransfer): void;
+  /**
+   * A Shift+drop, or a paste, of files onto a media field: the URIs (the Explorer's drag) and the
+   * files (from the OS, or a pasted image) it carried. The host reads or uploads them and sets the URL.
+   */
+  onFileData?(path: FieldPath, media: MediaKind, data: FileData): void;
   /** Cancel, shown while an upload into the field at `path` is under way. */
   onFileCancel?(path: FieldPath): void;
+}
+
+/** What a drop or a paste onto a media field carried. */
+export interface FileData {
+  readonly uris: readonly string[];
+  readonly files: readonly File[];
 }
 
 /** A media field's upload as the host tells it: under way (`progress` 0..1), or failed (`error`). */
@@ -482,12 +491,17 @@ function mediaControl(field: FormField, path: FieldPath, ctx: Context, empty?: s
     }
   });
   element.addEventListener('dragleave', () => element.classList.remove('sf-drop'));
+  const take = (e: Event, data: DataTransfer | null) => {
+    const found = data && fileDataOf(data);
+    if (!found) return;
+    e.preventDefault();
+    ctx.options.onFileData?.(path, media, found);
+  };
   element.addEventListener('drop', (e) => {
     element.classList.remove('sf-drop');
-    if (!e.dataTransfer) return;
-    e.preventDefault();
-    ctx.options.onFileDrop?.(path, media, e.dataTransfer);
+    take(e, e.dataTransfer);
   });
+  element.addEventListener('paste', (e) => take(e, e.clipboardData));
   let shown: string | undefined;
   return {
     element,
@@ -523,6 +537,18 @@ function previewOf(url: string, media: MediaKind): HTMLElement {
   const span = el('span', 'sf-file-name');
   span.textContent = name;
   return span;
+}
+
+/** The URIs and files a drop or paste carried; undefined when neither (a paste of text). */
+function fileDataOf(data: DataTransfer): FileData | undefined {
+  const lines = [data.getData('application/vnd.code.uri-list'), data.getData('text/uri-list')]
+    .join('\n')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  const uris = [...new Set(lines)];
+  const files = Array.from(data.files);
+  return uris.length || files.length ? { uris, files } : undefined;
 }
 
 const statusKey = (path: FieldPath) => JSON.stringify(path);

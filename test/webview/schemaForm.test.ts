@@ -222,6 +222,29 @@ describe('schema form webview', function () {
     assert.equal(await control('video_url', '.sf-preview .sf-file-name').innerText(), 'clip.mp4');
   });
 
+  it('hands on a Shift+drop of Explorer URIs and a paste of an image, with the field path', async () => {
+    const media = form.field('image_url').locator('.sf-media');
+    await media.evaluate((el) => {
+      const over = new DragEvent('dragover', { bubbles: true, cancelable: true, shiftKey: true });
+      el.dispatchEvent(over);
+      const dropped = new DataTransfer();
+      dropped.setData('text/uri-list', 'file:///work/a.png\r\n# comment\r\nfile:///work/b.png');
+      el.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dropped }));
+      const pasted = new DataTransfer();
+      pasted.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'pasted.png', { type: 'image/png' }));
+      el.dispatchEvent(
+        new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: pasted }),
+      );
+      const text = new DataTransfer();
+      text.setData('text/plain', 'just words');
+      el.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: text }));
+    });
+    assert.deepEqual(await form.fileData(), [
+      { path: ['image_url'], media: 'image', uris: ['file:///work/a.png', 'file:///work/b.png'], files: [] },
+      { path: ['image_url'], media: 'image', uris: [], files: ['pasted.png image/png'] },
+    ]);
+  });
+
   it("shows an upload's progress with Cancel, then its error under the field, the value untouched", async () => {
     await form.mount(compose, { image_url: 'https://example.com/before.png' });
     await form.setFileStatus(['image_url'], { progress: 0.4 });

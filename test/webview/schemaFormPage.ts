@@ -21,6 +21,7 @@ interface PageWindow {
   changes: unknown[];
   fileRequests: { path: FieldPath; media: MediaKind }[];
   fileCancels: FieldPath[];
+  fileData: { path: FieldPath; media: MediaKind; uris: string[]; files: string[] }[];
   mountForm(schema: JsonSchema, value: unknown): void;
   form?: SchemaForm;
 }
@@ -121,6 +122,11 @@ export class SchemaFormPage {
       p: path,
       st: status,
     });
+  }
+
+  /** Each drop or paste of files the form handed on, files as `name type`. */
+  fileData(): Promise<PageWindow['fileData']> {
+    return this.page.evaluate(() => (window as unknown as PageWindow).fileData);
   }
 
   fileCancels(): Promise<FieldPath[]> {
