@@ -1,6 +1,8 @@
 // Builds every bundle the project ships or tests: the extension (Node, `vscode` external), the
 // standalone protocol client `dist/fal.js`, the sandbox CLI, the webview bundle (browser), and with
 // `--tests` the test bundles under `out/test`. `--watch` rebuilds on change; `--production` minifies.
+// The webview bundle is minified in every build (it is what the page loads, in tests as shipped),
+// and its size is printed after each build.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,6 +10,8 @@ const path = require('node:path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
+
+const WEBVIEW_BUNDLE = 'dist/webview/playground.js';
 
 const common = {
   bundle: true,
@@ -30,8 +34,9 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    minify: true,
     entryPoints: ['src/webview/playground.ts'],
-    outfile: 'dist/webview/playground.js',
+    outfile: WEBVIEW_BUNDLE,
   },
 ];
 
@@ -73,6 +78,14 @@ async function main() {
   }
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+  printWebviewSize();
+}
+
+/** Prints the webview bundle's size, e.g. `dist/webview/playground.js: 412.3 KB (minified: yes)`. */
+function printWebviewSize() {
+  const webview = builds.find((b) => b.outfile === WEBVIEW_BUNDLE);
+  const kb = fs.statSync(WEBVIEW_BUNDLE).size / 1024;
+  console.log(`${WEBVIEW_BUNDLE}: ${kb.toFixed(1)} KB (minified: ${webview.minify ? 'yes' : 'no'})`);
 }
 
 main().catch((err) => {

@@ -127,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     messages,
     playgroundState,
     prices,
+    schemas,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
   registerCommands(context, services);

@@ -37,6 +37,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
 
   register('fal.openPlayground', () => void PlaygroundPanel.show(services));
+  // Ctrl/Cmd+Enter in the focused playground (package.json keybinding): the page calls as its button would.
+  register('fal.playground.call', () => PlaygroundPanel.open?.requestCall());
   register('fal.openInPlayground', (arg: RecordArg) => {
     const record = recordOf(store, arg);
     if (record) PlaygroundPanel.showWith(services, formOf(record));

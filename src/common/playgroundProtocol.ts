@@ -74,6 +74,9 @@ export interface FieldError {
   readonly message: string;
 }
 
+/** A JSON Schema as plain data (src/fal/schema.ts's EndpointSchema.input). */
+export type InputSchema = Readonly<Record<string, unknown>>;
+
 /** Host → webview. */
 export type HostMessage =
   /** Once per page load: where calls go, and the form as last saved by the host (fresher than webview state). */
@@ -95,6 +98,13 @@ export type HostMessage =
       readonly fields: readonly string[];
     }
   | { readonly type: 'call'; readonly call: CallView }
+  /**
+   * The input JSON Schema of an endpoint (refs inlined), for the JSON editor's checks, completion and
+   * hover; sent when the endpoint id is set. No schema: the endpoint has none, or it could not be had.
+   */
+  | { readonly type: 'schema'; readonly endpointId: string; readonly schema?: InputSchema }
+  /** Call as the Call button would (VS Code's Ctrl/Cmd+Enter keybinding); the page answers with `call`. */
+  | { readonly type: 'callRequested' }
   /** The unit price of an endpoint at the target, "$0.025 / image"; absent when none is known. */
   | { readonly type: 'price'; readonly endpointId: string; readonly price?: string }
   | { readonly type: 'problem'; readonly message: string };

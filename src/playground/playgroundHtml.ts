@@ -1,7 +1,8 @@
 // The playground webview's page: an empty shell whose only script is the bundled
-// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only, no
-// inline styles or handlers, images and media only from the webview, https, data URLs and loopback
-// sandboxes). No `vscode` import, so the webview tests build the very same page in Chromium.
+// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only; no
+// inline styles or handlers, but for the JSON editor's <style> elements, which carry the same nonce;
+// images and media only from the webview, https, data URLs and loopback sandboxes). No `vscode`
+// import, so the webview tests build the very same page in Chromium.
 
 export interface PlaygroundHtmlOptions {
   /** `webview.cspSource`: the origin the webview's own resources come from. */
@@ -25,7 +26,8 @@ export function playgroundHtml(o: PlaygroundHtmlOptions): string {
   ].join(' ');
   const csp = [
     "default-src 'none'",
-    `style-src ${o.cspSource}`,
+    // The nonce is for the <style> elements the JSON editor (CodeMirror) adds; nothing inline else.
+    `style-src ${o.cspSource} 'nonce-${o.nonce}'`,
     `script-src 'nonce-${o.nonce}'`,
     `img-src ${media}`,
     `media-src ${media}`,

@@ -3,6 +3,7 @@
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
 // started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
 // call so both come back after a reload.
+import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
 import type { CatalogueModel } from '../fal/models';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,8 @@ export interface PlaygroundServices {
   readonly playgroundState: JsonFile<PlaygroundSaved>;
   /** Endpoint prices, shown beside the endpoint id and as a completed call's cost. */
   readonly prices?: EndpointPriceSource;
+  /** Input schemas per target and endpoint, fetched once (the editor's checks, the form). */
+  readonly schemas?: EndpointSchemaSource;
 }
 
 /** How long the endpoint id must stay unchanged before its price is asked for (typing). */
@@ -65,6 +68,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The last price message posted (for tests), and the endpoint id it is being asked for. */
   private lastPrice: Extract<HostMessage, { type: 'price' }> | undefined;
   private priceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last schema message posted (for tests). */
+  private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -120,6 +125,11 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The price shown beside the endpoint id ("$0.025 / image"), for tests. */
   get price(): { readonly endpointId: string; readonly price?: string } | undefined {
     return this.lastPrice;
+  }
+
+  /** The input schema the page's JSON editor was last given, for tests. */
+  get schema(): Extract<HostMessage, { type: 'schema' }> | undefined {
+    return this.lastSchema;
   }
 
   /** The open playground, for tests. */
@@ -235,6 +245,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       const connection = await this.services.connection.get();
       this.post({ type: 'target', target: connection.description });
       void this.postPrice(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
+      void this.postSchema(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
       const page = await connection.client.models.search('', { limit: 100 });
       this.post({
         type: 'endpoints',
@@ -246,10 +257,34 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  /** Asks for the price of the endpoint id once it stays unchanged for a moment. */
+  /** Asks for the price and the input schema of the endpoint id once it stays unchanged for a moment. */
   private askPrice(endpointId: string): void {
     clearTimeout(this.priceTimer);
-    this.priceTimer = setTimeout(() => void this.postPrice(endpointId), PRICE_DEBOUNCE_MS);
+    this.priceTimer = setTimeout(() => {
+      void this.postPrice(endpointId);
+      void this.postSchema(endpointId);
+    }, PRICE_DEBOUNCE_MS);
+  }
+
+  /** Tells the page the endpoint's input schema, for its JSON editor (a message without one when there is none). */
+  private async postSchema(endpointId: string): Promise<void> {
+    let message: Extract<HostMessage, { type: 'schema' }> = { type: 'schema', endpointId };
+    if (!checkEndpointId(endpointId) && this.services.schemas) {
+      try {
+        const { target } = await this.services.connection.get();
+        const schema = await this.services.schemas.schema(target, endpointId);
+        if (schema) message = { ...message, schema: schema.input };
+      } catch {
+        // No connection: the editor checks the JSON only.
+      }
+    }
+    this.lastSchema = message;
+    this.post(message);
+  }
+
+  /** Asks the page to call, as its Call button would (the Ctrl/Cmd+Enter keybinding). */
+  requestCall(): void {
+    this.post({ type: 'callRequested' });
   }
 
   /** Tells the page the endpoint's unit price at the current target (none known: no price). */

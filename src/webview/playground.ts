@@ -3,6 +3,8 @@
 // audio, output JSON, stream events, logs).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
+// The JSON input is a schema-aware editor (jsonEditor.ts). Call is VS Code's keybinding (Ctrl/Cmd+Enter,
+// package.json): the host asks with `callRequested` and the page calls as a click would.
 import { checkForm } from '../common/callForm';
 import {
   EMPTY_FORM,
@@ -17,6 +19,7 @@ import { CALL_METHODS } from '../common/callModel';
 import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
+import { createJsonEditor } from './jsonEditor';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -57,6 +60,8 @@ const endpoint = el('input', {
   placeholder: 'owner/app[/path], e.g. fal-ai/flux/dev',
 });
 endpoint.setAttribute('list', 'endpoints');
+// Its label also holds the price and the Example input button: the box's own name is just this.
+endpoint.setAttribute('aria-label', 'Endpoint');
 const endpoints = el('datalist', { id: 'endpoints' });
 const exampleButton = el('button', {
   id: 'example',
@@ -69,6 +74,8 @@ const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' }
 const price = el('span', { className: 'price', id: 'price' });
 /** The endpoint id `price` is the price of. */
 let priceOf = '';
+/** The endpoint id whose input schema the editor checks against ('' for none). */
+let schemaOf = '';
 
 const methodButtons = CALL_METHODS.map((method) =>
   el('button', {
@@ -91,7 +98,14 @@ const webhook = el('input', {
 });
 const webhookRow = label('Webhook URL (fal POSTs the result there when the request ends)', webhook);
 const webhookProblem = el('p', { className: 'problem', id: 'webhook-problem' });
-const input = el('textarea', { id: 'input', spellcheck: false, rows: 12 });
+const inputBox = el('div', { className: 'input-editor' });
+/** The page's CSP nonce: CodeMirror's <style> elements carry it (style-src allows it and nothing inline). */
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+const input = createJsonEditor(inputBox, {
+  label: 'Input (JSON)',
+  nonce,
+  attributes: { id: 'input', 'aria-describedby': 'input-problem fields' },
+});
 const inputProblem = el('p', { className: 'problem', id: 'input-problem' });
 const fieldsHint = el('p', { className: 'help', id: 'fields' });
 
@@ -119,7 +133,12 @@ const headers = el('textarea', {
 });
 const headersProblem = el('p', { className: 'problem', id: 'headers-problem' });
 
-const callButton = el('button', { id: 'call', type: 'button', textContent: 'Call', title: 'Ctrl+Enter' });
+const callButton = el('button', {
+  id: 'call',
+  type: 'button',
+  textContent: 'Call',
+  title: 'Call (Ctrl+Enter)',
+});
 const cancelButton = el('button', {
   id: 'cancel',
   type: 'button',
@@ -169,11 +188,11 @@ document
       label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton)),
       endpoints,
       endpointProblem,
-      el('div', { className: 'methods', role: 'group' }, ...methodButtons),
+      el('div', { className: 'methods', role: 'group', ariaLabel: 'Method' }, ...methodButtons),
       methodHelp,
       webhookRow,
       webhookProblem,
-      label('Input (JSON)', input),
+      el('div', { className: 'input-label' }, el('span', { textContent: 'Input (JSON)' }), inputBox),
       inputProblem,
       fieldsHint,
       el(
@@ -217,7 +236,7 @@ function readForm(): PlaygroundForm {
   return {
     endpointId: endpoint.value.trim(),
     method,
-    inputText: input.value,
+    inputText: input.getText(),
     ...(method === 'submit' && webhook.value.trim() ? { webhookUrl: webhook.value.trim() } : {}),
     headersText: headers.value,
     platform: {
@@ -232,7 +251,7 @@ function readForm(): PlaygroundForm {
 
 function writeForm(form: PlaygroundForm): void {
   endpoint.value = form.endpointId;
-  input.value = form.inputText;
+  input.setText(form.inputText);
   webhook.value = form.webhookUrl ?? '';
   headers.value = form.headersText;
   noRetry.checked = !!form.platform.noRetry;
@@ -241,6 +260,7 @@ function writeForm(form: PlaygroundForm): void {
   priority.value = form.platform.priority ?? 'normal';
   hint.value = form.platform.hint ?? '';
   selectMethod(form.method);
+  forgetOtherSchema();
   validate();
 }
 
@@ -278,12 +298,22 @@ function call(): void {
   vscode.postMessage({ type: 'call', form: readForm() });
 }
 
-for (const control of [endpoint, webhook, input, headers, startTimeout, hint])
+for (const control of [endpoint, webhook, headers, startTimeout, hint])
   control.addEventListener('input', saveAndValidate);
+input.onChange(saveAndValidate);
 // A price shown is of the id it was asked for: another id typed hides it until the host tells that one's.
 endpoint.addEventListener('input', () => {
   if (endpoint.value.trim() !== priceOf) price.textContent = '';
+  forgetOtherSchema();
 });
+
+/** Drops the schema in force when the endpoint id is no longer the one it is the schema of. */
+function forgetOtherSchema(): void {
+  if (schemaOf && endpoint.value.trim() !== schemaOf) {
+    schemaOf = '';
+    input.setSchema(undefined);
+  }
+}
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
 for (const button of methodButtons) {
   button.addEventListener('click', () => {
@@ -301,12 +331,6 @@ copyButton.addEventListener('click', () => {
 });
 openOutput.addEventListener('click', () => vscode.postMessage({ type: 'openOutput' }));
 setKeyButton.addEventListener('click', () => vscode.postMessage({ type: 'setApiKey' }));
-document.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-    event.preventDefault();
-    if (!running) call();
-  }
-});
 
 // ---- what the host says ----
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
@@ -328,7 +352,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'example':
       if (message.endpointId !== endpoint.value.trim()) break;
-      input.value = message.inputText;
+      input.setText(message.inputText);
       fieldsHint.textContent = message.fields.length ? `Fields: ${message.fields.join(', ')}` : '';
       saveAndValidate();
       break;
@@ -340,6 +364,16 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'call':
       validate();
       showCall(message.call);
+      break;
+    case 'schema':
+      // Only the schema of the id in the box applies; another id's (a late answer) is dropped.
+      if (message.endpointId !== endpoint.value.trim()) break;
+      schemaOf = message.schema ? message.endpointId : '';
+      input.setSchema(message.schema);
+      break;
+    case 'callRequested':
+      // Ctrl/Cmd+Enter (VS Code's keybinding): as a click on Call, with the same checks and guard.
+      if (!running && !callButton.disabled) call();
       break;
     case 'price':
       if (message.endpointId !== endpoint.value.trim()) break;

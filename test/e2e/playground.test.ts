@@ -16,6 +16,12 @@ describe('workbench: the playground webview', function () {
 
   /** The playground page inside the webview's two iframes. */
   const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  // `#input` is the JSON editor's editable element (CodeMirror): Playwright's fill selects its text and
+  // types over it as one input; its text is read line by line as shown.
+  const inputText = () =>
+    view()
+      .locator('#input .cm-line')
+      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
 
   it('"fal: Open Playground" opens the panel, which calls sandbox/echo with run', async () => {
     await workbench.runCommand('fal: Open Playground');
@@ -106,12 +112,32 @@ describe('workbench: the playground webview', function () {
       });
     const endpoint = await view().locator('#endpoint').inputValue();
     if (endpoint !== 'sandbox/slow') throw new Error(`endpoint after reload: ${endpoint}`);
-    const input = await view().locator('#input').inputValue();
+    const input = await inputText();
     if (input !== '{"kept": "across the reload"') throw new Error(`input after reload: ${input}`);
     await view().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
     // The embedded sandbox outlives the reload, as fal's queue does: the request is followed again
     // to its end, and since nobody watched it end (its progress went with the window), a message says so.
     await view().locator('#status', { hasText: 'subscribe sandbox/slow: completed' }).waitFor();
     await workbench.notification('sandbox/slow completed in').waitFor();
+  });
+
+  it('calls once on Ctrl+Enter in the JSON editor (the contributed keybinding), inserting no line', async () => {
+    await workbench.showContainer('fal');
+    const rows = workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'sandbox/echo' });
+    const before = await rows.count();
+    await view().locator('#endpoint').fill('sandbox/echo');
+    await view().locator('button.method[data-method="run"]').click();
+    await view().locator('#input').fill('{"by": "the keybinding"}');
+    await view().locator('#input').click();
+    await workbench.page.keyboard.press('Control+Enter');
+    await view()
+      .locator('#status', { hasText: /run sandbox\/echo: completed/ })
+      .waitFor();
+    await view().locator('#output', { hasText: '"by": "the keybinding"' }).waitFor();
+    const input = await inputText();
+    if (input !== '{"by": "the keybinding"}') throw new Error(`input after Ctrl+Enter: ${input}`);
+    await rows.nth(before).waitFor();
+    const after = await rows.count();
+    if (after !== before + 1) throw new Error(`Ctrl+Enter made ${after - before} calls`);
   });
 });

@@ -32,10 +32,31 @@ describe('playground panel', () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     assert.ok(nonce && nonce.length >= 16, `no nonce in ${csp}`);
     assert.ok(!/unsafe-inline|unsafe-eval/.test(csp), csp);
+    assert.ok(csp.includes(`style-src ${panel.webview.cspSource} 'nonce-${nonce}'`), csp);
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
     assert.equal(scripts.length, 1);
     assert.match(scripts[0], new RegExp(`nonce="${nonce.replace(/[+/=]/g, (c) => `\\${c}`)}"`));
     assert.match(scripts[0], /playground\.js"/);
+  });
+
+  it('gives the page the input schema of the endpoint id it is set to, for its JSON editor', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('fal.openPlayground');
+    const record = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.run', {
+      endpointId: 'sandbox/text',
+      input: { prompt: 'x', max_tokens: 1 },
+    });
+    assert.ok(record);
+    await vscode.commands.executeCommand('fal.openInPlayground', record.id);
+    const schema = () => api.playground()?.schema;
+    for (let i = 0; i < 100 && schema()?.endpointId !== 'sandbox/text'; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const connection = await api.connection.get();
+    assert.deepEqual(schema(), {
+      type: 'schema',
+      endpointId: 'sandbox/text',
+      schema: (await connection.client.schema('sandbox/text')).input,
+    });
   });
 
   it('turns a failed record into field errors the webview lists', async () => {

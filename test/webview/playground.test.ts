@@ -2,7 +2,7 @@
 // well-formed calls and refuses malformed ones in place, keeps what was typed across a reload, and
 // shows results, errors and media from the host, server text always as text.
 import * as assert from 'node:assert/strict';
-import type { CallView } from '../../src/common/playgroundProtocol';
+import type { CallView, InputSchema } from '../../src/common/playgroundProtocol';
 import { PlaygroundPage } from './playgroundPage';
 
 describe('playground webview', function () {
@@ -48,7 +48,7 @@ describe('playground webview', function () {
   it('posts a call with the endpoint, method, input text, platform options and custom headers', async () => {
     await page().locator('#endpoint').fill('sandbox/echo');
     await page().locator('button.method[data-method="stream"]').click();
-    await page().locator('#input').fill('{"hello": "webview"}');
+    await playground.typeInput('{"hello": "webview"}');
     await page().locator('details.headers summary').click();
     await page().locator('#no-retry').check();
     await page().locator('#store-io').uncheck();
@@ -68,15 +68,15 @@ describe('playground webview', function () {
   });
 
   it("refuses malformed JSON in place, with the parser's words, and keeps the text", async () => {
-    await page().locator('#input').fill('{"prompt": "a fox",}');
+    await playground.typeInput('{"prompt": "a fox",}');
     await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
     assert.equal(await page().locator('#call').isDisabled(), true);
     await page().keyboard.press('Control+Enter');
     assert.equal((await playground.posted()).filter((m) => m.type === 'call').length, 0);
-    assert.equal(await page().locator('#input').inputValue(), '{"prompt": "a fox",}');
-    await page().locator('#input').fill('[1]');
+    assert.equal(await playground.inputText(), '{"prompt": "a fox",}');
+    await playground.typeInput('[1]');
     await page().locator('#input-problem', { hasText: 'must be a JSON object' }).waitFor();
-    await page().locator('#input').fill('{"prompt": "a fox"}');
+    await playground.typeInput('{"prompt": "a fox"}');
     await page().locator('#input-problem:empty').waitFor({ state: 'attached' });
     assert.equal(await page().locator('#call').isDisabled(), false);
   });
@@ -96,7 +96,7 @@ describe('playground webview', function () {
 
   it("asks the host to copy the form's call as code", async () => {
     await page().locator('#endpoint').fill('sandbox/echo');
-    await page().locator('#input').fill('{"copy": true}');
+    await playground.typeInput('{"copy": true}');
     await page().locator('#copy-code').click();
     const message = await playground.nextMessage('copyAsCode');
     assert.equal(message.form.endpointId, 'sandbox/echo');
@@ -136,7 +136,7 @@ describe('playground webview', function () {
   it('sends every change to the host and keeps everything typed across a reload (webview state)', async () => {
     await page().locator('#endpoint').fill('sandbox/text');
     await page().locator('button.method[data-method="realtime"]').click();
-    await page().locator('#input').fill('{"prompt": "half-typed",');
+    await playground.typeInput('{"prompt": "half-typed",');
     const sent = (await playground.posted()).filter((m) => m.type === 'form');
     const last = sent[sent.length - 1];
     assert.ok(
@@ -146,7 +146,7 @@ describe('playground webview', function () {
     await playground.reload();
     await playground.post({ type: 'init', target: 'x' });
     assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/text');
-    assert.equal(await page().locator('#input').inputValue(), '{"prompt": "half-typed",');
+    assert.equal(await playground.inputText(), '{"prompt": "half-typed",');
     assert.equal(await page().locator('button.method[aria-pressed="true"]').textContent(), 'realtime');
     await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
   });
@@ -164,7 +164,7 @@ describe('playground webview', function () {
       inputText: '{\n  "prompt": ""\n}\n',
       fields: ['prompt*', 'seed'],
     });
-    assert.equal(await page().locator('#input').inputValue(), '{\n  "prompt": ""\n}\n');
+    assert.equal(await playground.inputText(), '{\n  "prompt": ""\n}\n');
     await page().locator('#fields', { hasText: 'Fields: prompt*, seed' }).waitFor();
   });
 
@@ -336,5 +336,175 @@ describe('playground webview', function () {
     await page().locator('#set-key').waitFor();
     await page().locator('#set-key').click();
     await playground.nextMessage('setApiKey');
+  });
+
+  describe('the JSON editor', () => {
+    const evil = 'What to draw <img src=x onerror="window.pwned=1">';
+    const schema: InputSchema = {
+      type: 'object',
+      required: ['prompt'],
+      additionalProperties: false,
+      properties: {
+        prompt: { type: 'string', description: evil, default: '' },
+        num_images: { type: 'integer', minimum: 1, maximum: 4, default: 1, description: 'How many images' },
+        guidance: { type: 'number', description: 'How closely to follow the prompt' },
+        image_size: { enum: ['square', 'landscape_4_3'], default: 'square', description: 'Size preset' },
+      },
+    };
+    const withSchema = () => playground.post({ type: 'schema', endpointId: 'sandbox/image', schema });
+
+    it('loads its styles under the CSP by nonce, with no violation, and has an accessible name', async () => {
+      await page().locator('.cm-editor').waitFor();
+      assert.equal(
+        await page()
+          .locator('.cm-editor')
+          .evaluate((e) => getComputedStyle(e).display),
+        'flex',
+      );
+      assert.ok((await page().locator('style[nonce]').count()) > 0, "CodeMirror's styles carry the nonce");
+      assert.equal(await page().locator('#input').getAttribute('aria-label'), 'Input (JSON)');
+      assert.deepEqual(playground.violations, []);
+    });
+
+    it("keeps the form's tab order through the editor (Tab leaves it), every control named", async () => {
+      await page().locator('#endpoint').focus();
+      const order: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        await page().keyboard.press('Tab');
+        order.push(
+          await page().evaluate(() => {
+            const e = document.activeElement as HTMLElement;
+            return e.dataset.method ?? (e.id || e.tagName.toLowerCase());
+          }),
+        );
+      }
+      assert.deepEqual(order, [
+        'example',
+        'run',
+        'subscribe',
+        'submit',
+        'stream',
+        'realtime',
+        'input',
+        'summary',
+        'call',
+        'copy-code',
+      ]);
+      for (const [role, name] of [
+        ['combobox', 'Endpoint'],
+        ['textbox', 'Input (JSON)'],
+        ['group', 'Method'],
+        ['button', 'Example input'],
+        ['button', 'Call'],
+        ['button', 'Copy as code'],
+      ] as const) {
+        assert.equal(await page().getByRole(role, { name, exact: true }).count(), 1, `${role} ${name}`);
+      }
+    });
+
+    it('saves the form on every key typed', async () => {
+      await playground.typeInput('{"prompt": "fox"}');
+      await page().keyboard.press('ArrowLeft');
+      await page().keyboard.type(', "n": 2');
+      const saved = await playground.savedState();
+      assert.equal(saved?.inputText, '{"prompt": "fox", "n": 2}');
+      const sent = (await playground.posted()).filter((m) => m.type === 'form');
+      const last = sent[sent.length - 1];
+      assert.ok(last?.type === 'form' && last.form.inputText === '{"prompt": "fox", "n": 2}');
+    });
+
+    it('shows schema errors at their path: missing required, out of range, wrong type, enum, unknown key', async () => {
+      await withSchema();
+      await playground.typeInput(
+        '{\n  "num_images": 9,\n  "guidance": "high",\n  "image_size": "huge",\n  "extra": 1\n}',
+      );
+      await page().locator('.cm-lintRange-error').nth(4).waitFor();
+      const marks = await page()
+        .locator('#input .cm-line')
+        .evaluateAll((lines) =>
+          lines.flatMap((line, i) =>
+            Array.from(line.querySelectorAll('.cm-lintRange-error')).map((m) => `${i + 1}:${m.textContent}`),
+          ),
+        );
+      assert.deepEqual(marks, ['1:{', '2:9', '3:"high"', '4:"huge"', '5:"extra"']);
+      // Each mark's own message, as hovering it shows.
+      const expected = [
+        'Missing required property "prompt".',
+        '9 is greater than 4.',
+        'Value type "string" is invalid. Expected "number".',
+        'Value does not match any of ["square","landscape_4_3"].',
+        'Unknown property "extra": the schema allows no others.',
+      ];
+      for (const [i, message] of expected.entries()) {
+        const box = (await page().locator('.cm-lintRange-error').nth(i).boundingBox())!;
+        await page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page().locator('.cm-tooltip-lint .cm-diagnostic-error', { hasText: message }).waitFor();
+        await page().mouse.move(0, 0);
+        await page().locator('.cm-tooltip-lint').waitFor({ state: 'detached' });
+      }
+      // Fixed, the marks go.
+      await playground.typeInput('{"prompt": "fox", "num_images": 2}');
+      await page().locator('.cm-lintRange-error').waitFor({ state: 'detached' });
+    });
+
+    it("offers the schema's property names with their descriptions as text, and an enum's values", async () => {
+      await withSchema();
+      await playground.typeInput('{}');
+      await page().keyboard.press('ArrowLeft');
+      await page().keyboard.type('"');
+      const labels = () =>
+        page().locator('.cm-tooltip-autocomplete li .cm-completionLabel').allTextContents();
+      await page().locator('.cm-tooltip-autocomplete li').nth(3).waitFor();
+      assert.deepEqual((await labels()).sort(), ['"guidance"', '"image_size"', '"num_images"', '"prompt"']);
+      await page().keyboard.type('pro');
+      await page().locator('.cm-completionInfo').waitFor();
+      assert.equal(await page().locator('.cm-completionInfo').textContent(), evil);
+      assert.equal(await page().locator('.cm-tooltip img').count(), 0, 'the description made no element');
+      await page().keyboard.press('Enter');
+      assert.equal(await playground.inputText(), '{"prompt": }');
+
+      await playground.typeInput('{"image_size": }');
+      await page().keyboard.press('ArrowLeft');
+      await page().keyboard.press('Control+Space');
+      await page().locator('.cm-tooltip-autocomplete li').nth(1).waitFor();
+      assert.deepEqual(await labels(), ['"landscape_4_3"', '"square"'].sort());
+      assert.equal(await page().evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    });
+
+    it("hovers a key with the field's description, as text, and default", async () => {
+      await withSchema();
+      await playground.typeInput('{"prompt": "fox", "num_images": 2}');
+      const key = page().locator('#input .cm-line span', { hasText: '"prompt"' }).first();
+      const box = (await key.boundingBox())!;
+      await page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const hover = page().locator('.cm-tooltip-hover .cm-schema-hover');
+      await hover.waitFor();
+      assert.deepEqual(await hover.locator('div').allTextContents(), ['prompt: string', evil, 'Default: ""']);
+      assert.equal(await page().locator('.cm-tooltip img').count(), 0, 'the description made no element');
+      assert.equal(await page().evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    });
+
+    it("leaves Ctrl+Enter to VS Code's keybinding, and calls once when the host asks (callRequested)", async () => {
+      await playground.typeInput('{"prompt": "fox"}');
+      await page().keyboard.press('Control+Enter');
+      await page().keyboard.press('Meta+Enter');
+      assert.equal(await playground.inputText(), '{"prompt": "fox"}', 'no line inserted');
+      assert.equal((await playground.posted()).filter((m) => m.type === 'call').length, 0, 'no call posted');
+      // Two requests before the host answers: one call, as a double click makes one.
+      await playground.post({ type: 'callRequested' });
+      await playground.post({ type: 'callRequested' });
+      const calls = (await playground.posted()).filter((m) => m.type === 'call');
+      assert.equal(calls.length, 1);
+      assert.equal(calls[0]?.type === 'call' && calls[0].form.inputText, '{"prompt": "fox"}');
+    });
+
+    it('drops a schema of another endpoint id, and the schema when the id changes', async () => {
+      await playground.post({ type: 'schema', endpointId: 'sandbox/echo', schema });
+      await playground.typeInput('{"extra": 1}');
+      await playground.post({ type: 'schema', endpointId: 'sandbox/image', schema });
+      await page().locator('.cm-lintRange-error').first().waitFor();
+      await page().locator('#endpoint').fill('sandbox/echo');
+      await page().locator('.cm-lintRange-error').waitFor({ state: 'detached' });
+    });
   });
 });

@@ -88,6 +88,24 @@ export class PlaygroundPage {
     await this.page.evaluate((m) => window.dispatchEvent(new MessageEvent('message', { data: m })), message);
   }
 
+  /**
+   * Replaces the JSON input's text as a person would: click in the editor, select all, and type the
+   * text in one input (as a paste would; key by key, Enter would auto-indent).
+   */
+  async typeInput(text: string): Promise<void> {
+    await this.page.locator('#input').click();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    if (text === '') await this.page.keyboard.press('Delete');
+    else await this.page.keyboard.insertText(text);
+  }
+
+  /** The JSON input's text as the editor shows it, line by line. */
+  inputText(): Promise<string> {
+    return this.page
+      .locator('#input .cm-line')
+      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
+  }
+
   /** Every message the page has posted so far. */
   posted(): Promise<WebviewMessage[]> {
     return this.page.evaluate(() => (window as unknown as { posted: WebviewMessage[] }).posted);
