@@ -40,7 +40,7 @@ async function main(url: string, dir: string): Promise<void> {
     await view.locator('#example').click();
     await view.locator('#fields', { hasText: 'prompt*' }).waitFor();
     await view
-      .locator('#input')
+      .locator('#json-input')
       .fill('{\n  "prompt": "a red fox in the snow",\n  "num_inference_steps": 12\n}\n');
     await view.locator('button.method[data-method="subscribe"]').click();
     await view.locator('#call').click();

@@ -128,6 +128,15 @@ export type WebviewMessage =
    * or one dropped from the Explorer (its URI). `inline` for realtime (a data URL, no upload).
    */
   | { readonly type: 'placeFile'; readonly path: FieldPath; readonly uri?: string; readonly inline?: boolean }
+  /** Put a pasted file's bytes (base64) into the field at `path`. */
+  | {
+      readonly type: 'placeFileData';
+      readonly path: FieldPath;
+      readonly name: string;
+      readonly contentType: string;
+      readonly base64: string;
+      readonly inline?: boolean;
+    }
   /** Stop the upload into the field at `path`. */
   | { readonly type: 'cancelFile'; readonly path: FieldPath };
 
@@ -143,6 +152,7 @@ export interface PlacedFileView {
 export type FileMessage =
   | { readonly type: 'fileProgress'; readonly path: FieldPath; readonly sent: number; readonly total: number }
   | { readonly type: 'filePlaced'; readonly path: FieldPath; readonly file: PlacedFileView }
+  /** `message` empty: nothing was chosen (the dialog closed); the field just stops waiting. */
   | { readonly type: 'fileFailed'; readonly path: FieldPath; readonly message: string };
 
 /** Stream events the playground keeps and shows; older ones are counted, not kept. */

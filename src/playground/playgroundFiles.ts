@@ -89,7 +89,17 @@ export async function placeFile(
     if (choice !== 'Read and Send') throw new FileRefusedError(name);
   }
   const bytes = await vscode.workspace.fs.readFile(uri);
-  const contentType = contentTypeOf(name, bytes.subarray(0, 16));
+  return placeBytes(connection, bytes, name, contentTypeOf(name, bytes.subarray(0, 16)), options);
+}
+
+/** Puts bytes (a file read, or pasted in the page) where the call can use them: uploaded, or inline. */
+export async function placeBytes(
+  connection: Connection,
+  bytes: Uint8Array,
+  name: string,
+  contentType: string,
+  options: PlaceOptions = {},
+): Promise<PlacedFile> {
   if (options.inline) {
     if (bytes.byteLength > MAX_INLINE_BYTES) {
       throw new Error(

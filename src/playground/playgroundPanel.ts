@@ -4,7 +4,7 @@
 // started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
 // call so both come back after a reload.
 import type { FieldPath } from '../common/schemaForm';
-import { chooseFile, FileRefusedError, placeFile } from './playgroundFiles';
+import { chooseFile, FileRefusedError, placeBytes, placeFile } from './playgroundFiles';
 import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
 import type { CatalogueModel } from '../fal/models';
@@ -243,6 +243,15 @@ export class PlaygroundPanel implements vscode.Disposable {
         return this.placeFileInto(message.path, message.uri ? vscode.Uri.parse(message.uri) : undefined, {
           inline: message.inline,
         });
+      case 'placeFileData':
+        return this.placeFileInto(message.path, undefined, {
+          inline: message.inline,
+          data: {
+            bytes: Buffer.from(message.base64, 'base64'),
+            name: message.name,
+            contentType: message.contentType,
+          },
+        });
       case 'cancelFile':
         this.uploads.get(JSON.stringify(message.path))?.abort();
         return;
@@ -253,20 +262,30 @@ export class PlaygroundPanel implements vscode.Disposable {
    * Puts a file into the field at `path`: `uri`, or one the user picks; the page is told the
    * progress, then the file's URL, or why not (the field stays as it was). Resolves when done.
    */
-  async placeFileInto(path: FieldPath, uri: vscode.Uri | undefined, options: { inline?: boolean } = {}) {
+  async placeFileInto(
+    path: FieldPath,
+    uri: vscode.Uri | undefined,
+    options: { inline?: boolean; data?: { bytes: Uint8Array; name: string; contentType: string } } = {},
+  ) {
     const key = JSON.stringify(path);
     try {
-      const chosen = uri ?? (await chooseFile('Choose a file for the field'));
-      if (!chosen) return;
+      const chosen = options.data ? undefined : (uri ?? (await chooseFile('Choose a file for the field')));
+      if (!chosen && !options.data) {
+        this.post({ type: 'fileFailed', path, message: '' });
+        return;
+      }
       this.uploads.get(key)?.abort();
       const abort = new AbortController();
       this.uploads.set(key, abort);
       const connection = await this.services.connection.get();
-      const file = await placeFile(connection, chosen, {
+      const place = {
         inline: options.inline,
         signal: abort.signal,
-        onProgress: (sent, total) => this.post({ type: 'fileProgress', path, sent, total }),
-      });
+        onProgress: (sent: number, total: number) => this.post({ type: 'fileProgress', path, sent, total }),
+      };
+      const file = options.data
+        ? await placeBytes(connection, options.data.bytes, options.data.name, options.data.contentType, place)
+        : await placeFile(connection, chosen!, place);
       this.post({ type: 'filePlaced', path, file });
     } catch (err) {
       const message =

@@ -20,6 +20,8 @@ import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
 import { createJsonEditor } from './jsonEditor';
+import { formFields, setField, type FieldPath } from '../common/schemaForm';
+import { mountSchemaForm, type SchemaForm } from './schemaFormView';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -104,9 +106,14 @@ const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 const input = createJsonEditor(inputBox, {
   label: 'Input (JSON)',
   nonce,
-  attributes: { id: 'input', 'aria-describedby': 'input-problem fields' },
+  attributes: { id: 'json-input', 'aria-describedby': 'input-problem fields' },
 });
 const inputProblem = el('p', { className: 'problem', id: 'input-problem' });
+/** The form built from the endpoint's input schema: the same value as the JSON, another view of it. */
+const formBox = el('div', { className: 'schema-form-section', id: 'schema-form', hidden: true });
+let schemaForm: SchemaForm | undefined;
+/** True while the form writes the JSON, so the JSON's change is not fed back to the form. */
+let formWriting = false;
 const fieldsHint = el('p', { className: 'help', id: 'fields' });
 
 const noRetry = el('input', { id: 'no-retry', type: 'checkbox' });
@@ -192,6 +199,7 @@ document
       methodHelp,
       webhookRow,
       webhookProblem,
+      formBox,
       el('div', { className: 'input-label' }, el('span', { textContent: 'Input (JSON)' }), inputBox),
       inputProblem,
       fieldsHint,
@@ -300,7 +308,81 @@ function call(): void {
 
 for (const control of [endpoint, webhook, headers, startTimeout, hint])
   control.addEventListener('input', saveAndValidate);
-input.onChange(saveAndValidate);
+input.onChange(() => {
+  if (!formWriting) schemaForm?.setValue(inputValue());
+  saveAndValidate();
+});
+
+/** The input as a JSON object ({} while it does not parse as one: the form then shows nothing set). */
+function inputValue(): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(input.getText());
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The form changed the value: the JSON shows it at once (keys the form does not know are kept). */
+function writeInputFromForm(value: unknown): void {
+  formWriting = true;
+  try {
+    input.setText(`${JSON.stringify(value, null, 2)}\n`);
+  } finally {
+    formWriting = false;
+  }
+  saveAndValidate();
+}
+
+/** Builds (or rebuilds) the form for a schema; none, or one with no field: no form. */
+function showSchemaForm(schema: Record<string, unknown> | undefined): void {
+  const fields = schema ? formFields(schema) : [];
+  if (fields.length === 0) {
+    schemaForm?.dispose();
+    schemaForm = undefined;
+    formBox.replaceChildren();
+    formBox.hidden = true;
+    return;
+  }
+  formBox.hidden = false;
+  if (schemaForm) return schemaForm.setFields(fields, inputValue());
+  schemaForm = mountSchemaForm(formBox, {
+    fields,
+    value: inputValue(),
+    onChange: writeInputFromForm,
+    onFileRequest: (path) => placeFile(path),
+    onFileData: (path, _media, data) => {
+      if (data.uris[0]) placeFile(path, data.uris[0]);
+      else if (data.files[0]) void placeFileData(path, data.files[0]);
+    },
+    onFileCancel: (path) => vscode.postMessage({ type: 'cancelFile', path }),
+  });
+}
+
+/** Asks the host for a file for the field (its open dialog, or the URI dropped); realtime takes it inline. */
+function placeFile(path: FieldPath, uri?: string): void {
+  schemaForm?.setFileStatus(path, { progress: 0 });
+  vscode.postMessage({ type: 'placeFile', path, ...(uri ? { uri } : {}), inline: method === 'realtime' });
+}
+
+/** A pasted file: its bytes go to the host, which uploads them (or puts them inline for realtime). */
+async function placeFileData(path: FieldPath, file: File): Promise<void> {
+  schemaForm?.setFileStatus(path, { progress: 0 });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  vscode.postMessage({
+    type: 'placeFileData',
+    path,
+    name: file.name || 'pasted',
+    contentType: file.type || 'application/octet-stream',
+    base64: btoa(binary),
+    inline: method === 'realtime',
+  });
+}
 // A price shown is of the id it was asked for: another id typed hides it until the host tells that one's.
 endpoint.addEventListener('input', () => {
   if (endpoint.value.trim() !== priceOf) price.textContent = '';
@@ -312,6 +394,7 @@ function forgetOtherSchema(): void {
   if (schemaOf && endpoint.value.trim() !== schemaOf) {
     schemaOf = '';
     input.setSchema(undefined);
+    showSchemaForm(undefined);
   }
 }
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
@@ -370,6 +453,21 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       if (message.endpointId !== endpoint.value.trim()) break;
       schemaOf = message.schema ? message.endpointId : '';
       input.setSchema(message.schema);
+      showSchemaForm(message.schema);
+      break;
+    case 'fileProgress':
+      schemaForm?.setFileStatus(message.path, { progress: message.total ? message.sent / message.total : 1 });
+      break;
+    case 'filePlaced': {
+      schemaForm?.setFileStatus(message.path, undefined);
+      const value = setField(inputValue(), message.path, message.file.url);
+      writeInputFromForm(value);
+      schemaForm?.setValue(value);
+      break;
+    }
+    case 'fileFailed':
+      // No message: the user closed the open dialog; the field is as it was.
+      schemaForm?.setFileStatus(message.path, message.message ? { error: message.message } : undefined);
       break;
     case 'callRequested':
       // Ctrl/Cmd+Enter (VS Code's keybinding): as a click on Call, with the same checks and guard.

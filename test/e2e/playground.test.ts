@@ -16,11 +16,11 @@ describe('workbench: the playground webview', function () {
 
   /** The playground page inside the webview's two iframes. */
   const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  // `#input` is the JSON editor's editable element (CodeMirror): Playwright's fill selects its text and
+  // `#json-input` is the JSON editor's editable element (CodeMirror): Playwright's fill selects its text and
   // types over it as one input; its text is read line by line as shown.
   const inputText = () =>
     view()
-      .locator('#input .cm-line')
+      .locator('#json-input .cm-line')
       .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
 
   it('"fal: Open Playground" opens the panel, which calls sandbox/echo with run', async () => {
@@ -29,7 +29,7 @@ describe('workbench: the playground webview', function () {
     await view().locator('.target', { hasText: 'embedded fal sandbox at http://127.0.0.1:' }).waitFor();
     await view().locator('#endpoint').fill('sandbox/echo');
     await view().locator('button.method[data-method="run"]').click();
-    await view().locator('#input').fill('{"from": "the playground"}');
+    await view().locator('#json-input').fill('{"from": "the playground"}');
     await view().locator('#call').click();
     await view()
       .locator('#status', { hasText: /run sandbox\/echo: completed/ })
@@ -41,7 +41,7 @@ describe('workbench: the playground webview', function () {
     await view().locator('#endpoint').fill('sandbox/image');
     await view().locator('#example').click();
     await view().locator('#fields', { hasText: 'prompt*' }).waitFor();
-    await view().locator('#input').fill('{"prompt": "a red fox", "num_inference_steps": 4}');
+    await view().locator('#json-input').fill('{"prompt": "a red fox", "num_inference_steps": 4}');
     await view().locator('button.method[data-method="subscribe"]').click();
     await view().locator('#call').click();
     await view()
@@ -78,7 +78,7 @@ describe('workbench: the playground webview', function () {
 
   it('streams sandbox/text and realtime-calls sandbox/echo', async () => {
     await view().locator('#endpoint').fill('sandbox/text');
-    await view().locator('#input').fill('{"prompt": "hello there", "max_tokens": 4}');
+    await view().locator('#json-input').fill('{"prompt": "hello there", "max_tokens": 4}');
     await view().locator('button.method[data-method="stream"]').click();
     await view().locator('#call').click();
     await view()
@@ -86,7 +86,7 @@ describe('workbench: the playground webview', function () {
       .waitFor();
     await view().locator('#events', { hasText: '"partial":true' }).waitFor({ state: 'attached' });
     await view().locator('#endpoint').fill('sandbox/echo');
-    await view().locator('#input').fill('{"n": 1}');
+    await view().locator('#json-input').fill('{"n": 1}');
     await view().locator('button.method[data-method="realtime"]').click();
     await view().locator('#call').click();
     await view()
@@ -97,14 +97,14 @@ describe('workbench: the playground webview', function () {
 
   it('comes back after a reload mid-request with the form as it was left and the call followed to its end', async () => {
     await view().locator('#endpoint').fill('sandbox/slow');
-    await view().locator('#input').fill('{"duration_ms": 8000}');
+    await view().locator('#json-input').fill('{"duration_ms": 8000}');
     await view().locator('button.method[data-method="subscribe"]').click();
     await view().locator('#call').click();
     await view().locator('#status', { hasText: 'subscribe sandbox/slow: in progress' }).waitFor();
-    await view().locator('#input').fill('{"kept": "across the reload"');
+    await view().locator('#json-input').fill('{"kept": "across the reload"');
     await workbench.reloadWindow();
     await view()
-      .locator('#input')
+      .locator('#json-input')
       .waitFor()
       .catch(async (err: Error) => {
         await workbench.screenshot('playground-after-reload-failed');
@@ -127,8 +127,8 @@ describe('workbench: the playground webview', function () {
     const before = await rows.count();
     await view().locator('#endpoint').fill('sandbox/echo');
     await view().locator('button.method[data-method="run"]').click();
-    await view().locator('#input').fill('{"by": "the keybinding"}');
-    await view().locator('#input').click();
+    await view().locator('#json-input').fill('{"by": "the keybinding"}');
+    await view().locator('#json-input').click();
     await workbench.page.keyboard.press('Control+Enter');
     await view()
       .locator('#status', { hasText: /run sandbox\/echo: completed/ })

@@ -338,6 +338,69 @@ describe('playground webview', function () {
     await playground.nextMessage('setApiKey');
   });
 
+  describe('the form from the schema, beside the JSON', () => {
+    const schema = {
+      type: 'object',
+      'x-fal-order-properties': ['prompt', 'num_images', 'image_url'],
+      properties: {
+        prompt: { type: 'string', title: 'Prompt', description: 'What to draw' },
+        num_images: { type: 'integer', title: 'Num images', minimum: 1, maximum: 4, default: 1 },
+        image_url: { type: 'string', title: 'Image url', description: 'An image' },
+      },
+      required: ['prompt'],
+    };
+
+    async function withSchema(inputText: string) {
+      await page().locator('#endpoint').fill('sandbox/form');
+      await playground.typeInput(inputText);
+      await playground.post({ type: 'schema', endpointId: 'sandbox/form', schema });
+      await page().locator('#schema-form vscode-textarea, #schema-form vscode-textfield').first().waitFor();
+    }
+
+    it('shows the same value as the JSON: an edit in either shows in the other, unknown keys kept', async () => {
+      await withSchema('{"prompt": "a fox", "extra": {"kept": true}}');
+      const prompt = page().getByRole('textbox', { name: 'Prompt' });
+      assert.equal(await prompt.inputValue(), 'a fox');
+      await prompt.fill('a red fox');
+      await page().waitForFunction(() =>
+        document.querySelector('#json-input')?.textContent?.includes('a red fox'),
+      );
+      const json = JSON.parse(await playground.inputText()) as Record<string, unknown>;
+      assert.deepEqual(json, { prompt: 'a red fox', extra: { kept: true } });
+      await playground.typeInput('{"prompt": "typed in JSON", "num_images": 3, "extra": 1}');
+      for (let tries = 0; tries < 50 && (await prompt.inputValue()) !== 'typed in JSON'; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(await prompt.inputValue(), 'typed in JSON');
+      assert.deepEqual(playground.violations, []);
+    });
+
+    it('asks the host for a file for a media field, and puts the placed URL in the value', async () => {
+      await withSchema('{"prompt": "p"}');
+      await page()
+        .getByRole('button', { name: /Choose file/ })
+        .first()
+        .click();
+      const asked = await playground.nextMessage('placeFile');
+      assert.deepEqual(asked.path, ['image_url']);
+      await playground.post({
+        type: 'filePlaced',
+        path: ['image_url'],
+        file: {
+          url: 'http://127.0.0.1:1/files/x/cat.png',
+          name: 'cat.png',
+          contentType: 'image/png',
+          size: 3,
+        },
+      });
+      await page().waitForFunction(() =>
+        document.querySelector('#json-input')?.textContent?.includes('cat.png'),
+      );
+      const json = JSON.parse(await playground.inputText()) as Record<string, unknown>;
+      assert.equal(json.image_url, 'http://127.0.0.1:1/files/x/cat.png');
+      assert.equal(json.prompt, 'p');
+    });
+  });
+
   describe('the JSON editor', () => {
     const evil = 'What to draw <img src=x onerror="window.pwned=1">';
     const schema: InputSchema = {
@@ -362,7 +425,7 @@ describe('playground webview', function () {
         'flex',
       );
       assert.ok((await page().locator('style[nonce]').count()) > 0, "CodeMirror's styles carry the nonce");
-      assert.equal(await page().locator('#input').getAttribute('aria-label'), 'Input (JSON)');
+      assert.equal(await page().locator('#json-input').getAttribute('aria-label'), 'Input (JSON)');
       assert.deepEqual(playground.violations, []);
     });
 
@@ -385,7 +448,7 @@ describe('playground webview', function () {
         'submit',
         'stream',
         'realtime',
-        'input',
+        'json-input',
         'summary',
         'call',
         'copy-code',
@@ -420,7 +483,7 @@ describe('playground webview', function () {
       );
       await page().locator('.cm-lintRange-error').nth(4).waitFor();
       const marks = await page()
-        .locator('#input .cm-line')
+        .locator('#json-input .cm-line')
         .evaluateAll((lines) =>
           lines.flatMap((line, i) =>
             Array.from(line.querySelectorAll('.cm-lintRange-error')).map((m) => `${i + 1}:${m.textContent}`),
@@ -474,7 +537,7 @@ describe('playground webview', function () {
     it("hovers a key with the field's description, as text, and default", async () => {
       await withSchema();
       await playground.typeInput('{"prompt": "fox", "num_images": 2}');
-      const key = page().locator('#input .cm-line span', { hasText: '"prompt"' }).first();
+      const key = page().locator('#json-input .cm-line span', { hasText: '"prompt"' }).first();
       const box = (await key.boundingBox())!;
       await page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const hover = page().locator('.cm-tooltip-hover .cm-schema-hover');

@@ -17,6 +17,7 @@ import { repoRoot } from '../../tools/vscode-host/repoRoot';
 const FILES: Record<string, { file: string; type: string }> = {
   '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
   '/playground.css': { file: 'media/playground.css', type: 'text/css' },
+  '/schemaForm.css': { file: 'media/schemaForm.css', type: 'text/css' },
 };
 
 export class PlaygroundPage {
@@ -93,7 +94,7 @@ export class PlaygroundPage {
    * text in one input (as a paste would; key by key, Enter would auto-indent).
    */
   async typeInput(text: string): Promise<void> {
-    await this.page.locator('#input').click();
+    await this.page.locator('#json-input').click();
     await this.page.keyboard.press('ControlOrMeta+a');
     if (text === '') await this.page.keyboard.press('Delete');
     else await this.page.keyboard.insertText(text);
@@ -102,7 +103,7 @@ export class PlaygroundPage {
   /** The JSON input's text as the editor shows it, line by line. */
   inputText(): Promise<string> {
     return this.page
-      .locator('#input .cm-line')
+      .locator('#json-input .cm-line')
       .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
   }
 
