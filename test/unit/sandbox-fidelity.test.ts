@@ -72,27 +72,13 @@ describe('sandbox: result retention (x-fal-store-io: 0)', () => {
   const storeIoOff = { [FAL_HEADERS.storeIo]: '0' };
   const big = { message: 'x'.repeat(10 * 1024) };
 
-  const expiredAnswer = async (id: string, path: string) => {
-    const r = await call(s.url, `/queue/${APP}/requests/${id}${path}`);
+  const expiredAnswer = async (id: string, path: string, url = s.url) => {
+    const r = await call(url, `/queue/${APP}/requests/${id}${path}`);
     assert.equal(r.status, 404, r.text);
     assert.match(r.json.detail, new RegExp(`Request ${id} not found: its result expired`));
     assert.equal(r.json.error_type, RESULT_EXPIRED_ERROR_TYPE);
     assert.equal(r.headers.get(FAL_HEADERS.errorType), RESULT_EXPIRED_ERROR_TYPE);
   };
-
-  it('a result of 10 KB or more expires sooner than a small one', async () => {
-    const large = await submit(s.url, big, storeIoOff);
-    const small = await submit(s.url, { message: 'small' }, storeIoOff);
-    await waitCompleted(s.url, APP, small);
-    const completed = await call(s.url, `/queue/${APP}/requests/${large}/status`);
-    assert.equal(completed.json.status, 'COMPLETED', 'both completed (concurrency 4)');
-    await sleep(200); // past the large result's 90 ms, well within the small one's 900 ms
-    await expiredAnswer(large, '/status');
-    await expiredAnswer(large, '');
-    const kept = await call(s.url, `/queue/${APP}/requests/${small}`);
-    assert.equal(kept.status, 200, kept.text);
-    assert.deepEqual(kept.json, { message: 'small' });
-  });
 
   it('a small result expires after its window; one stored as by default stays, and expired ones stop counting as unfetched', async () => {
     const before = s.sb.unfetched();
@@ -109,5 +95,24 @@ describe('sandbox: result retention (x-fal-store-io: 0)', () => {
     assert.equal(kept.status, 200, kept.text);
     const cancel = await call(s.url, `/queue/${APP}/requests/${small}/cancel`, { method: 'PUT' });
     assert.equal(cancel.status, 404);
+  });
+
+  describe('scaled so the windows are 9 s and 0.9 s', () => {
+    // Wide apart, so a slow machine cannot see the small result expire before the check.
+    const wide = useSandbox({ retentionScale: 1 / 400, concurrency: 4 });
+
+    it('a result of 10 KB or more expires sooner than a small one', async () => {
+      const large = await submit(wide.url, big, storeIoOff);
+      const small = await submit(wide.url, { message: 'small' }, storeIoOff);
+      await waitCompleted(wide.url, APP, small);
+      const completed = await call(wide.url, `/queue/${APP}/requests/${large}/status`);
+      assert.equal(completed.json.status, 'COMPLETED', 'both completed (concurrency 4)');
+      await sleep(1100); // past the large result's 0.9 s, well within the small one's 9 s
+      await expiredAnswer(large, '/status', wide.url);
+      await expiredAnswer(large, '', wide.url);
+      const kept = await call(wide.url, `/queue/${APP}/requests/${small}`);
+      assert.equal(kept.status, 200, kept.text);
+      assert.deepEqual(kept.json, { message: 'small' });
+    });
   });
 });
