@@ -1,6 +1,8 @@
 // `npx tsx tools/screenshot.ts URL DIR`: the README's screenshots of a running `npm start` workbench:
 // DIR/workbench.png (calls made from the palette, the Requests view following them, an output
-// document, the fal output channel) and DIR/playground.png (the playground after an image call).
+// document, the fal output channel), DIR/playground.png (the playground after an image call) and
+// DIR/playground-form.png, playground-json-error.png and playground-dark.png (the form from
+// sandbox/compose's schema; its JSON with a schema error; the same in a dark theme).
 import * as path from 'node:path';
 import { Workbench } from './vscode-host/workbench';
 
@@ -48,6 +50,35 @@ async function main(url: string, dir: string): Promise<void> {
     await view.locator('#gallery img').waitFor();
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.screenshot(path.join(dir, 'playground.png'));
+
+    // The form built from sandbox/compose's schema, beside its JSON, with a schema error in the JSON.
+    await view.locator('#endpoint').fill('sandbox/compose');
+    await view.locator('#schema-form vscode-textarea').first().waitFor();
+    await view
+      .locator('#json-input')
+      .fill(
+        '{\n  "prompt": "a lighthouse at dusk",\n  "num_inference_steps": 80,\n  "loras": [{"path": "style.safetensors", "scale": 1}]\n}\n',
+      );
+    await view.locator('.cm-lintRange-error').first().waitFor();
+    await workbench.screenshot(path.join(dir, 'playground-json-error.png'));
+    await view.locator('#schema-form').evaluate((form) => form.scrollIntoView());
+    await workbench.screenshot(path.join(dir, 'playground-form.png'));
+
+    // The same in a dark theme.
+    // Ctrl+K Ctrl+T: the theme picker (its palette title also matches the Marketplace browser).
+    await workbench.page.keyboard.press('Control+K');
+    await workbench.page.keyboard.press('Control+T');
+    const { input } = workbench.quickInput();
+    await input.waitFor();
+    await input.fill('Dark Modern');
+    await workbench.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' })
+      .first()
+      .waitFor();
+    await input.press('Enter');
+    await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await workbench.page.waitForTimeout(500); // the webview takes the new theme's variables
+    await workbench.screenshot(path.join(dir, 'playground-dark.png'));
   } finally {
     await workbench.close();
   }

@@ -395,6 +395,7 @@ function forgetOtherSchema(): void {
     schemaOf = '';
     input.setSchema(undefined);
     showSchemaForm(undefined);
+    fieldsHint.textContent = ''; // the field list of Example input was the other endpoint's
   }
 }
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
