@@ -20,7 +20,7 @@ import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
 import { createJsonEditor } from './jsonEditor';
-import { formFields, setField, type FieldPath } from '../common/schemaForm';
+import { defaultsOf, formFields, setField, type FieldPath } from '../common/schemaForm';
 import { mountSchemaForm, type SchemaForm } from './schemaFormView';
 
 interface VsCodeApi {
@@ -71,7 +71,17 @@ const exampleButton = el('button', {
   className: 'secondary',
   textContent: 'Example input',
 });
+/** Sets every field the form draws to its default (keys the form does not know are kept). */
+const resetButton = el('button', {
+  id: 'reset',
+  type: 'button',
+  className: 'secondary',
+  textContent: 'Reset to defaults',
+  hidden: true,
+});
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
+/** The input schema in force (that of `schemaOf`), for Reset to defaults. */
+let schemaInForce: Record<string, unknown> | undefined;
 /** The endpoint's unit price at the target ("$0.025 / image"), as the host tells it; empty when none is known. */
 const price = el('span', { className: 'price', id: 'price' });
 /** The endpoint id `price` is the price of. */
@@ -192,7 +202,7 @@ document
     el(
       'section',
       { className: 'form' },
-      label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton)),
+      label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton, resetButton)),
       endpoints,
       endpointProblem,
       el('div', { className: 'methods', role: 'group', ariaLabel: 'Method' }, ...methodButtons),
@@ -395,6 +405,8 @@ function forgetOtherSchema(): void {
     schemaOf = '';
     input.setSchema(undefined);
     showSchemaForm(undefined);
+    schemaInForce = undefined;
+    resetButton.hidden = true;
     fieldsHint.textContent = ''; // the field list of Example input was the other endpoint's
   }
 }
@@ -405,6 +417,12 @@ for (const button of methodButtons) {
     saveAndValidate();
   });
 }
+resetButton.addEventListener('click', () => {
+  if (!schemaInForce) return;
+  const value = defaultsOf(schemaInForce, inputValue());
+  writeInputFromForm(value);
+  schemaForm?.setValue(value);
+});
 exampleButton.addEventListener('click', () => {
   if (endpoint.value.trim()) vscode.postMessage({ type: 'example', endpointId: endpoint.value.trim() });
 });
@@ -453,8 +471,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       // Only the schema of the id in the box applies; another id's (a late answer) is dropped.
       if (message.endpointId !== endpoint.value.trim()) break;
       schemaOf = message.schema ? message.endpointId : '';
+      schemaInForce = message.schema;
+      resetButton.hidden = !message.schema;
       input.setSchema(message.schema);
       showSchemaForm(message.schema);
+      if (!message.schema)
+        fieldsHint.textContent = `${message.endpointId} has no input schema here: the JSON is sent as you write it.`;
       break;
     case 'fileProgress':
       schemaForm?.setFileStatus(message.path, { progress: message.total ? message.sent / message.total : 1 });

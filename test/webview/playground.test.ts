@@ -374,6 +374,19 @@ describe('playground webview', function () {
       assert.deepEqual(playground.violations, []);
     });
 
+    it('resets the fields to their defaults, keeping unknown keys; says so when there is no schema', async () => {
+      await withSchema('{"prompt": "p", "num_images": 3, "extra": 1}');
+      await page().locator('#reset').click();
+      await page().waitForFunction(
+        () => !document.querySelector('#json-input')?.textContent?.includes('"p"'),
+      );
+      assert.deepEqual(JSON.parse(await playground.inputText()), { num_images: 1, extra: 1 });
+      await playground.post({ type: 'schema', endpointId: 'sandbox/form' });
+      await page().locator('#fields', { hasText: 'sandbox/form has no input schema here' }).waitFor();
+      assert.equal(await page().locator('#schema-form').isHidden(), true);
+      assert.equal(await page().locator('#reset').isHidden(), true);
+    });
+
     it('asks the host for a file for a media field, and puts the placed URL in the value', async () => {
       await withSchema('{"prompt": "p"}');
       await page()
