@@ -5,7 +5,7 @@
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 // The JSON input is a schema-aware editor (jsonEditor.ts). Call is VS Code's keybinding (Ctrl/Cmd+Enter,
 // package.json): the host asks with `callRequested` and the page calls as a click would.
-import { checkForm } from '../common/callForm';
+import { checkForm, checkJsonInput } from '../common/callForm';
 import {
   EMPTY_FORM,
   MAX_VIEW_EVENTS,
@@ -337,6 +337,12 @@ function inputValue(): Record<string, unknown> {
 
 /** The form changed the value: the JSON shows it at once (keys the form does not know are kept). */
 function writeInputFromForm(value: unknown): void {
+  // JSON that does not parse is the user's work in progress: the form never writes over it.
+  if (checkJsonInput(input.getText())) {
+    inputProblem.textContent = `${checkJsonInput(input.getText())} Fix the JSON to edit the form.`;
+    schemaForm?.setValue(inputValue());
+    return;
+  }
   formWriting = true;
   try {
     input.setText(`${JSON.stringify(value, null, 2)}\n`);

@@ -104,6 +104,9 @@ export function mountSchemaForm(container: HTMLElement, options: SchemaFormOptio
   const context: Context = {
     root: () => root,
     commit(path, value) {
+      // A control that reports the value it already shows (some elements fire when set by script)
+      // changes nothing, and says nothing.
+      if (JSON.stringify(getField(root, path)) === JSON.stringify(value)) return;
       const next = setField(isRecord(root) ? root : {}, path, value) as Record<string, unknown>;
       root = next;
       refresh();

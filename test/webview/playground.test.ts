@@ -387,6 +387,14 @@ describe('playground webview', function () {
       assert.equal(await page().locator('#reset').isHidden(), true);
     });
 
+    it('never writes over JSON that does not parse (work in progress), and says why', async () => {
+      await withSchema('{"prompt": "p"}');
+      await playground.typeInput('{"prompt": "half typed"');
+      await page().getByRole('textbox', { name: 'Prompt' }).fill('from the form');
+      await page().locator('#input-problem', { hasText: 'Fix the JSON to edit the form' }).waitFor();
+      assert.equal(await playground.inputText(), '{"prompt": "half typed"');
+    });
+
     it('asks the host for a file for a media field, and puts the placed URL in the value', async () => {
       await withSchema('{"prompt": "p"}');
       await page()
