@@ -321,8 +321,11 @@ export class PlaygroundPanel implements vscode.Disposable {
         recent,
         catalogue: page.models.map(catalogueEntry),
       });
-    } catch {
+    } catch (err) {
       // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
+      this.services.output.debug(
+        `The catalogue could not be had: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 

@@ -180,7 +180,11 @@ export function mountEndpointPicker(container: HTMLElement): EndpointPicker {
     setChoices(nextCatalogue, nextRecent) {
       catalogue = nextCatalogue;
       recent = nextRecent;
-      if (!list.hidden) render();
+      // Choices that come while the box is being typed in (the catalogue arrives late) show at once.
+      if (document.activeElement === input) {
+        render();
+        show(true);
+      }
     },
     get open() {
       return !list.hidden;

@@ -16,6 +16,7 @@ import {
   type WebviewMessage,
 } from '../common/playgroundProtocol';
 import { CALL_METHODS, isCallMethod } from '../common/callModel';
+import { checkEndpointId } from '../common/endpointId';
 import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
@@ -468,7 +469,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       resetButton.hidden = !message.schema;
       input.setSchema(message.schema);
       showSchemaForm(message.schema);
-      if (!message.schema)
+      // An id still being typed (not yet well formed) has no schema to speak of: its problem says why.
+      if (!message.schema && !checkEndpointId(message.endpointId))
         fieldsHint.textContent = `${message.endpointId} has no input schema here: the JSON is sent as you write it.`;
       break;
     case 'fileProgress':

@@ -63,6 +63,14 @@ describe('playground webview', function () {
       await playground.post({ type: 'endpoints', recent: ['sandbox/echo'], catalogue });
     });
 
+    it('shows the catalogue that arrives while the box is being typed in', async () => {
+      await playground.post({ type: 'endpoints', recent: [] });
+      await page().locator('#endpoint').fill('invert');
+      assert.equal(await page().locator('#endpoint-options').isHidden(), true);
+      await playground.post({ type: 'endpoints', recent: [], catalogue });
+      await page().locator('#endpoint-options li', { hasText: 'sandbox/image-to-image' }).waitFor();
+    });
+
     it('searches the catalogue as typed (name, id, category, description), recent first', async () => {
       await page().locator('#endpoint').fill('');
       await page().locator('#endpoint').focus();
