@@ -52,6 +52,15 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.screenshot(path.join(dir, 'playground.png'));
 
+    // The endpoint picker, searching the catalogue.
+    await view.locator('#endpoint').click();
+    await view.locator('#endpoint').press('ControlOrMeta+a');
+    await view.locator('#endpoint').pressSequentially('image');
+    await view.locator('#endpoint-options li').nth(1).waitFor();
+    await workbench.page.waitForTimeout(300); // the thumbnails load
+    await workbench.screenshot(path.join(dir, 'playground-picker.png'));
+    await view.locator('#endpoint').press('Escape');
+
     // The form built from sandbox/compose's schema, beside its JSON, with a schema error in the JSON.
     await view.locator('#endpoint').fill('sandbox/compose');
     await view.locator('#endpoint').press('Escape'); // close the picker's list
@@ -81,6 +90,21 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await workbench.page.waitForTimeout(500); // the webview takes the new theme's variables
     await workbench.screenshot(path.join(dir, 'playground-dark.png'));
+
+    // And in high contrast.
+    await workbench.page.keyboard.press('Control+K');
+    await workbench.page.keyboard.press('Control+T');
+    await input.waitFor();
+    await input.fill('Dark High Contrast');
+    await workbench.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' })
+      .first()
+      .waitFor();
+    await input.press('Enter');
+    await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await workbench.page.waitForTimeout(500);
+    await view.locator('#schema-form').evaluate((form) => form.scrollIntoView());
+    await workbench.screenshot(path.join(dir, 'playground-high-contrast.png'));
   } finally {
     await workbench.close();
   }

@@ -115,6 +115,8 @@ describe('workbench: the playground webview', function () {
         await workbench.screenshot('playground-after-reload-failed');
         throw err;
       });
+    // The host's first message (init) says where calls go and brings the form back, in one step.
+    await view().locator('.target', { hasText: 'Calls go to' }).waitFor();
     const endpoint = await view().locator('#endpoint').inputValue();
     if (endpoint !== 'sandbox/slow') throw new Error(`endpoint after reload: ${endpoint}`);
     const input = await inputText();

@@ -584,6 +584,7 @@ describe('playground webview', function () {
       await page().locator('vscode-radio.method[data-method="run"]').focus();
       await page().keyboard.press('ArrowRight');
       assert.equal(await playground.method(), 'subscribe');
+      await page().locator('#headers-box').click(); // open it: a closed section's controls are hidden
       for (const [role, name] of [
         ['combobox', 'Endpoint'],
         ['textbox', 'Input (JSON)'],
