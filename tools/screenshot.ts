@@ -31,7 +31,8 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Inference time' }).waitFor();
     await workbench.notification('in progress').waitFor({ state: 'hidden' });
     await workbench.runCommand('fal: Show Output');
-    await workbench.page.locator('.part.panel .view-lines', { hasText: 'completed in' }).waitFor();
+    // The channel shows the newest lines: a log line, or the line of a call that ended.
+    await workbench.page.locator('.part.panel .view-lines', { hasText: /INFO|completed in/ }).waitFor();
     await workbench.screenshot(path.join(dir, 'workbench.png'));
 
     await workbench.runCommand('Notifications: Clear All Notifications');
