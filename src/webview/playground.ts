@@ -64,13 +64,11 @@ const pickerBox = el('div', { className: 'picker' });
 const picker = mountEndpointPicker(pickerBox);
 const endpoint = picker.input;
 const exampleButton = button('Example input', {
+  id: 'example',
   title: "Fill the required fields from the endpoint's schema",
 });
-exampleButton.id = 'example';
 /** Sets every field the form draws to its default (keys the form does not know are kept). */
-const resetButton = button('Reset to defaults');
-resetButton.id = 'reset';
-resetButton.hidden = true;
+const resetButton = button('Reset to defaults', { id: 'reset', hidden: true });
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
 /** The input schema in force (that of `schemaOf`), for Reset to defaults. */
 let schemaInForce: Record<string, unknown> | undefined;
@@ -152,19 +150,14 @@ const headersBox = document.createElement('vscode-collapsible') as VscodeCollaps
 headersBox.id = 'headers-box';
 headersBox.heading = 'Headers';
 
-const callButton = button('Call', { primary: true, title: 'Call (Ctrl+Enter)' });
-callButton.id = 'call';
-const cancelButton = button('Cancel');
-cancelButton.id = 'cancel';
-cancelButton.hidden = true;
+const callButton = button('Call', { id: 'call', primary: true, title: 'Call (Ctrl+Enter)' });
+const cancelButton = button('Cancel', { id: 'cancel', hidden: true });
 const problem = el('p', { className: 'problem', id: 'problem' });
 const copyButton = button('Copy as code', {
+  id: 'copy-code',
   title: 'JavaScript, Python or curl; the key comes from FAL_KEY',
 });
-copyButton.id = 'copy-code';
-const setKeyButton = button('Set API Key');
-setKeyButton.id = 'set-key';
-setKeyButton.hidden = true;
+const setKeyButton = button('Set API Key', { id: 'set-key', hidden: true });
 
 // ---- the result ----
 const status = el('p', { className: 'status', id: 'status' });
@@ -172,9 +165,7 @@ const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
 const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
 const gallery = el('div', { className: 'gallery', id: 'gallery' });
 const outputView = el('pre', { className: 'output', id: 'output' });
-const openOutput = button('Open output.json');
-openOutput.id = 'open-output';
-openOutput.hidden = true;
+const openOutput = button('Open output.json', { id: 'open-output', hidden: true });
 const eventsView = el('pre', { className: 'events', id: 'events', hidden: true });
 const logsView = el('pre', { className: 'logs', id: 'logs' });
 

@@ -26,11 +26,8 @@ describe('workbench: the playground input (picker, file field, form)', function 
     await workbench?.close();
   });
 
-  const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  const inputText = () =>
-    view()
-      .locator('#json-input .cm-line')
-      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
+  const view = () => workbench.webview();
+  const inputText = () => workbench.playgroundInputText();
   const requestRows = (endpointId: string) =>
     workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: endpointId });
 
