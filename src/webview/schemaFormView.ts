@@ -28,6 +28,7 @@ import {
   type FormField,
   type MediaKind,
 } from '../common/schemaForm';
+import { pageMayLoad } from './mediaPolicy';
 
 export interface SchemaFormOptions {
   readonly fields: readonly FormField[];
@@ -522,7 +523,7 @@ function mediaControl(field: FormField, path: FieldPath, ctx: Context, empty?: s
 /** A thumbnail, a player, or the file name. */
 function previewOf(url: string, media: MediaKind): HTMLElement {
   const name = fileName(url);
-  const viewable = /^(https?:|data:|blob:)/i.test(url);
+  const viewable = pageMayLoad(url);
   if (viewable && media === 'image') {
     const img = document.createElement('img');
     img.src = url;
