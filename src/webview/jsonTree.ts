@@ -4,12 +4,10 @@
 // (`$.images[0].url`) through the host's clipboard. Long strings (data URLs) and long lists are cut
 // for display only; the copy is whole. All text goes in as text. Rebuilt only when the value changes,
 // keeping which nodes were folded.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { VscodeButton } from '@vscode-elements/elements';
 import { jsonPathText } from '../common/jsonPath';
 import type { FieldPath } from '../common/schemaForm';
 import type { WebviewMessage } from '../common/playgroundProtocol';
-import { el } from './dom';
+import { el, vscodeButton } from './dom';
 
 export interface JsonTree {
   /** Shows `value`; the same value again changes nothing. */
@@ -24,15 +22,6 @@ const MAX_SHOWN_CHILDREN = 500;
 const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] =>
   typeof v === 'object' && v !== null;
 
-function button(text: string, id: string, onClick: () => void): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
-  b.textContent = text;
-  b.id = id;
-  b.secondary = true;
-  b.addEventListener('click', onClick);
-  return b;
-}
-
 /** A primitive as JSON, long strings cut for display. */
 function primitiveText(value: unknown): string {
   if (typeof value === 'string' && value.length > MAX_SHOWN_CHARS)
@@ -42,8 +31,8 @@ function primitiveText(value: unknown): string {
 
 export function createJsonTree(container: HTMLElement, post: (message: WebviewMessage) => void): JsonTree {
   const selectedPath = el('code', { className: 'json-selected', id: 'json-selected' });
-  const copyValue = button('Copy Value', 'copy-value', () => copy('value'));
-  const copyPath = button('Copy Path', 'copy-path', () => copy('path'));
+  const copyValue = vscodeButton('Copy Value', { id: 'copy-value', onClick: () => copy('value') });
+  const copyPath = vscodeButton('Copy Path', { id: 'copy-path', onClick: () => copy('path') });
   const bar = el('div', { className: 'json-bar', hidden: true }, copyValue, copyPath, selectedPath);
   const tree = el('div', { className: 'json-tree', id: 'output' });
   tree.setAttribute('aria-label', 'Output (JSON)');

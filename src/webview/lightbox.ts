@@ -2,9 +2,8 @@
 // (within the window), its name and place ("2 of 4"), previous/next and close. Arrow keys move between
 // the images, Escape closes; focus goes into the overlay, stays there while it is open, and returns to
 // the thumbnail that opened it. One overlay per page.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeButton } from '@vscode-elements/elements';
-import { el } from './dom';
+import { el, vscodeButton } from './dom';
 
 export interface LightboxImage {
   readonly src: string;
@@ -13,20 +12,11 @@ export interface LightboxImage {
   readonly opener?: HTMLElement;
 }
 
-function button(text: string, label: string, id: string): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
-  b.textContent = text;
-  b.setAttribute('aria-label', label);
-  b.id = id;
-  b.secondary = true;
-  return b;
-}
-
 const image = el('img', { className: 'lightbox-image', alt: '' });
 const caption = el('p', { className: 'lightbox-caption', id: 'lightbox-caption' });
-const previous = button('‹', 'Previous image', 'lightbox-previous');
-const next = button('›', 'Next image', 'lightbox-next');
-const close = button('Close', 'Close (Escape)', 'lightbox-close');
+const previous = vscodeButton('‹', { label: 'Previous image', id: 'lightbox-previous' });
+const next = vscodeButton('›', { label: 'Next image', id: 'lightbox-next' });
+const close = vscodeButton('Close', { label: 'Close (Escape)', id: 'lightbox-close' });
 const overlay = el(
   'div',
   { className: 'lightbox', id: 'lightbox', hidden: true, tabIndex: -1 },

@@ -5,11 +5,9 @@
 // decode (`canPlayType` says no, or the element fires `error`: VS Code ships few codecs) becomes such a
 // card, never a black box; media from a host that is not allowed shows its host and
 // "Show media from this host". Updated in place: items already shown keep their elements.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { VscodeButton } from '@vscode-elements/elements';
 import type { MediaView, WebviewMessage } from '../common/playgroundProtocol';
 import { formatSize } from '../common/outputMedia';
-import { el } from './dom';
+import { el, vscodeButton } from './dom';
 import { closeLightbox, lightboxOpen, openLightbox } from './lightbox';
 
 export interface MediaGallery {
@@ -22,15 +20,6 @@ type Post = (message: WebviewMessage) => void;
 /** What makes an item the same item across updates: its record, place, URL and how it may be loaded. */
 const keyOf = (recordId: string | undefined, m: MediaView, index: number) =>
   JSON.stringify([recordId, index, m.path, m.url, m.src, m.blockedHost, m.contentType]);
-
-function button(text: string, className: string, onClick: () => void): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
-  b.textContent = text;
-  b.className = className;
-  b.secondary = true;
-  b.addEventListener('click', onClick);
-  return b;
-}
 
 /** "name · image/png · 1.2 MB · 512×512": what the output says of the file. */
 function describe(m: MediaView): string {
@@ -51,6 +40,9 @@ export function createMediaGallery(container: HTMLElement, post: Post): MediaGal
   /** The items shown, by key, in order. */
   let shown = new Map<string, HTMLElement>();
   let images: Array<{ src: string; name: string; opener: HTMLElement }> = [];
+
+  const button = (text: string, className: string, onClick: () => void) =>
+    vscodeButton(text, { className, onClick });
 
   const actions = (m: MediaView, index: number): HTMLElement => {
     const row = el('div', { className: 'media-actions' });

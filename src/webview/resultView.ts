@@ -4,27 +4,16 @@
 // output as a JSON tree (jsonTree.ts), a stream's events and the logs. Updated in place: a new log
 // line rewrites the logs only; the gallery and the tree change only when their part of the call did.
 // Everything a server sent goes in as text.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { VscodeButton } from '@vscode-elements/elements';
 import { describeTimings } from '../common/callTimings';
 import { findOutputText } from '../common/outputMedia';
 import { MAX_VIEW_EVENTS, type CallView, type WebviewMessage } from '../common/playgroundProtocol';
 import { describeQueueWait } from '../common/recordText';
-import { el } from './dom';
+import { el, vscodeButton } from './dom';
 import { createJsonTree } from './jsonTree';
 import { createMediaGallery } from './mediaGallery';
 
 export interface ResultView {
   show(view: CallView): void;
-}
-
-function button(text: string, id: string, onClick: () => void): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
-  b.textContent = text;
-  b.id = id;
-  b.secondary = true;
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 /** Builds the result section's parts into `section` and returns what shows a call in them. */
@@ -34,9 +23,15 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
   const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
   const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
   const gallery = el('div', { className: 'gallery', id: 'gallery', hidden: true });
-  const saveAll = button('Save All Outputs', 'save-all', () => post({ type: 'saveAllOutputs' }));
+  const saveAll = vscodeButton('Save All Outputs', {
+    id: 'save-all',
+    onClick: () => post({ type: 'saveAllOutputs' }),
+  });
   saveAll.hidden = true;
-  const openOutput = button('Open output.json', 'open-output', () => post({ type: 'openOutput' }));
+  const openOutput = vscodeButton('Open output.json', {
+    id: 'open-output',
+    onClick: () => post({ type: 'openOutput' }),
+  });
   openOutput.hidden = true;
   const texts = el('div', { className: 'text-outputs', id: 'text-outputs', hidden: true });
   const outputBox = el('div', { className: 'output-box' });
