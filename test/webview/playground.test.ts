@@ -381,6 +381,16 @@ describe('playground webview', function () {
         status: 'completed · 0.50 s',
         running: false,
         output: { images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }] },
+        media: [
+          {
+            path: ['images', 0],
+            kind: 'image',
+            url: png,
+            src: png,
+            contentType: 'image/png',
+            name: 'output',
+          },
+        ],
       },
     });
     await page().locator('#status', { hasText: 'completed · 0.50 s' }).waitFor();
