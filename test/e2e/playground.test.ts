@@ -144,4 +144,35 @@ describe('workbench: the playground webview', function () {
     const after = await rows.count();
     if (after !== before + 1) throw new Error(`Ctrl+Enter made ${after - before} calls`);
   });
+
+  it('plays the sandbox/video MP4 (H.264) inline in the webview: its time advances', async () => {
+    await view().locator('#endpoint').fill('sandbox/video');
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
+    await view().locator('vscode-radio.method[data-method="run"]').click();
+    await view().locator('#json-input').fill('{"prompt": "a test pattern", "format": "mp4"}');
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /run sandbox\/video: completed/ })
+      .waitFor();
+    const video = view().locator('video').first();
+    await video.waitFor();
+    // Muted, as a page may then start it without a gesture; it plays only if the page decodes H.264.
+    const advanced = await video.evaluate(
+      (element) =>
+        new Promise<number>((resolve, reject) => {
+          const v = element as HTMLVideoElement;
+          v.muted = true;
+          v.addEventListener('error', () =>
+            reject(new Error(`video error ${v.error?.code}: ${v.currentSrc}`)),
+          );
+          v.addEventListener('timeupdate', () => {
+            if (v.currentTime > 0.3) resolve(v.currentTime);
+          });
+          v.play().catch(reject);
+          setTimeout(() => reject(new Error(`currentTime stayed at ${v.currentTime}`)), 20_000);
+        }),
+    );
+    if (!(advanced > 0.3)) throw new Error(`video time ${advanced}`);
+    await workbench.screenshot('playground-video');
+  });
 });
