@@ -15,6 +15,7 @@ import type { PlatformOptions } from '../common/callModel';
 import { requestDocumentUri } from '../views/requestDocuments';
 import { checkEndpointId } from '../common/endpointId';
 import { pickEndpoint, promptJsonInput } from './callPrompts';
+import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 
 /** Arguments a caller (a test, a keybinding, the playground) may pass to skip the questions. */
 export interface CallArgs {
@@ -37,8 +38,40 @@ export const CALL_TITLES: Record<CallMethod, string> = {
   subscribe: 'fal: Subscribe (Queue and Wait)',
   submit: 'fal: Submit to Queue',
   stream: 'fal: Stream Endpoint',
-  realtime: 'fal: Realtime Request',
+  realtime: 'fal: Open Realtime Session',
 };
+
+/**
+ * "fal: Open Realtime Session…": the endpoint pick of the other calls, then the playground in
+ * realtime mode on that endpoint, connected (the input: the playground's own for the same endpoint,
+ * else the last one sent to it). Resolves with the panel, or undefined when the user gave up.
+ */
+export async function openRealtimeSession(
+  services: CallServices & PlaygroundServices,
+  args: Pick<CallArgs, 'endpointId' | 'input'> = {},
+): Promise<PlaygroundPanel | undefined> {
+  const title = CALL_TITLES.realtime;
+  let connection;
+  try {
+    connection = await services.connection.get();
+  } catch (err) {
+    showConnectionError(err);
+    return undefined;
+  }
+  const endpointId = args.endpointId ?? (await pickEndpoint(title, services.store, connection));
+  if (endpointId === undefined) return undefined;
+  const problem = checkEndpointId(endpointId);
+  if (problem) {
+    void vscode.window.showErrorMessage(problem);
+    return undefined;
+  }
+  const last = args.input ?? services.store.all().find((r) => r.endpointId === endpointId)?.input;
+  return PlaygroundPanel.openRealtime(
+    services,
+    endpointId,
+    last === undefined ? undefined : `${JSON.stringify(last, null, 2)}\n`,
+  );
+}
 
 /** Resolves with the record (final, except for submit), or undefined when the user gave up or nothing was sent. */
 export async function callEndpoint(

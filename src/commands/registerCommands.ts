@@ -11,7 +11,7 @@ import { REDACTED } from '../common/secretHeaders';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
-import { callEndpoint, type CallArgs } from './callCommands';
+import { callEndpoint, openRealtimeSession, type CallArgs } from './callCommands';
 import {
   cancelRequest,
   clearFinishedRequests,
@@ -66,6 +66,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));
   register('fal.submit', (args?: CallArgs) => callEndpoint('submit', services, args));
   register('fal.stream', (args?: CallArgs) => callEndpoint('stream', services, args));
+  register('fal.realtime', (args?: CallArgs) => openRealtimeSession(services, args));
 
   register('fal.cancelRequest', (arg: RecordArg) => cancelRequest(store, runner, arg));
   register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));

@@ -34,6 +34,8 @@ import {
 import type { JsonFile } from '../storage/jsonFile';
 import { exampleInput } from './exampleInput';
 import { playgroundHtml } from './playgroundHtml';
+import { RealtimeSession } from './realtimeSession';
+import { DEFAULT_REALTIME_TIMEOUT_MS } from '../requests/realtimePool';
 
 export const PLAYGROUND_VIEW_TYPE = 'fal.playground';
 
@@ -49,6 +51,8 @@ export interface PlaygroundServices {
   readonly prices?: EndpointPriceSource;
   /** Input schemas per target and endpoint, fetched once (the editor's checks, the form). */
   readonly schemas?: EndpointSchemaSource;
+  /** How long a realtime send waits for its output ("fal.realtime.timeoutSeconds"), in ms; read per send. */
+  readonly realtimeTimeoutMs?: () => number;
 }
 
 /** How long the endpoint id must stay unchanged before its price is asked for (typing). */
@@ -76,6 +80,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The last schema message posted (for tests). */
   private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
   private readonly fileLog: FileMessage[] = [];
+  /** The realtime session (method realtime): its connection lives as long as the panel. */
+  readonly realtime: RealtimeSession;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -107,6 +113,24 @@ export class PlaygroundPanel implements vscode.Disposable {
       panel.post({ type: 'form', form });
       panel.askPrice(form.endpointId);
     }
+    return panel;
+  }
+
+  /** Shows the playground in realtime mode on `endpointId` (fal.realtime), connected. */
+  static async openRealtime(
+    services: PlaygroundServices,
+    endpointId: string,
+    inputText?: string,
+  ): Promise<PlaygroundPanel> {
+    const form = PlaygroundPanel.current?.saved.form ?? services.playgroundState.read()?.form ?? EMPTY_FORM;
+    const sameEndpoint = form.endpointId === endpointId;
+    const panel = PlaygroundPanel.showWith(services, {
+      ...form,
+      endpointId,
+      method: 'realtime',
+      inputText: inputText ?? (sameEndpoint ? form.inputText : '{}\n'),
+    });
+    await panel.realtime.connect(endpointId);
     return panel;
   }
 
@@ -161,6 +185,12 @@ export class PlaygroundPanel implements vscode.Disposable {
   ) {
     PlaygroundPanel.current = this;
     this.saved = services.playgroundState.read() ?? {};
+    this.realtime = new RealtimeSession({
+      connection: () => services.connection.get(),
+      runner: services.runner,
+      timeoutMs: services.realtimeTimeoutMs ?? (() => DEFAULT_REALTIME_TIMEOUT_MS),
+      post: (message) => this.post(message),
+    });
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
     const sandboxUrl =
@@ -209,6 +239,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'ready':
         // A (re)loaded page has no events yet: the next post sends all those held.
         this.events.pageReloaded();
+        this.realtime.replay();
         return this.init();
       case 'form':
         if (message.form.endpointId !== this.saved.form?.endpointId) this.askPrice(message.form.endpointId);
@@ -255,6 +286,25 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'cancelFile':
         this.uploads.get(JSON.stringify(message.path))?.abort();
         return;
+      case 'realtimeConnect': {
+        const problem = checkEndpointId(message.endpointId);
+        if (problem) return this.problem(problem);
+        return this.realtime.connect(message.endpointId);
+      }
+      case 'realtimeDisconnect':
+        return this.realtime.disconnect();
+      case 'realtimeSend': {
+        const problem = this.realtime.send(message.form);
+        if (problem) this.problem(problem);
+        return;
+      }
+      case 'realtimeCancel':
+        return this.realtime.cancel(message.id);
+      case 'realtimeOptions': {
+        const problem = this.realtime.setOptions(message.options);
+        if (problem) this.problem(problem);
+        return;
+      }
     }
   }
 
@@ -453,6 +503,7 @@ export class PlaygroundPanel implements vscode.Disposable {
 
   dispose(): void {
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
+    this.realtime.dispose();
     for (const upload of this.uploads.values()) upload.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -1,6 +1,7 @@
 // Browser side of the playground: the form (endpoint with its unit price, method, JSON input, platform
 // and custom headers) and the result (status, estimated cost, error with field errors, images and
 // audio, output JSON, stream events, logs).
+// With the method realtime, the result's place holds the realtime session (realtimeSessionView.ts).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 // The JSON input is a schema-aware editor (jsonEditor.ts). Call is VS Code's keybinding (Ctrl/Cmd+Enter,
@@ -22,6 +23,7 @@ import { describeQueueWait } from '../common/recordText';
 import { createJsonEditor } from './jsonEditor';
 import { defaultsOf, formFields, setField, type FieldPath } from '../common/schemaForm';
 import { mountSchemaForm, type SchemaForm } from './schemaFormView';
+import { mountRealtimeSession } from './realtimeSessionView';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -246,6 +248,12 @@ document
     ),
   );
 
+// The realtime session (method realtime) takes the result's place: realtimeSessionView.ts.
+const realtimeView = mountRealtimeSession(document.getElementById('app')!, {
+  post: (message) => vscode.postMessage(message),
+  endpointId: () => endpoint.value.trim(),
+});
+
 let method: PlaygroundMethod = EMPTY_FORM.method;
 let running = false;
 
@@ -288,6 +296,11 @@ function selectMethod(next: PlaygroundMethod): void {
     button.setAttribute('aria-pressed', String(button.dataset.method === next));
   methodHelp.textContent = METHOD_HELP[next];
   webhookRow.hidden = next !== 'submit';
+  // Realtime: the session in place of the result, and Call sends on its connection.
+  realtimeView.element.hidden = next !== 'realtime';
+  document.querySelector<HTMLElement>('section.result')!.hidden = next === 'realtime';
+  callButton.textContent = next === 'realtime' ? 'Send' : 'Call';
+  callButton.title = `${callButton.textContent} (Ctrl+Enter)`;
 }
 
 /** Shows what is wrong with the form, field by field (the host runs the same check); true when it can be sent. */
@@ -312,6 +325,8 @@ function call(): void {
   if (!validate()) return;
   problem.textContent = '';
   setKeyButton.hidden = true;
+  // Realtime: one more send on the session's connection, as often as asked.
+  if (method === 'realtime') return vscode.postMessage({ type: 'realtimeSend', form: readForm() });
   callButton.disabled = true; // until the host answers, so a double click starts one call
   vscode.postMessage({ type: 'call', form: readForm() });
 }
@@ -500,7 +515,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'callRequested':
       // Ctrl/Cmd+Enter (VS Code's keybinding): as a click on Call, with the same checks and guard.
-      if (!running && !callButton.disabled) call();
+      if ((method === 'realtime' || !running) && !callButton.disabled) call();
+      break;
+    case 'realtimeSession':
+    case 'realtimeBatch':
+      realtimeView.receive(message);
       break;
     case 'price':
       if (message.endpointId !== endpoint.value.trim()) break;

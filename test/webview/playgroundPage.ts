@@ -18,6 +18,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
   '/playground.css': { file: 'media/playground.css', type: 'text/css' },
   '/schemaForm.css': { file: 'media/schemaForm.css', type: 'text/css' },
+  '/realtimeSession.css': { file: 'media/realtimeSession.css', type: 'text/css' },
 };
 
 export class PlaygroundPage {
