@@ -199,8 +199,7 @@ export class RealtimeSession implements Disposable {
       if (send.record && !sendEnded(send.view)) void this.services.runner.cancel(send.record).catch(() => {});
     }
     for (const release of this.held.splice(0)) release();
-    this.link?.paired.socket.close();
-    this.link = undefined;
+    this.closeLink();
   }
 
   // ---- sending ----
