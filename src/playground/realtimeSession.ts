@@ -308,16 +308,17 @@ export class RealtimeSession implements Disposable {
       return current;
     this.closeLink();
     const byOrdinal = new Map<number, Send>();
-    let link: Link | undefined;
+    // The link's callbacks need the link, made once the socket is: through this box.
+    const mine: { link?: Link } = {};
     const socket = connection.client.realtime.connect<unknown>(endpointId, {
       // Every output is claimed by a send, or dropped for a send given up.
       onResult: () => {},
       onError: (err) => {
-        if (this.link === link) this.event('error', err.message);
+        if (mine.link && this.link === mine.link) this.event('error', err.message);
       },
       maxBuffering: this.options.maxBuffering,
       observer: (event) => {
-        if (link && this.link === link) this.observe(link, event);
+        if (mine.link && this.link === mine.link) this.observe(mine.link, event);
       },
     });
     const paired = new PairedRealtime(socket, {
@@ -325,10 +326,11 @@ export class RealtimeSession implements Disposable {
       timeoutMs: () => this.services.timeoutMs(),
       onReset: (reason) => {
         this.event('error', reason.message);
-        if (this.link === link) this.link = undefined;
+        if (this.link === mine.link) this.link = undefined;
       },
     });
-    link = { paired, endpointId, targetKey: key, connection, byOrdinal };
+    const link: Link = { paired, endpointId, targetKey: key, connection, byOrdinal };
+    mine.link = link;
     this.link = link;
     if (this.endpointId !== endpointId) {
       this.endpointId = endpointId;

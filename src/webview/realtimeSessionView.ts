@@ -92,7 +92,6 @@ export function mountRealtimeSession(
 
   let state: RealtimeSessionState = 'disconnected';
   let zero: number | undefined;
-  let tokenFetches = 0;
   let tokenRefreshes = 0;
 
   connectButton.addEventListener('click', () => {
@@ -149,8 +148,7 @@ export function mountRealtimeSession(
     for (const event of events) {
       if (event.kind === 'token') {
         if (/refreshed/.test(event.text)) tokenRefreshes += 1;
-        else if (/fetched/.test(event.text)) tokenFetches += 1;
-        token.textContent = `Token: ${event.text} at ${clock(event.at, undefined)} · fetched ${tokenFetches}×, refreshed ${tokenRefreshes}×`;
+        token.textContent = `Token ${event.text.replace(/^token /, '')} at ${clock(event.at, undefined)} · refreshed ${tokenRefreshes}× so far`;
       }
       const row = el('li', 'rt-event');
       row.dataset.kind = event.kind;
@@ -186,7 +184,6 @@ export function mountRealtimeSession(
         results.replaceChildren();
         resultRows.clear();
         timeline.replaceChildren();
-        tokenFetches = 0;
         tokenRefreshes = 0;
         token.textContent = '';
         inspector.reset(message.frames);
