@@ -50,7 +50,22 @@ export async function openRealtimeSession(
   services: CallServices & PlaygroundServices,
   args: Pick<CallArgs, 'endpointId' | 'input'> = {},
 ): Promise<PlaygroundPanel | undefined> {
-  const title = CALL_TITLES.realtime;
+  const endpointId = await askEndpoint(CALL_TITLES.realtime, services, args.endpointId);
+  if (endpointId === undefined) return undefined;
+  const asText = (input: unknown) =>
+    input === undefined ? undefined : `${JSON.stringify(input, null, 2)}\n`;
+  return PlaygroundPanel.openRealtime(services, endpointId, {
+    input: asText(args.input),
+    fallback: asText(services.store.all().find((r) => r.endpointId === endpointId)?.input),
+  });
+}
+
+/** The endpoint to call: `given`, or the one the user picks; undefined when none (gave up, bad id, no connection). */
+async function askEndpoint(
+  title: string,
+  services: CallServices,
+  given: string | undefined,
+): Promise<string | undefined> {
   let connection;
   try {
     connection = await services.connection.get();
@@ -58,19 +73,14 @@ export async function openRealtimeSession(
     showConnectionError(err);
     return undefined;
   }
-  const endpointId = args.endpointId ?? (await pickEndpoint(title, services.store, connection));
+  const endpointId = given ?? (await pickEndpoint(title, services.store, connection));
   if (endpointId === undefined) return undefined;
   const problem = checkEndpointId(endpointId);
   if (problem) {
     void vscode.window.showErrorMessage(problem);
     return undefined;
   }
-  const last = args.input ?? services.store.all().find((r) => r.endpointId === endpointId)?.input;
-  return PlaygroundPanel.openRealtime(
-    services,
-    endpointId,
-    last === undefined ? undefined : `${JSON.stringify(last, null, 2)}\n`,
-  );
+  return endpointId;
 }
 
 /** Resolves with the record (final, except for submit), or undefined when the user gave up or nothing was sent. */
@@ -80,20 +90,8 @@ export async function callEndpoint(
   args: CallArgs = {},
 ): Promise<RequestRecord | undefined> {
   const title = CALL_TITLES[method];
-  let connection;
-  try {
-    connection = await services.connection.get();
-  } catch (err) {
-    showConnectionError(err);
-    return undefined;
-  }
-  const endpointId = args.endpointId ?? (await pickEndpoint(title, services.store, connection));
+  const endpointId = await askEndpoint(title, services, args.endpointId);
   if (endpointId === undefined) return undefined;
-  const problem = checkEndpointId(endpointId);
-  if (problem) {
-    void vscode.window.showErrorMessage(problem);
-    return undefined;
-  }
   const input = args.input ?? (await promptJsonInput(title, endpointId, services.store));
   if (input === undefined) return undefined;
 

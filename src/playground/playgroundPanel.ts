@@ -116,19 +116,22 @@ export class PlaygroundPanel implements vscode.Disposable {
     return panel;
   }
 
-  /** Shows the playground in realtime mode on `endpointId` (fal.realtime), connected. */
+  /**
+   * Shows the playground in realtime mode on `endpointId` (fal.realtime), connected. Its input: `input`
+   * when given, else the playground's own when it is on the same endpoint, else `fallback`, else {}.
+   */
   static async openRealtime(
     services: PlaygroundServices,
     endpointId: string,
-    inputText?: string,
+    inputs: { readonly input?: string; readonly fallback?: string } = {},
   ): Promise<PlaygroundPanel> {
     const form = PlaygroundPanel.current?.saved.form ?? services.playgroundState.read()?.form ?? EMPTY_FORM;
-    const sameEndpoint = form.endpointId === endpointId;
+    const own = form.endpointId === endpointId ? form.inputText : undefined;
     const panel = PlaygroundPanel.showWith(services, {
       ...form,
       endpointId,
       method: 'realtime',
-      inputText: inputText ?? (sameEndpoint ? form.inputText : '{}\n'),
+      inputText: inputs.input ?? own ?? inputs.fallback ?? '{}\n',
     });
     await panel.realtime.connect(endpointId);
     return panel;

@@ -26,6 +26,15 @@ describe('realtime session webview', function () {
   });
 
   const page = () => playground.page;
+  /** The host says the session is connected to sandbox/echo, since T0. */
+  const connected = () =>
+    playground.post({
+      type: 'realtimeSession',
+      state: 'connected',
+      endpointId: 'sandbox/echo',
+      options: { throttleMs: 0 },
+      startedAt: T0,
+    });
 
   it("takes the result's place, and Call and Ctrl+Enter send on the session", async () => {
     await page().locator('#realtime-session').waitFor();
@@ -102,13 +111,7 @@ describe('realtime session webview', function () {
         base64: Buffer.from([0xc1, 0xc1, 0xc1]).toString('base64'),
       },
     ];
-    await playground.post({
-      type: 'realtimeSession',
-      state: 'connected',
-      endpointId: 'sandbox/echo',
-      options: { throttleMs: 0 },
-      startedAt: T0,
-    });
+    await connected();
     await playground.post({ type: 'realtimeBatch', frames, sends: [], events: [] });
     const rows = page().locator('#rt-frames > li');
     await rows.nth(5).waitFor();
@@ -165,13 +168,7 @@ describe('realtime session webview', function () {
   });
 
   it('lists each send with its state, latency and size, Cancel while it waits; the timeline; a reset replaces all', async () => {
-    await playground.post({
-      type: 'realtimeSession',
-      state: 'connected',
-      endpointId: 'sandbox/echo',
-      options: { throttleMs: 0 },
-      startedAt: T0,
-    });
+    await connected();
     await playground.post({
       type: 'realtimeBatch',
       frames: [],
