@@ -242,8 +242,12 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'ready':
         // A (re)loaded page has no events yet: the next post sends all those held.
         this.events.pageReloaded();
-        this.realtime.replay();
-        return this.init();
+        {
+          // init posts the form first; the realtime session (all of it, in one batch) right after.
+          const initialised = this.init();
+          this.realtime.replay();
+          return initialised;
+        }
       case 'form':
         if (message.form.endpointId !== this.saved.form?.endpointId) this.askPrice(message.form.endpointId);
         this.saved = { ...this.saved, form: message.form };
