@@ -128,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     playgroundState,
     prices,
     schemas,
+    realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
   registerCommands(context, services);

@@ -15,6 +15,7 @@ import type { PlatformOptions } from '../common/callModel';
 import { requestDocumentUri } from '../views/requestDocuments';
 import { checkEndpointId } from '../common/endpointId';
 import { pickEndpoint, promptJsonInput } from './callPrompts';
+import { PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 
 /** Arguments a caller (a test, a keybinding, the playground) may pass to skip the questions. */
 export interface CallArgs {
@@ -37,8 +38,50 @@ export const CALL_TITLES: Record<CallMethod, string> = {
   subscribe: 'fal: Subscribe (Queue and Wait)',
   submit: 'fal: Submit to Queue',
   stream: 'fal: Stream Endpoint',
-  realtime: 'fal: Realtime Request',
+  realtime: 'fal: Open Realtime Session',
 };
+
+/**
+ * "fal: Open Realtime Session…": the endpoint pick of the other calls, then the playground in
+ * realtime mode on that endpoint, connected (the input: the playground's own for the same endpoint,
+ * else the last one sent to it). Resolves with the panel, or undefined when the user gave up.
+ */
+export async function openRealtimeSession(
+  services: CallServices & PlaygroundServices,
+  args: Pick<CallArgs, 'endpointId' | 'input'> = {},
+): Promise<PlaygroundPanel | undefined> {
+  const endpointId = await askEndpoint(CALL_TITLES.realtime, services, args.endpointId);
+  if (endpointId === undefined) return undefined;
+  const asText = (input: unknown) =>
+    input === undefined ? undefined : `${JSON.stringify(input, null, 2)}\n`;
+  return PlaygroundPanel.openRealtime(services, endpointId, {
+    input: asText(args.input),
+    fallback: asText(services.store.all().find((r) => r.endpointId === endpointId)?.input),
+  });
+}
+
+/** The endpoint to call: `given`, or the one the user picks; undefined when none (gave up, bad id, no connection). */
+async function askEndpoint(
+  title: string,
+  services: CallServices,
+  given: string | undefined,
+): Promise<string | undefined> {
+  let connection;
+  try {
+    connection = await services.connection.get();
+  } catch (err) {
+    showConnectionError(err);
+    return undefined;
+  }
+  const endpointId = given ?? (await pickEndpoint(title, services.store, connection));
+  if (endpointId === undefined) return undefined;
+  const problem = checkEndpointId(endpointId);
+  if (problem) {
+    void vscode.window.showErrorMessage(problem);
+    return undefined;
+  }
+  return endpointId;
+}
 
 /** Resolves with the record (final, except for submit), or undefined when the user gave up or nothing was sent. */
 export async function callEndpoint(
@@ -47,20 +90,8 @@ export async function callEndpoint(
   args: CallArgs = {},
 ): Promise<RequestRecord | undefined> {
   const title = CALL_TITLES[method];
-  let connection;
-  try {
-    connection = await services.connection.get();
-  } catch (err) {
-    showConnectionError(err);
-    return undefined;
-  }
-  const endpointId = args.endpointId ?? (await pickEndpoint(title, services.store, connection));
+  const endpointId = await askEndpoint(title, services, args.endpointId);
   if (endpointId === undefined) return undefined;
-  const problem = checkEndpointId(endpointId);
-  if (problem) {
-    void vscode.window.showErrorMessage(problem);
-    return undefined;
-  }
   const input = args.input ?? (await promptJsonInput(title, endpointId, services.store));
   if (input === undefined) return undefined;
 

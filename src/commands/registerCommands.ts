@@ -12,7 +12,7 @@ import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
 import { saveAllOutputs } from '../playground/outputSaving';
-import { callEndpoint, type CallArgs } from './callCommands';
+import { callEndpoint, openRealtimeSession, type CallArgs } from './callCommands';
 import {
   cancelRequest,
   clearFinishedRequests,
@@ -67,6 +67,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));
   register('fal.submit', (args?: CallArgs) => callEndpoint('submit', services, args));
   register('fal.stream', (args?: CallArgs) => callEndpoint('stream', services, args));
+  register('fal.realtime', (args?: CallArgs) => openRealtimeSession(services, args));
 
   register('fal.cancelRequest', (arg: RecordArg) => cancelRequest(store, runner, arg));
   register('fal.openResult', (arg: RecordArg) => openRequestDocument(store, arg, 'output'));

@@ -139,7 +139,8 @@ export type HostMessage =
   | FileMessage
   /** The unit price of an endpoint at the target, "$0.025 / image"; absent when none is known. */
   | { readonly type: 'price'; readonly endpointId: string; readonly price?: string }
-  | { readonly type: 'problem'; readonly message: string };
+  | { readonly type: 'problem'; readonly message: string }
+  | RealtimeHostMessage;
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -178,7 +179,9 @@ export type WebviewMessage =
   /** Open a media URL outside VS Code (the host opens http(s) URLs only). */
   | { readonly type: 'openExternal'; readonly url: string }
   /** Let the page load media from `host` (added to `fal.mediaHosts`). */
-  | { readonly type: 'allowMediaHost'; readonly host: string };
+  | { readonly type: 'allowMediaHost'; readonly host: string }
+
+  | RealtimeWebviewMessage;
 
 /** A file put into a field, as the page shows it. */
 export interface PlacedFileView {
@@ -197,3 +200,99 @@ export type FileMessage =
 
 /** Stream events the playground keeps and shows; older ones are counted, not kept. */
 export const MAX_VIEW_EVENTS = 1000;
+
+// ---- The realtime session (issue 10 items 5, 6): src/playground/realtimeSession.ts (host) and
+// src/webview/realtimeSessionView.ts with frameInspector.ts (page). ----
+
+export type RealtimeSessionState = 'disconnected' | 'connecting' | 'connected';
+
+export interface RealtimeSessionOptions {
+  /** `max_buffering` for the server (1..60); undefined: the server's default. */
+  readonly maxBuffering?: number;
+  /** ms between sends; 0: every send goes. Sends in between are skipped but for the latest. */
+  readonly throttleMs: number;
+}
+
+/** One frame on the session's socket, as the inspector shows it. */
+export interface RealtimeFrameView {
+  /** Its number in the session (all frames, both ways). */
+  readonly id: number;
+  readonly direction: 'sent' | 'received';
+  /** Epoch ms. */
+  readonly at: number;
+  /** Bytes on the wire. */
+  readonly size: number;
+  /** A binary (msgpack) frame's bytes, base64; absent when too large to send to the page. */
+  readonly base64?: string;
+  /** A text frame's text. */
+  readonly text?: string;
+  /** A sent frame's number on its connection; on a received frame, that of the send it answers. */
+  readonly ordinal?: number;
+  /** A received answer to a cancelled send: dropped. */
+  readonly dropped?: boolean;
+}
+
+export type RealtimeSendState =
+  /** Held by the throttle, or until fewer sends are in flight than max buffering allows. */
+  | 'waiting'
+  | 'sent'
+  | 'answered'
+  | 'cancelled'
+  | 'failed'
+  /** Replaced by a later send within the throttle interval: never sent. */
+  | 'skipped';
+
+/** One Send of the session and how it went. */
+export interface RealtimeSendView {
+  readonly id: number;
+  /** Its record in the Requests view (none when skipped). */
+  readonly recordId?: string;
+  readonly state: RealtimeSendState;
+  /** When Send was pressed (epoch ms). */
+  readonly at: number;
+  /** Its input frame's number on the connection. */
+  readonly ordinal?: number;
+  /** From its input frame going out to its output frame coming in. */
+  readonly latencyMs?: number;
+  /** Bytes of its output frame. */
+  readonly size?: number;
+  /** Its output, binary values as "<N bytes>". */
+  readonly output?: unknown;
+  readonly error?: string;
+}
+
+export interface RealtimeEventView {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly kind: 'state' | 'token' | 'send' | 'answer' | 'cancel' | 'drop' | 'skip' | 'error' | 'control';
+  readonly text: string;
+}
+
+/** Host → webview, realtime session. */
+export type RealtimeHostMessage =
+  | {
+      readonly type: 'realtimeSession';
+      readonly state: RealtimeSessionState;
+      /** The endpoint the session is (or was last) connected to. */
+      readonly endpointId?: string;
+      readonly options: RealtimeSessionOptions;
+      /** When the session's first event happened (the timeline's zero). */
+      readonly startedAt?: number;
+    }
+  /** What happened since the last batch (sends: the changed ones, whole); `reset`: everything, start afresh. */
+  | {
+      readonly type: 'realtimeBatch';
+      readonly reset?: boolean;
+      readonly frames: readonly RealtimeFrameView[];
+      readonly sends: readonly RealtimeSendView[];
+      readonly events: readonly RealtimeEventView[];
+    };
+
+/** Webview → host, realtime session. */
+export type RealtimeWebviewMessage =
+  | { readonly type: 'realtimeConnect'; readonly endpointId: string }
+  | { readonly type: 'realtimeDisconnect' }
+  /** Send the form's input (the page's Call, or Ctrl/Cmd+Enter, while the method is realtime). */
+  | { readonly type: 'realtimeSend'; readonly form: PlaygroundForm }
+  | { readonly type: 'realtimeCancel'; readonly id: number }
+  | { readonly type: 'realtimeOptions'; readonly options: RealtimeSessionOptions };

@@ -8,6 +8,8 @@
 // - `{"status":"error"}` frames other than Unauthorized are reported, not dropped;
 // - `request(input, {signal})` can be given up: it rejects at once, and the output that later comes
 //   in its place is dropped, so the requests after it still get their own outputs.
+// - an `observer` sees every frame both ways (bytes, time, decoded on demand, which send an output
+//   answers), the connection's states and token fetches; with none, none of that work is done.
 // Uses the `ws` package, so it runs on Node 20 (no global WebSocket) and in the extension host.
 import { randomUUID } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
@@ -39,7 +41,54 @@ export interface RealtimeConnectOptions<Output = Record<string, unknown>> {
   path?: string;
   /** Extra query parameters on the WebSocket URL (e.g. the sandbox's `sandbox_idle_timeout`). */
   query?: Record<string, string>;
+  /** Sees every frame, state change and token fetch of the connection (a frame inspector). */
+  observer?: RealtimeObserver;
 }
+
+/** One frame on the socket, as an observer sees it. */
+export interface RealtimeFrameEvent {
+  readonly type: 'frame';
+  readonly direction: 'sent' | 'received';
+  /** Epoch ms. */
+  readonly at: number;
+  /** The frame as on the wire: the bytes of a binary frame, the text of a text frame. */
+  readonly data: Uint8Array | string;
+  readonly binary: boolean;
+  /** Bytes on the wire. */
+  readonly size: number;
+  /**
+   * A sent frame's number on this connection (from 1); on a received frame, the number of the sent
+   * frame it answers by order (none for control frames that answer nothing).
+   */
+  readonly ordinal?: number;
+  /** A received answer to a request given up: dropped, not delivered. */
+  readonly dropped?: boolean;
+  /** Why a received frame did not decode. */
+  readonly decodeError?: string;
+  /** The frame decoded (msgpack, or JSON text); decoded when first asked. */
+  decoded(): unknown;
+}
+
+export type RealtimeEvent =
+  | RealtimeFrameEvent
+  | {
+      readonly type: 'state';
+      readonly at: number;
+      readonly state: 'connecting' | 'open' | 'closed';
+      /** For `closed`: the close code, when the server or the client closed the socket. */
+      readonly code?: number;
+      readonly reason?: string;
+    }
+  | {
+      readonly type: 'token';
+      readonly at: number;
+      /** `fetched` before a connect, `refreshed` while connected, `failed` either way. */
+      readonly phase: 'fetched' | 'refreshed' | 'failed';
+      readonly lifetimeSeconds?: number;
+      readonly error?: string;
+    };
+
+export type RealtimeObserver = (event: RealtimeEvent) => void;
 
 export interface RealtimeRequestOptions {
   /**
@@ -47,6 +96,8 @@ export interface RealtimeRequestOptions {
    * its output (or error) is dropped when it comes, keeping the pairing of the requests after it.
    */
   signal?: AbortSignal;
+  /** Called when the input goes out on the socket, with its frame's number and the time (epoch ms). */
+  onSent?: (ordinal: number, at: number) => void;
 }
 
 export interface RealtimeConnection<Output = Record<string, unknown>> {
@@ -54,6 +105,8 @@ export interface RealtimeConnection<Output = Record<string, unknown>> {
   send(input: RealtimeInput): void;
   /** Closes the connection normally (1000); the next `send` or `request` reconnects. */
   close(): void;
+  /** Opens the socket now, when it is not open or opening (it otherwise opens on the first send). */
+  open(): void;
   /**
    * Sends one input, never throttled, and resolves with its output (or rejects with its
    * `x-fal-error`, or when the connection ends first). Assumes one output per input, so don't
@@ -78,7 +131,25 @@ type Slot =
 interface Outgoing {
   data: Uint8Array;
   slot: Slot;
+  /** Its frame's number, once sent. */
+  ordinal?: number;
+  onSent?: (ordinal: number, at: number) => void;
 }
+
+/** What a decoded message is to the connection: which of them answer a send (take a slot). */
+type MessageKind = 'control' | 'timeout' | 'unauthorized' | 'error' | 'output';
+
+function classify(message: unknown): MessageKind {
+  if (isRecord(message)) {
+    if (message.type === 'x-fal-message') return 'control';
+    if (message.type === 'x-fal-error') return message.error === 'TIMEOUT' ? 'timeout' : 'error';
+    if (message.status === 'error') return message.error === 'Unauthorized' ? 'unauthorized' : 'error';
+  }
+  return 'output';
+}
+
+/** Whether a message of this kind answers the oldest send waiting (fal pairs by order). */
+const takesSlot = (kind: MessageKind): boolean => kind === 'error' || kind === 'output';
 
 interface Token {
   value: string;
@@ -94,8 +165,11 @@ function encodeInput(input: RealtimeInput): Uint8Array {
   return input instanceof Uint8Array ? input : encode(input, { ignoreUndefined: true });
 }
 
-function decodeFrame(data: RawData, isBinary: boolean): unknown {
-  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+function frameBytes(data: RawData): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+function decodeFrame(bytes: Buffer, isBinary: boolean): unknown {
   if (isBinary) return decode(bytes);
   const text = bytes.toString('utf8');
   try {
@@ -109,10 +183,14 @@ function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Leading edge, then only the latest call of each `ms` window (the official `throttle`). */
-function throttleLatest<T>(
+/**
+ * Leading edge, then only the latest call of each `ms` window (the official `throttle`); `onSkip`
+ * hears of each value a later one replaced.
+ */
+export function throttleLatest<T>(
   fn: (value: T) => void,
   ms: number,
+  onSkip?: (value: T) => void,
 ): { call: (value: T) => void; cancel: () => void } {
   let last = -Infinity;
   let timer: NodeJS.Timeout | undefined;
@@ -133,6 +211,7 @@ function throttleLatest<T>(
         fn(value);
         return;
       }
+      if (pending) onSkip?.(pending.value);
       pending = { value };
       if (!timer) timer = setTimeout(flush, Math.max(0, ms - (now - last)));
     },
@@ -162,6 +241,9 @@ class Connection {
   private readonly baseQuery: URLSearchParams;
   private readonly fetchToken: () => Promise<string>;
   private readonly lifetimeSeconds: number | undefined;
+  /** Frames sent on this connection so far (their numbers). */
+  private sentFrames = 0;
+  observer: RealtimeObserver | undefined;
 
   constructor(
     private readonly config: ClientConfig,
@@ -172,6 +254,7 @@ class Connection {
       onResult: options.onResult as (r: unknown) => void,
       onError: options.onError ?? (() => {}),
     };
+    this.observer = options.observer;
     const parsed = parseEndpointId(endpointId);
     const path = resolveEndpointPath(parsed.id, options.path, '/realtime') ?? '';
     this.app = `${parsed.id}${path}`;
@@ -198,8 +281,12 @@ class Connection {
     else this.push({ data, slot: SEND_SLOT });
   }
 
+  open(): void {
+    if (this.state === 'idle') void this.connect();
+  }
+
   request(input: RealtimeInput, options: RealtimeRequestOptions = {}): Promise<unknown> {
-    const { signal } = options;
+    const { signal, onSent } = options;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new FalAbortError());
       const giveUp = (): void => {
@@ -210,6 +297,7 @@ class Connection {
       };
       const outgoing: Outgoing = {
         data: encodeInput(input),
+        onSent,
         slot: {
           kind: 'request',
           resolve: (value) => {
@@ -235,11 +323,46 @@ class Connection {
     this.failPending(new Error('The realtime connection was closed before the output arrived.'));
   }
 
+  /** Tells the observer, if any; an observer that throws does not break the connection. */
+  private emit(event: () => RealtimeEvent): void {
+    if (!this.observer) return;
+    try {
+      this.observer(event());
+    } catch {
+      // the observer's problem, not the connection's
+    }
+  }
+
+  /** Writes one frame on the open socket; it now waits for its output. */
+  private transmit(ws: WebSocket, outgoing: Outgoing): void {
+    this.inflight.push(outgoing);
+    ws.send(outgoing.data);
+    const ordinal = ++this.sentFrames;
+    outgoing.ordinal = ordinal;
+    if (!this.observer && !outgoing.onSent) return;
+    const at = Date.now();
+    outgoing.onSent?.(ordinal, at);
+    const { data } = outgoing;
+    this.emit(() => ({
+      type: 'frame',
+      direction: 'sent',
+      at,
+      data,
+      binary: true,
+      size: data.byteLength,
+      ordinal,
+      decoded: () => decode(data),
+    }));
+  }
+
   /** Stops listening to the current socket and closes it normally (or drops a pending handshake). */
-  private detachSocket(): void {
+  private detachSocket(reason = 'closed by the client'): void {
     const ws = this.ws;
+    const was = this.state;
     this.ws = undefined;
     this.state = 'idle';
+    if (was !== 'idle')
+      this.emit(() => ({ type: 'state', at: Date.now(), state: 'closed', code: 1000, reason }));
     if (!ws) return;
     ws.removeAllListeners();
     ws.on('error', () => {});
@@ -250,8 +373,7 @@ class Connection {
   /** Sends at once on an open socket, else queues (connecting when idle). */
   private push(outgoing: Outgoing): void {
     if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
-      this.inflight.push(outgoing);
-      this.ws.send(outgoing.data);
+      this.transmit(this.ws, outgoing);
       return;
     }
     // Latest-only throttling keeps just the newest plain message while connecting (as fal-js does).
@@ -265,11 +387,13 @@ class Connection {
   private async connect(): Promise<void> {
     this.state = 'connecting';
     const generation = ++this.generation;
+    this.emit(() => ({ type: 'state', at: Date.now(), state: 'connecting' }));
     let token: string;
     try {
       token = await this.freshToken();
     } catch (error) {
       if (generation !== this.generation) return;
+      this.emit(() => ({ type: 'token', at: Date.now(), phase: 'failed', error: toError(error).message }));
       this.fail(toError(error));
       return;
     }
@@ -316,6 +440,8 @@ class Connection {
           url: this.url,
         });
         report(error);
+        if (generation === this.generation)
+          this.emit(() => ({ type: 'state', at: Date.now(), state: 'closed', reason: error.message }));
         this.settleClosed(generation, error, false);
         ws.terminate();
       });
@@ -325,35 +451,39 @@ class Connection {
       if (generation !== this.generation) return;
       opened = true;
       this.state = 'open';
+      this.emit(() => ({ type: 'state', at: Date.now(), state: 'open' }));
       this.scheduleRefresh(generation);
       const queued = this.queue;
       this.queue = [];
-      for (const outgoing of queued) {
-        this.inflight.push(outgoing);
-        ws.send(outgoing.data);
-      }
+      for (const outgoing of queued) this.transmit(ws, outgoing);
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (generation !== this.generation) return;
+      const bytes = frameBytes(data);
       let message: unknown;
+      let decodeError: string | undefined;
       try {
-        message = decodeFrame(data, isBinary);
+        message = decodeFrame(bytes, isBinary);
       } catch (error) {
+        decodeError = toError(error).message;
+      }
+      const kind = decodeError === undefined ? classify(message) : 'error';
+      this.observeReceived(bytes, isBinary, message, kind, decodeError);
+      if (decodeError !== undefined) {
         this.deliverError(
-          new ApiError({
-            message: `Failed to decode a realtime message: ${toError(error).message}`,
-            status: 400,
-          }),
+          new ApiError({ message: `Failed to decode a realtime message: ${decodeError}`, status: 400 }),
         );
         return;
       }
-      this.handleMessage(message);
+      this.handleMessage(message, kind);
     });
     ws.on('error', (error) => {
       report(new ApiError({ message: `Realtime connection error: ${error.message}`, status: 500 }));
     });
     ws.on('close', (code, reasonBuffer) => {
       const reason = reasonBuffer.toString('utf8');
+      if (generation === this.generation)
+        this.emit(() => ({ type: 'state', at: Date.now(), state: 'closed', code, reason }));
       const error = new ApiError({
         message: `Error closing the connection: ${reason || `code ${code}`}`,
         status: code,
@@ -395,48 +525,64 @@ class Connection {
   private restartAfterTimeout(): void {
     this.generation += 1;
     this.stopRefresh();
-    this.detachSocket();
+    this.detachSocket('the server closed it after its idle TIMEOUT');
     // Requests given up need not go out again.
     this.queue = [...this.inflight.filter((o) => o.slot.kind !== 'discard'), ...this.queue];
     this.inflight = [];
     if (this.queue.length > 0) void this.connect();
   }
 
-  private handleMessage(message: unknown): void {
-    if (isRecord(message)) {
-      if (message.type === 'x-fal-message') return;
-      if (message.type === 'x-fal-error') {
-        if (message.error === 'TIMEOUT') {
-          // An idle notice, not an error; the server closes next.
-          this.restartAfterTimeout();
-          return;
-        }
-        this.deliverError(
-          new ApiError({
-            message: `${String(message.error)}: ${String(message.reason)}`,
-            status: 400,
-            body: message,
-          }),
-        );
-        return;
-      }
-      if (message.status === 'error') {
-        if (message.error === 'Unauthorized') {
-          this.token = undefined;
-          const error = new ApiError({ message: 'Unauthorized', status: 401, body: message });
-          this.callbacks.onError(error);
-          this.close();
-          return;
-        }
-        this.deliverError(
-          new ApiError({
-            message: String(message.error ?? message.reason ?? 'error'),
-            status: 400,
-            body: message,
-          }),
-        );
-        return;
-      }
+  /** Tells the observer of a received frame, with the send it answers by order (if it takes a slot). */
+  private observeReceived(
+    bytes: Buffer,
+    binary: boolean,
+    message: unknown,
+    kind: MessageKind,
+    decodeError: string | undefined,
+  ): void {
+    if (!this.observer) return;
+    const answers = takesSlot(kind) ? this.inflight[0] : undefined;
+    this.emit(() => ({
+      type: 'frame',
+      direction: 'received',
+      at: Date.now(),
+      data: binary ? bytes : bytes.toString('utf8'),
+      binary,
+      size: bytes.byteLength,
+      ordinal: answers?.ordinal,
+      dropped: answers?.slot.kind === 'discard' || undefined,
+      decodeError,
+      decoded: () => message,
+    }));
+  }
+
+  private handleMessage(message: unknown, kind: MessageKind): void {
+    if (kind === 'control') return;
+    if (kind === 'timeout') {
+      // An idle notice, not an error; the server closes next.
+      this.restartAfterTimeout();
+      return;
+    }
+    if (kind === 'unauthorized') {
+      this.token = undefined;
+      const body = message as Record<string, unknown>;
+      this.callbacks.onError(new ApiError({ message: 'Unauthorized', status: 401, body }));
+      this.close();
+      return;
+    }
+    if (kind === 'error') {
+      const m = message as Record<string, unknown>;
+      this.deliverError(
+        new ApiError({
+          message:
+            m.type === 'x-fal-error'
+              ? `${String(m.error)}: ${String(m.reason)}`
+              : String(m.error ?? m.reason ?? 'error'),
+          status: 400,
+          body: m,
+        }),
+      );
+      return;
     }
     const slot = this.inflight.shift()?.slot;
     if (slot?.kind === 'request') slot.resolve(message);
@@ -452,6 +598,7 @@ class Connection {
 
   private fail(error: Error): void {
     this.state = 'idle';
+    this.emit(() => ({ type: 'state', at: Date.now(), state: 'closed', reason: error.message }));
     this.callbacks.onError(error);
     this.failPending(error);
   }
@@ -466,7 +613,14 @@ class Connection {
   private async freshToken(): Promise<string> {
     const token = this.token;
     if (token?.refreshAt !== undefined && Date.now() < token.refreshAt) return token.value;
-    return this.storeToken(await this.fetchToken());
+    const value = this.storeToken(await this.fetchToken());
+    this.emit(() => ({
+      type: 'token',
+      at: Date.now(),
+      phase: 'fetched',
+      lifetimeSeconds: this.lifetimeSeconds,
+    }));
+    return value;
   }
 
   private storeToken(value: string): string {
@@ -491,10 +645,22 @@ class Connection {
           (value) => {
             if (generation !== this.generation) return;
             this.storeToken(value);
+            this.emit(() => ({
+              type: 'token',
+              at: Date.now(),
+              phase: 'refreshed',
+              lifetimeSeconds: this.lifetimeSeconds,
+            }));
             this.scheduleRefresh(generation);
           },
-          () => {
+          (error: unknown) => {
             if (generation !== this.generation) return;
+            this.emit(() => ({
+              type: 'token',
+              at: Date.now(),
+              phase: 'failed',
+              error: toError(error).message,
+            }));
             this.scheduleRefresh(generation, Math.round(lifetimeMs * 0.05));
           },
         );
@@ -530,6 +696,7 @@ export function createRealtimeClient(config: ClientConfig): RealtimeClient {
           onResult: options.onResult as (r: unknown) => void,
           onError: options.onError ?? (() => {}),
         };
+        connection.observer = options.observer;
       } else {
         connection = new Connection(config, endpointId, options as RealtimeConnectOptions<never>);
         connections.set(key, connection);
@@ -538,6 +705,7 @@ export function createRealtimeClient(config: ClientConfig): RealtimeClient {
       return {
         send: (input) => conn.send(input),
         close: () => conn.close(),
+        open: () => conn.open(),
         request: (input, requestOptions) => conn.request(input, requestOptions) as Promise<Output>,
       };
     },

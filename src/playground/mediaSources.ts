@@ -68,16 +68,26 @@ export class PageMediaSources implements vscode.Disposable {
           case 'inline':
           case 'allowed':
             return { ...view, src: url };
-          case 'local': {
-            const origin = new URL(url).origin;
-            const base = await this.mappedBase(origin);
-            return { ...view, src: base + url.slice(origin.length + 1) };
-          }
+          case 'local':
+            return { ...view, src: await this.localSrc(url) };
           case 'foreign':
             return { ...view, blockedHost: source.host, canAllow: source.https };
         }
       }),
     );
+  }
+
+  /** The URL the page loads for an image URL (a catalogue thumbnail), or undefined when it may not. */
+  async pageUrl(url: string): Promise<string | undefined> {
+    const source = mediaSourceOf(url, this.userHosts());
+    if (source.kind === 'foreign') return undefined;
+    return source.kind === 'local' ? this.localSrc(url) : url;
+  }
+
+  /** A loopback sandbox's URL through its mapped origin. */
+  private async localSrc(url: string): Promise<string> {
+    const origin = new URL(url).origin;
+    return (await this.mappedBase(origin)) + url.slice(origin.length + 1);
   }
 
   /** Adds a host to `fal.mediaHosts` (user settings); false when it is not a host name. */

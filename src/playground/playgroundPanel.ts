@@ -38,6 +38,8 @@ import { playgroundHtml } from './playgroundHtml';
 import { PageMediaSources } from './mediaSources';
 import { saveAllOutputs, saveOneOutput } from './outputSaving';
 import { callTimings } from '../common/callTimings';
+import { RealtimeSession } from './realtimeSession';
+import { DEFAULT_REALTIME_TIMEOUT_MS } from '../requests/realtimePool';
 
 export const PLAYGROUND_VIEW_TYPE = 'fal.playground';
 
@@ -53,6 +55,8 @@ export interface PlaygroundServices {
   readonly prices?: EndpointPriceSource;
   /** Input schemas per target and endpoint, fetched once (the editor's checks, the form). */
   readonly schemas?: EndpointSchemaSource;
+  /** How long a realtime send waits for its output ("fal.realtime.timeoutSeconds"), in ms; read per send. */
+  readonly realtimeTimeoutMs?: () => number;
 }
 
 /** How long the endpoint id must stay unchanged before its price is asked for (typing). */
@@ -63,6 +67,9 @@ export interface PlaygroundSaved {
   readonly form?: PlaygroundForm;
   readonly recordId?: string;
 }
+
+/** How long the first page waits for the target's media origin before it is shown anyway. */
+const FIRST_RENDER_WAIT_MS = 3000;
 
 export class PlaygroundPanel implements vscode.Disposable {
   private static current: PlaygroundPanel | undefined;
@@ -84,11 +91,15 @@ export class PlaygroundPanel implements vscode.Disposable {
   private readonly media = new PageMediaSources();
   /** The media sources of the page's current HTML, to tell when it must be rebuilt. */
   private htmlSources = '';
+  /** Whether the page's HTML has been set (the first render waits for the media origin). */
+  private rendered = false;
   /** Posts of the call in order (each waits for its media's mapped URLs). */
   private callPosts: Promise<void> = Promise.resolve();
   /** The last call message posted (for tests). */
   private lastCall: CallView | undefined;
   private disposed = false;
+  /** The realtime session (method realtime): its connection lives as long as the panel. */
+  readonly realtime: RealtimeSession;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -120,6 +131,27 @@ export class PlaygroundPanel implements vscode.Disposable {
       panel.post({ type: 'form', form });
       panel.askPrice(form.endpointId);
     }
+    return panel;
+  }
+
+  /**
+   * Shows the playground in realtime mode on `endpointId` (fal.realtime), connected. Its input: `input`
+   * when given, else the playground's own when it is on the same endpoint, else `fallback`, else {}.
+   */
+  static async openRealtime(
+    services: PlaygroundServices,
+    endpointId: string,
+    inputs: { readonly input?: string; readonly fallback?: string } = {},
+  ): Promise<PlaygroundPanel> {
+    const form = PlaygroundPanel.current?.saved.form ?? services.playgroundState.read()?.form ?? EMPTY_FORM;
+    const own = form.endpointId === endpointId ? form.inputText : undefined;
+    const panel = PlaygroundPanel.showWith(services, {
+      ...form,
+      endpointId,
+      method: 'realtime',
+      inputText: inputs.input ?? own ?? inputs.fallback ?? '{}\n',
+    });
+    await panel.realtime.connect(endpointId);
     return panel;
   }
 
@@ -179,9 +211,15 @@ export class PlaygroundPanel implements vscode.Disposable {
   ) {
     PlaygroundPanel.current = this;
     this.saved = services.playgroundState.read() ?? {};
+    this.realtime = new RealtimeSession({
+      connection: () => services.connection.get(),
+      runner: services.runner,
+      timeoutMs: services.realtimeTimeoutMs ?? (() => DEFAULT_REALTIME_TIMEOUT_MS),
+      post: (message) => this.post(message),
+    });
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
-    this.render();
+    void this.firstRender();
     // A sandbox at a URL is mapped before any media comes, so its first page's CSP has it.
     const sandboxUrl =
       vscode.workspace.getConfiguration('fal').get<string>('sandboxUrl') || process.env.FAL_SANDBOX_URL;
@@ -216,8 +254,23 @@ export class PlaygroundPanel implements vscode.Disposable {
     );
   }
 
+  /**
+   * The first page waits (a moment at most) for the target's media origin to be mapped, so its CSP
+   * lists it and the page is not rebuilt under someone already typing in it; the embedded sandbox
+   * starts in about a second.
+   */
+  private async firstRender(): Promise<void> {
+    const mapped = (async () => {
+      const connection = await this.services.connection.get();
+      if (connection.target.kind !== 'fal.ai') await this.media.prepare(connection.target.url);
+    })().catch(() => undefined);
+    await Promise.race([mapped, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
+    if (!this.disposed && !this.rendered) this.render();
+  }
+
   /** Sets the page's HTML: its bundle and stylesheet, a fresh nonce, the media sources known now. */
   private render(): void {
+    this.rendered = true;
     const webview = this.panel.webview;
     const extensionUri = this.services.extensionUri;
     const mediaSources = this.media.cspSources(webview.cspSource);
@@ -238,7 +291,11 @@ export class PlaygroundPanel implements vscode.Disposable {
    * mapped, fal.mediaHosts edited); the page reloads and gets its form and call again. True when it did.
    */
   private renderIfSourcesChanged(): boolean {
-    if (this.disposed || this.media.cspSources(this.panel.webview.cspSource).join(' ') === this.htmlSources)
+    if (
+      this.disposed ||
+      !this.rendered ||
+      this.media.cspSources(this.panel.webview.cspSource).join(' ') === this.htmlSources
+    )
       return false;
     this.render();
     return true;
@@ -250,7 +307,12 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'ready':
         // A (re)loaded page has no events yet: the next post sends all those held.
         this.events.pageReloaded();
-        return this.init();
+        {
+          // init posts the form first; the realtime session (all of it, in one batch) right after.
+          const initialised = this.init();
+          this.realtime.replay();
+          return initialised;
+        }
       case 'form':
         if (message.form.endpointId !== this.saved.form?.endpointId) this.askPrice(message.form.endpointId);
         this.saved = { ...this.saved, form: message.form };
@@ -312,6 +374,25 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'allowMediaHost':
         if (!(await this.media.allow(message.host))) this.problem(`${message.host} is not a host name.`);
         return;
+      case 'realtimeConnect': {
+        const problem = checkEndpointId(message.endpointId);
+        if (problem) return this.problem(problem);
+        return this.realtime.connect(message.endpointId);
+      }
+      case 'realtimeDisconnect':
+        return this.realtime.disconnect();
+      case 'realtimeSend': {
+        const problem = this.realtime.send(message.form);
+        if (problem) this.problem(problem);
+        return;
+      }
+      case 'realtimeCancel':
+        return this.realtime.cancel(message.id);
+      case 'realtimeOptions': {
+        const problem = this.realtime.setOptions(message.options);
+        if (problem) this.problem(problem);
+        return;
+      }
     }
   }
 
@@ -395,7 +476,14 @@ export class PlaygroundPanel implements vscode.Disposable {
       this.post({
         type: 'endpoints',
         recent,
-        catalogue: page.models.map(catalogueEntry),
+        // Thumbnails load as the call's media does: a sandbox's through its mapped origin, others' by the CSP.
+        catalogue: await Promise.all(
+          page.models.map(async (model) => {
+            const entry = catalogueEntry(model);
+            const thumbnailUrl = entry.thumbnailUrl && (await this.media.pageUrl(entry.thumbnailUrl));
+            return { ...entry, thumbnailUrl: thumbnailUrl || undefined };
+          }),
+        ),
       });
     } catch (err) {
       // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
@@ -544,6 +632,7 @@ export class PlaygroundPanel implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
+    this.realtime.dispose();
     for (const upload of this.uploads.values()) upload.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

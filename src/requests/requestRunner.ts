@@ -23,7 +23,7 @@ import {
 } from '../common/callModel';
 import { describeError, formatDuration } from '../common/recordText';
 import { redactHeaders } from '../common/secretHeaders';
-import type { CallExecutor, CallJob, CallReport } from './executors/callExecutor';
+import type { CallExecutor, CallJob, CallReport, RealtimeRequester } from './executors/callExecutor';
 import { QueueExecutor } from './executors/queueExecutor';
 import { RealtimeExecutor } from './executors/realtimeExecutor';
 import { RunExecutor } from './executors/runExecutor';
@@ -39,6 +39,11 @@ export interface StartedCall {
   readonly record: RequestRecord;
   /** Settles, never rejects, when the call has ended one way or another. */
   readonly done: Promise<RequestRecord>;
+}
+
+export interface StartOptions {
+  /** A realtime call's own connection (the playground's realtime session) instead of the warm pool's. */
+  readonly realtime?: RealtimeRequester;
 }
 
 /** Where the runner gets its clients: the target now, or the one an earlier request went to. */
@@ -92,7 +97,7 @@ export class RequestRunner implements Disposable {
    * Starts a call on the current target. Rejects only when nothing could be sent (not one of the five
    * methods, no key, sandbox down).
    */
-  async start(call: CallRequest): Promise<StartedCall> {
+  async start(call: CallRequest, options: StartOptions = {}): Promise<StartedCall> {
     if (!isCallMethod(call.method)) {
       throw new Error(
         `"${String(call.method)}" is not a way to call an endpoint: use one of ${CALL_METHODS.join(', ')}.`,
@@ -117,7 +122,10 @@ export class RequestRunner implements Disposable {
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
     const sent = { ...record, headers: call.headers };
-    const done = this.launch(sent, connection, (job, report) => executor.start(job, report));
+    const { realtime } = options;
+    const done = this.launch(sent, connection, (job, report) =>
+      executor.start(realtime && call.method === 'realtime' ? { ...job, realtime } : job, report),
+    );
     return { record, done: done.then(() => this.store.get(record.id) ?? record) };
   }
 

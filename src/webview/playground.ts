@@ -1,6 +1,7 @@
 // Browser side of the playground: the form (endpoint with its unit price, method, JSON input, platform
 // and custom headers) and the result (resultView.ts: status, cost, timings, error with field errors,
 // media, text, the output as a JSON tree, stream events, logs).
+// With the method realtime, the result's place holds the realtime session (realtimeSessionView.ts).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 // The JSON input is a schema-aware editor (jsonEditor.ts). Call is VS Code's keybinding (Ctrl/Cmd+Enter,
@@ -24,6 +25,7 @@ import { mountSchemaForm, type SchemaForm } from './schemaFormView';
 import { button, checkbox, nameControl, select, setDisabled, textField } from './controls';
 import { el } from './dom';
 import { mountEndpointPicker } from './endpointPicker';
+import { mountRealtimeSession } from './realtimeSessionView';
 import { mountResultView } from './resultView';
 import type { VscodeCollapsible, VscodeRadio, VscodeTextarea } from '@vscode-elements/elements';
 
@@ -193,6 +195,12 @@ headersBox.append(
   headersProblem,
 );
 
+// The realtime session (method realtime) takes the result's place: realtimeSessionView.ts.
+const realtimeView = mountRealtimeSession(document.getElementById('app')!, {
+  post: (message) => vscode.postMessage(message),
+  endpointId: () => endpoint.value.trim(),
+});
+
 let method: PlaygroundMethod = EMPTY_FORM.method;
 let running = false;
 
@@ -237,6 +245,11 @@ function selectMethod(next: PlaygroundMethod): void {
   }
   methodHelp.textContent = METHOD_HELP[next];
   webhookRow.hidden = next !== 'submit';
+  // Realtime: the session in place of the result, and Call sends on its connection.
+  realtimeView.element.hidden = next !== 'realtime';
+  document.querySelector<HTMLElement>('section.result')!.hidden = next === 'realtime';
+  callButton.textContent = next === 'realtime' ? 'Send' : 'Call';
+  callButton.title = `${callButton.textContent} (Ctrl+Enter)`;
 }
 
 /** Shows what is wrong with the form, field by field (the host runs the same check); true when it can be sent. */
@@ -261,6 +274,8 @@ function call(): void {
   if (!validate()) return;
   problem.textContent = '';
   setKeyButton.hidden = true;
+  // Realtime: one more send on the session's connection, as often as asked.
+  if (method === 'realtime') return vscode.postMessage({ type: 'realtimeSend', form: readForm() });
   setDisabled(callButton, true); // until the host answers, so a double click starts one call
   vscode.postMessage({ type: 'call', form: readForm() });
 }
@@ -449,7 +464,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'callRequested':
       // Ctrl/Cmd+Enter (VS Code's keybinding): as a click on Call, with the same checks and guard.
-      if (!running && !callButton.disabled) call();
+      if ((method === 'realtime' || !running) && !callButton.disabled) call();
+      break;
+    case 'realtimeSession':
+    case 'realtimeBatch':
+      realtimeView.receive(message);
       break;
     case 'price':
       if (message.endpointId !== endpoint.value.trim()) break;

@@ -74,7 +74,7 @@ describe('workbench: the playground webview', function () {
     await workbench.screenshot('playground-image');
   });
 
-  it('streams sandbox/text and realtime-calls sandbox/echo', async () => {
+  it('streams sandbox/text and sends to sandbox/echo in a realtime session', async () => {
     await view().locator('#endpoint').fill('sandbox/text');
     await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#json-input').fill('{"prompt": "hello there", "max_tokens": 4}');
@@ -88,11 +88,11 @@ describe('workbench: the playground webview', function () {
     await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#json-input').fill('{"n": 1}');
     await view().locator('vscode-radio.method[data-method="realtime"]').click();
-    await view().locator('#call').click();
+    // Realtime: the session takes the result's place, and Call is its Send.
+    await view().locator('#call', { hasText: 'Send' }).click();
     await view()
-      .locator('#status', { hasText: /realtime sandbox\/echo: completed/ })
+      .locator('#rt-results > li[data-state="answered"] .rt-result-output', { hasText: '"seq"' })
       .waitFor();
-    await view().locator('#output', { hasText: '"seq"' }).waitFor();
   });
 
   it('comes back after a reload mid-request with the form as it was left and the call followed to its end', async () => {

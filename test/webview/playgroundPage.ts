@@ -22,6 +22,7 @@ const FILES: Record<string, { file: string; type: string }> = {
   // Media for the result view's tests: a playable clip, and bytes that are no video at all.
   '/clip.webm': { file: 'test/webview/fixtures/clip.webm', type: 'video/webm' },
   '/not-a-video.mp4': { file: 'media/fal.svg', type: 'video/mp4' },
+  '/realtimeSession.css': { file: 'media/realtimeSession.css', type: 'text/css' },
 };
 
 export class PlaygroundPage {

@@ -6,6 +6,7 @@
 import type { CallSpec, RequestLog, RequestRecord } from '../../common/callModel';
 import { platformHeaders } from '../../common/falHeaders';
 import type { Connection } from '../../connection/falConnection';
+import type { RealtimeInput } from '../../fal/realtime';
 import type { RecordPatch } from '../recordTransitions';
 
 export interface CallJob {
@@ -14,6 +15,13 @@ export interface CallJob {
   readonly connection: Connection;
   /** Aborted when the call is cancelled or removed, its sandbox is lost, or the window closes. */
   readonly signal: AbortSignal;
+  /** A realtime call's own connection (the playground's session); else the warm pool's. */
+  readonly realtime?: RealtimeRequester;
+}
+
+/** Where a realtime call sends its input and gets its output, paired by order (PairedRealtime). */
+export interface RealtimeRequester {
+  request(input: RealtimeInput, signal: AbortSignal): Promise<unknown>;
 }
 
 export interface CallReport {

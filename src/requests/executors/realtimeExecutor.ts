@@ -1,5 +1,5 @@
-// `realtime`: one input on the endpoint's warm realtime connection (src/requests/realtimePool.ts), its
-// output the record's. Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
+// `realtime`: one input on the endpoint's warm realtime connection (src/requests/realtimePool.ts), or
+// on the connection the job brings (the playground's realtime session), its output the record's. Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
 import type { RealtimeInput } from '../../fal/realtime';
 import type { RealtimePool } from '../realtimePool';
 import type { CallExecutor, CallJob, CallReport } from './callExecutor';
@@ -7,14 +7,12 @@ import type { CallExecutor, CallJob, CallReport } from './callExecutor';
 export class RealtimeExecutor implements CallExecutor {
   constructor(private readonly pool: RealtimePool) {}
 
-  async start({ record, connection, signal }: CallJob, report: CallReport): Promise<void> {
+  async start({ record, connection, signal, realtime }: CallJob, report: CallReport): Promise<void> {
     report.update({ startedAt: Date.now() });
-    const output = await this.pool.request(
-      connection,
-      record.endpointId,
-      record.input as RealtimeInput,
-      signal,
-    );
+    const input = record.input as RealtimeInput;
+    const output = realtime
+      ? await realtime.request(input, signal)
+      : await this.pool.request(connection, record.endpointId, input, signal);
     report.complete({ output: binaryAsDataUrls(output) });
   }
 }
