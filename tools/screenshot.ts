@@ -1,7 +1,9 @@
 // `npx tsx tools/screenshot.ts URL DIR`: the README's screenshots of a running `npm start` workbench:
 // DIR/workbench.png (calls made from the palette, the Requests view following them, an output
 // document, the fal output channel), DIR/playground.png (the playground after an image call) and
-// DIR/playground-picker.png (the endpoint picker searching the catalogue), and
+// DIR/playground-picker.png (the endpoint picker searching the catalogue), playground-gallery.png (a
+// result's images with one enlarged), playground-realtime.png (a realtime session with its frame
+// inspector), and
 // DIR/playground-form.png, playground-json-error.png, playground-dark.png and
 // playground-high-contrast.png (the form from sandbox/compose's schema; its JSON with a schema error;
 // the same in a dark and a high-contrast theme).
@@ -63,6 +65,38 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.page.waitForTimeout(300); // the thumbnails load
     await workbench.screenshot(path.join(dir, 'playground-picker.png'));
     await view.locator('#endpoint').press('Escape');
+
+    // The gallery with an image enlarged.
+    await view.locator('#endpoint').fill('sandbox/image');
+    await view.locator('#endpoint').press('Escape');
+    await view
+      .locator('#json-input')
+      .fill('{\n  "prompt": "four foxes",\n  "num_images": 4,\n  "num_inference_steps": 4\n}\n');
+    await view.locator('#call').click();
+    await view.locator('#gallery .image-grid img').nth(3).waitFor();
+    await view.locator('#status', { hasText: 'completed' }).waitFor();
+    await view.locator('#gallery .image-grid button.thumb').nth(1).click();
+    await view.locator('#lightbox').waitFor();
+    await workbench.page.waitForTimeout(300);
+    await workbench.screenshot(path.join(dir, 'playground-gallery.png'));
+    await view.locator('#lightbox-close').click();
+
+    // A realtime session with its frame inspector.
+    await workbench.pickCommand('fal: Open Realtime Session...');
+    const realtimeInput = workbench.quickInput();
+    await realtimeInput.input.fill('sandbox/echo');
+    await realtimeInput.widget.locator('.monaco-list-row.focused', { hasText: 'sandbox/echo' }).waitFor();
+    await realtimeInput.input.press('Enter');
+    await view.locator('#rt-state[data-state="connected"]').waitFor({ timeout: 20_000 });
+    await view.locator('#json-input').fill('{"prompt": "frame by frame", "strength": 0.5}');
+    for (let i = 0; i < 3; i++) {
+      await view.locator('#call', { hasText: 'Send' }).click();
+      await view.locator('#rt-results > li[data-state="answered"]').nth(i).waitFor();
+    }
+    await view.locator('#rt-frames > li').nth(5).waitFor();
+    await view.locator('#rt-frames').evaluate((frames) => frames.scrollIntoView({ block: 'end' }));
+    await workbench.screenshot(path.join(dir, 'playground-realtime.png'));
+    await view.locator('vscode-radio.method[data-method="subscribe"]').click();
 
     // The form built from sandbox/compose's schema, beside its JSON, with a schema error in the JSON.
     await view.locator('#endpoint').fill('sandbox/compose');

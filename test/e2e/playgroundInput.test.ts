@@ -51,6 +51,16 @@ describe('workbench: the playground input (picker, file field, form)', function 
       1,
       'only the inverting endpoint matches',
     );
+    // Its thumbnail comes from the sandbox through VS Code's mapping of its origin, and loads.
+    await option.locator('.thumb img').evaluate(
+      (img) =>
+        new Promise<void>((resolve, reject) => {
+          const image = img as HTMLImageElement;
+          if (image.complete && image.naturalWidth > 0) return resolve();
+          image.onload = () => resolve();
+          image.onerror = () => reject(new Error(`thumbnail did not load: ${image.src}`));
+        }),
+    );
     await option.click();
     assert.equal(await view().locator('#endpoint').inputValue(), 'sandbox/image-to-image');
 
@@ -59,9 +69,23 @@ describe('workbench: the playground input (picker, file field, form)', function 
     await chooseFile.click();
     const dialog = workbench.quickInput();
     await dialog.widget.waitFor();
+    // It opens in the workspace: once its box shows that folder (set after it appears), type the file's path.
+    await dialog.widget
+      .page()
+      .waitForFunction(
+        (folder) =>
+          document.querySelector<HTMLInputElement>('.quick-input-widget input')?.value.includes(folder),
+        workbench.folder ?? '',
+      );
     await dialog.input.fill(`${workbench.folder}/pictures/red.png`);
     // The dialog lists the folder as the path is typed: once the file shows, Enter takes it.
-    await dialog.widget.locator('.monaco-list-row', { hasText: 'red.png' }).waitFor();
+    await dialog.widget
+      .locator('.monaco-list-row', { hasText: 'red.png' })
+      .waitFor()
+      .catch(async (err: Error) => {
+        await workbench.screenshot('open-dialog-no-file');
+        throw err;
+      });
     await dialog.input.press('Enter');
     await dialog.widget.waitFor({ state: 'hidden' }).catch(async (err: Error) => {
       await workbench.screenshot('open-dialog-stayed');

@@ -15,7 +15,7 @@ describe('workbench: a realtime session', function () {
     await workbench?.close();
   });
 
-  const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const view = () => workbench.webview();
 
   it('"fal: Open Realtime Session..." on sandbox/echo: three sends with their latencies and frames', async () => {
     await workbench.pickCommand('fal: Open Realtime Session...');

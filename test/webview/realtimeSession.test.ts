@@ -17,7 +17,7 @@ describe('realtime session webview', function () {
   beforeEach(async () => {
     playground = await PlaygroundPage.open();
     await playground.post({ type: 'init', target: 'the embedded fal sandbox at http://127.0.0.1:1' });
-    await playground.page.locator('#endpoint').fill('sandbox/echo');
+    await playground.setEndpoint('sandbox/echo');
     await playground.page.locator('vscode-radio.method[data-method="realtime"]').click();
   });
 
