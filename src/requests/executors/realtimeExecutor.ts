@@ -1,5 +1,5 @@
 // `realtime`: one input on the endpoint's warm realtime connection (src/requests/realtimePool.ts), its
-// output the record's. Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
+// output the record's; both frames are reported to the log (callEventLog.ts). Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
 import type { RealtimeInput } from '../../fal/realtime';
 import type { RealtimePool } from '../realtimePool';
 import type { CallExecutor, CallJob, CallReport } from './callExecutor';
@@ -9,13 +9,12 @@ export class RealtimeExecutor implements CallExecutor {
 
   async start({ record, connection, signal }: CallJob, report: CallReport): Promise<void> {
     report.update({ startedAt: Date.now() });
-    const output = await this.pool.request(
-      connection,
-      record.endpointId,
-      record.input as RealtimeInput,
-      signal,
+    report.event('frame sent', record.input);
+    const output = binaryAsDataUrls(
+      await this.pool.request(connection, record.endpointId, record.input as RealtimeInput, signal),
     );
-    report.complete({ output: binaryAsDataUrls(output) });
+    report.event('frame received', output);
+    report.complete({ output });
   }
 }
 

@@ -1,5 +1,5 @@
-// `stream`: the endpoint's SSE stream, each event told to the log and kept as the output so far; the
-// last event is the output. Direct like `run`: a reload cuts it.
+// `stream`: the endpoint's SSE stream, each event reported (the log tells it, see callEventLog.ts) and
+// kept as the output so far; the last event is the output. Direct like `run`: a reload cuts it.
 import { callHeaders, type CallExecutor, type CallJob, type CallReport } from './callExecutor';
 
 export class StreamExecutor implements CallExecutor {
@@ -10,18 +10,10 @@ export class StreamExecutor implements CallExecutor {
       headers: callHeaders(record),
       abortSignal: signal,
     });
-    let count = 0;
     for await (const event of stream) {
-      count++;
-      report.info(`${record.endpointId} event ${count}: ${oneLine(event)}`);
+      report.event('event', event);
       report.update({ output: event });
     }
     report.complete({ output: await stream.done() });
   }
-}
-
-/** An event as one line of JSON, shortened for the output channel. */
-function oneLine(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 2000 ? `${text.slice(0, 2000)}… (${text.length} characters)` : text;
 }
