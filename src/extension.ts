@@ -32,6 +32,8 @@ import { testApiOnly } from './testApi';
 /** What `activate` returns in test mode only (see testApi.ts): what the integration tests read. */
 export interface FalPlaygroundApi {
   readonly output: vscode.LogOutputChannel;
+  /** This extension's log folder (context.logUri); the channel's log file is in the window's log folder above it. */
+  readonly logUri: vscode.Uri;
   /** Where calls go now, as the settings say. */
   target(): Target;
   /** The fal key (SecretStorage, else FAL_KEY). */
@@ -164,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   context.subscriptions.push({ dispose: () => clearInterval(orphans) });
   return testApiOnly(context.extensionMode, () => ({
     output,
+    logUri: context.logUri,
     target: () => readTarget(),
     keys,
     connection,
