@@ -39,12 +39,13 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.runCommand('fal: Open Playground');
     const view = workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await view.locator('#endpoint').fill('sandbox/image');
+    await view.locator('#endpoint').press('Escape'); // close the picker's list
     await view.locator('#example').click();
     await view.locator('#fields', { hasText: 'prompt*' }).waitFor();
     await view
       .locator('#json-input')
       .fill('{\n  "prompt": "a red fox in the snow",\n  "num_inference_steps": 12\n}\n');
-    await view.locator('button.method[data-method="subscribe"]').click();
+    await view.locator('vscode-radio.method[data-method="subscribe"]').click();
     await view.locator('#call').click();
     await view.locator('#status', { hasText: 'completed' }).waitFor();
     await view.locator('#gallery img').waitFor();
@@ -53,6 +54,7 @@ async function main(url: string, dir: string): Promise<void> {
 
     // The form built from sandbox/compose's schema, beside its JSON, with a schema error in the JSON.
     await view.locator('#endpoint').fill('sandbox/compose');
+    await view.locator('#endpoint').press('Escape'); // close the picker's list
     await view.locator('#schema-form vscode-textarea').first().waitFor();
     await view
       .locator('#json-input')

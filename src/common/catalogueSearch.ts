@@ -1,6 +1,6 @@
 // The endpoint picker's search over the target's catalogue, shared by the page (as the user types)
-// and its tests: recent ids first, then the catalogue's endpoints whose id, display name, category
-// or tags hold every word typed (ids that start with the query before those that merely contain
+// and its tests: recent ids first, then the catalogue's endpoints whose id, display name, category,
+// tags or description hold every word typed (ids that start with the query before those that merely contain
 // it), and the typed text itself when it is a valid id the list does not have.
 import { checkEndpointId } from './endpointId';
 
@@ -10,6 +10,8 @@ export interface CatalogueEntry {
   readonly displayName?: string;
   readonly category?: string;
   readonly tags?: readonly string[];
+  /** What the endpoint does, in a sentence (searched, and shown under its name). */
+  readonly description?: string;
   /** An image URL the page may show (subject to its CSP). */
   readonly thumbnailUrl?: string;
 }
@@ -24,7 +26,7 @@ function words(text: string): string[] {
 }
 
 function haystack(entry: CatalogueEntry): string {
-  return [entry.endpointId, entry.displayName, entry.category, ...(entry.tags ?? [])]
+  return [entry.endpointId, entry.displayName, entry.category, ...(entry.tags ?? []), entry.description]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

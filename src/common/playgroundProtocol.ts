@@ -82,10 +82,10 @@ export type InputSchema = Readonly<Record<string, unknown>>;
 export type HostMessage =
   /** Once per page load: where calls go, and the form as last saved by the host (fresher than webview state). */
   | { readonly type: 'init'; readonly target: string; readonly form?: PlaygroundForm }
-  /** Endpoint ids to offer: recent ones, then the target's catalogue. */
+  /** What the endpoint picker offers: the ids used lately (newest first), and the target's catalogue. */
   | {
       readonly type: 'endpoints';
-      readonly endpoints: readonly string[];
+      readonly recent: readonly string[];
       /** The target's catalogue, for the endpoint picker's search (catalogueSearch.ts). */
       readonly catalogue?: readonly CatalogueEntry[];
     }

@@ -314,7 +314,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       target: describeTarget(readTarget()),
       form: this.saved.form,
     });
-    this.post({ type: 'endpoints', endpoints: recent });
+    this.post({ type: 'endpoints', recent });
     const last = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
     if (last) this.onRecordChange(last);
     try {
@@ -325,11 +325,14 @@ export class PlaygroundPanel implements vscode.Disposable {
       const page = await connection.client.models.search('', { limit: 100 });
       this.post({
         type: 'endpoints',
-        endpoints: [...new Set([...recent, ...page.models.map((m) => m.endpoint_id)])],
+        recent,
         catalogue: page.models.map(catalogueEntry),
       });
-    } catch {
+    } catch (err) {
       // No key for fal.ai, or the catalogue is down: the form still takes any endpoint id.
+      this.services.output.debug(
+        `The catalogue could not be had: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -525,13 +528,14 @@ function originOf(url: string): string | undefined {
 
 /** What the endpoint picker shows of a catalogue model: strings only (server text, shown as text). */
 function catalogueEntry(model: CatalogueModel): CatalogueEntry {
-  const { display_name, category, tags, thumbnail_url } = model.metadata ?? {};
+  const { display_name, category, tags, description, thumbnail_url } = model.metadata ?? {};
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   return {
     endpointId: model.endpoint_id,
     displayName: text(display_name),
     category: text(category),
     tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : undefined,
+    description: text(description),
     thumbnailUrl: text(thumbnail_url),
   };
 }

@@ -147,6 +147,8 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     state: EditorState.create({
       extensions: [
         EditorView.cspNonce.of(options.nonce),
+        // Long values (an uploaded file's URL, a data URI) wrap instead of scrolling the text sideways.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': options.label, ...options.attributes }),
         lineNumbers(),
         foldGutter(),

@@ -15,13 +15,17 @@ import {
   type PlaygroundMethod,
   type WebviewMessage,
 } from '../common/playgroundProtocol';
-import { CALL_METHODS } from '../common/callModel';
+import { CALL_METHODS, isCallMethod } from '../common/callModel';
+import { checkEndpointId } from '../common/endpointId';
 import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
 import { describeQueueWait } from '../common/recordText';
 import { createJsonEditor } from './jsonEditor';
 import { defaultsOf, formFields, setField, type FieldPath } from '../common/schemaForm';
 import { mountSchemaForm, type SchemaForm } from './schemaFormView';
+import { button, checkbox, nameControl, select, setDisabled, textField } from './controls';
+import { mountEndpointPicker } from './endpointPicker';
+import type { VscodeCollapsible, VscodeRadio, VscodeTextarea } from '@vscode-elements/elements';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -55,30 +59,18 @@ function el<K extends keyof HTMLElementTagNameMap>(
 
 // ---- the form ----
 const target = el('p', { className: 'target' });
-const endpoint = el('input', {
-  id: 'endpoint',
-  type: 'text',
-  spellcheck: false,
-  placeholder: 'owner/app[/path], e.g. fal-ai/flux/dev',
+const pickerBox = el('div', { className: 'picker' });
+/** The endpoint id box, a combobox over the target's catalogue (endpointPicker.ts). */
+const picker = mountEndpointPicker(pickerBox);
+const endpoint = picker.input;
+const exampleButton = button('Example input', {
+  title: "Fill the required fields from the endpoint's schema",
 });
-endpoint.setAttribute('list', 'endpoints');
-// Its label also holds the price and the Example input button: the box's own name is just this.
-endpoint.setAttribute('aria-label', 'Endpoint');
-const endpoints = el('datalist', { id: 'endpoints' });
-const exampleButton = el('button', {
-  id: 'example',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Example input',
-});
+exampleButton.id = 'example';
 /** Sets every field the form draws to its default (keys the form does not know are kept). */
-const resetButton = el('button', {
-  id: 'reset',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Reset to defaults',
-  hidden: true,
-});
+const resetButton = button('Reset to defaults');
+resetButton.id = 'reset';
+resetButton.hidden = true;
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
 /** The input schema in force (that of `schemaOf`), for Reset to defaults. */
 let schemaInForce: Record<string, unknown> | undefined;
@@ -89,26 +81,31 @@ let priceOf = '';
 /** The endpoint id whose input schema the editor checks against ('' for none). */
 let schemaOf = '';
 
-const methodButtons = CALL_METHODS.map((method) =>
-  el('button', {
-    type: 'button',
-    className: 'method',
-    textContent: method,
-    title: METHOD_HELP[method],
-    dataset: { method },
-  }),
-);
+const methodGroup = document.createElement('vscode-radio-group');
+methodGroup.id = 'method';
+methodGroup.setAttribute('aria-label', 'Method');
+const methodRadios = CALL_METHODS.map((method) => {
+  const radio = document.createElement('vscode-radio') as VscodeRadio;
+  radio.className = 'method';
+  radio.name = 'method';
+  radio.value = method;
+  radio.label = method;
+  radio.title = METHOD_HELP[method];
+  radio.dataset.method = method;
+  // Its inner input is a checkbox: the element itself is what a screen reader should hear, as a radio.
+  radio.setAttribute('role', 'radio');
+  radio.setAttribute('aria-label', method);
+  methodGroup.append(radio);
+  return radio;
+});
 const methodHelp = el('p', { className: 'help', id: 'method-help' });
 
 const label = (text: string, control: HTMLElement) =>
   el('label', {}, el('span', { textContent: text }), control);
-const webhook = el('input', {
-  id: 'webhook',
-  type: 'text',
-  spellcheck: false,
-  placeholder: 'https://example.com/fal-webhook (optional)',
-});
-const webhookRow = label('Webhook URL (fal POSTs the result there when the request ends)', webhook);
+const webhookName = 'Webhook URL (fal POSTs the result there when the request ends)';
+const webhook = textField(webhookName, 'https://example.com/fal-webhook (optional)');
+webhook.id = 'webhook';
+const webhookRow = label(webhookName, webhook);
 const webhookProblem = el('p', { className: 'problem', id: 'webhook-problem' });
 const inputBox = el('div', { className: 'input-editor' });
 /** The page's CSP nonce: CodeMirror's <style> elements carry it (style-src allows it and nothing inline). */
@@ -126,58 +123,48 @@ let schemaForm: SchemaForm | undefined;
 let formWriting = false;
 const fieldsHint = el('p', { className: 'help', id: 'fields' });
 
-const noRetry = el('input', { id: 'no-retry', type: 'checkbox' });
-const storeIo = el('input', { id: 'store-io', type: 'checkbox', checked: true });
-const startTimeout = el('input', {
-  id: 'start-timeout',
-  type: 'number',
-  min: '1',
-  step: 'any',
-  placeholder: 'none',
-});
-const priority = el(
-  'select',
-  { id: 'priority' },
-  el('option', { value: 'normal', textContent: 'normal' }),
-  el('option', { value: 'low', textContent: 'low' }),
-);
-const hint = el('input', { id: 'hint', type: 'text', spellcheck: false, placeholder: 'none' });
-const headers = el('textarea', {
-  id: 'headers',
-  spellcheck: false,
-  rows: 3,
-  placeholder: 'x-my-header: value',
-});
+const noRetry = checkbox(`No retry (${FAL_HEADERS.noRetry})`);
+noRetry.id = 'no-retry';
+const storeIo = checkbox(`Store payloads (${FAL_HEADERS.storeIo}; ${STORE_IO_OFF_COST})`, true);
+storeIo.id = 'store-io';
+const startTimeoutName = `Start timeout, s (${FAL_HEADERS.requestTimeout})`;
+const startTimeout = textField(startTimeoutName, 'none');
+startTimeout.id = 'start-timeout';
+startTimeout.type = 'number';
+startTimeout.min = 1;
+const priorityName = `Queue priority (${FAL_HEADERS.queuePriority})`;
+const priority = select(priorityName, [
+  { value: 'normal', text: 'normal' },
+  { value: 'low', text: 'low' },
+]);
+priority.id = 'priority';
+const hintName = `Runner hint (${FAL_HEADERS.runnerHint})`;
+const hint = textField(hintName, 'none');
+hint.id = 'hint';
+const headersName = 'Custom headers, one "Name: value" per line';
+const headers = document.createElement('vscode-textarea') as VscodeTextarea;
+headers.id = 'headers';
+headers.rows = 3;
+headers.placeholder = 'x-my-header: value';
+nameControl(headers, headersName);
 const headersProblem = el('p', { className: 'problem', id: 'headers-problem' });
+const headersBox = document.createElement('vscode-collapsible') as VscodeCollapsible;
+headersBox.id = 'headers-box';
+headersBox.heading = 'Headers';
 
-const callButton = el('button', {
-  id: 'call',
-  type: 'button',
-  textContent: 'Call',
-  title: 'Call (Ctrl+Enter)',
-});
-const cancelButton = el('button', {
-  id: 'cancel',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Cancel',
-  hidden: true,
-});
+const callButton = button('Call', { primary: true, title: 'Call (Ctrl+Enter)' });
+callButton.id = 'call';
+const cancelButton = button('Cancel');
+cancelButton.id = 'cancel';
+cancelButton.hidden = true;
 const problem = el('p', { className: 'problem', id: 'problem' });
-const copyButton = el('button', {
-  id: 'copy-code',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Copy as code',
+const copyButton = button('Copy as code', {
   title: 'JavaScript, Python or curl; the key comes from FAL_KEY',
 });
-const setKeyButton = el('button', {
-  id: 'set-key',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Set API Key',
-  hidden: true,
-});
+copyButton.id = 'copy-code';
+const setKeyButton = button('Set API Key');
+setKeyButton.id = 'set-key';
+setKeyButton.hidden = true;
 
 // ---- the result ----
 const status = el('p', { className: 'status', id: 'status' });
@@ -185,13 +172,9 @@ const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
 const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
 const gallery = el('div', { className: 'gallery', id: 'gallery' });
 const outputView = el('pre', { className: 'output', id: 'output' });
-const openOutput = el('button', {
-  id: 'open-output',
-  type: 'button',
-  className: 'secondary',
-  textContent: 'Open output.json',
-  hidden: true,
-});
+const openOutput = button('Open output.json');
+openOutput.id = 'open-output';
+openOutput.hidden = true;
 const eventsView = el('pre', { className: 'events', id: 'events', hidden: true });
 const logsView = el('pre', { className: 'logs', id: 'logs' });
 
@@ -202,10 +185,14 @@ document
     el(
       'section',
       { className: 'form' },
-      label('Endpoint', el('div', { className: 'row' }, endpoint, price, exampleButton, resetButton)),
-      endpoints,
+      el(
+        'div',
+        { className: 'endpoint-row' },
+        el('span', { className: 'field-label', textContent: 'Endpoint' }),
+        el('div', { className: 'row' }, pickerBox, price, exampleButton, resetButton),
+      ),
       endpointProblem,
-      el('div', { className: 'methods', role: 'group', ariaLabel: 'Method' }, ...methodButtons),
+      methodGroup,
       methodHelp,
       webhookRow,
       webhookProblem,
@@ -213,22 +200,7 @@ document
       el('div', { className: 'input-label' }, el('span', { textContent: 'Input (JSON)' }), inputBox),
       inputProblem,
       fieldsHint,
-      el(
-        'details',
-        { className: 'headers' },
-        el('summary', { textContent: 'Headers' }),
-        el(
-          'div',
-          { className: 'grid' },
-          label(`No retry (${FAL_HEADERS.noRetry})`, noRetry),
-          label(`Store payloads (${FAL_HEADERS.storeIo}; ${STORE_IO_OFF_COST})`, storeIo),
-          label(`Start timeout, s (${FAL_HEADERS.requestTimeout})`, startTimeout),
-          label(`Queue priority (${FAL_HEADERS.queuePriority})`, priority),
-          label(`Runner hint (${FAL_HEADERS.runnerHint})`, hint),
-        ),
-        label('Custom headers, one "Name: value" per line', headers),
-        headersProblem,
-      ),
+      headersBox,
       el('div', { className: 'row actions' }, callButton, cancelButton, copyButton, setKeyButton),
       problem,
     ),
@@ -245,6 +217,20 @@ document
       el('details', { className: 'logs-box', open: true }, el('summary', { textContent: 'Logs' }), logsView),
     ),
   );
+
+headersBox.append(
+  el(
+    'div',
+    { className: 'grid' },
+    noRetry,
+    storeIo,
+    label(startTimeoutName, startTimeout),
+    label(priorityName, priority),
+    label(hintName, hint),
+  ),
+  label(headersName, headers),
+  headersProblem,
+);
 
 let method: PlaygroundMethod = EMPTY_FORM.method;
 let running = false;
@@ -284,8 +270,10 @@ function writeForm(form: PlaygroundForm): void {
 
 function selectMethod(next: PlaygroundMethod): void {
   method = next;
-  for (const button of methodButtons)
-    button.setAttribute('aria-pressed', String(button.dataset.method === next));
+  for (const radio of methodRadios) {
+    radio.checked = radio.value === next;
+    radio.setAttribute('aria-checked', String(radio.checked));
+  }
   methodHelp.textContent = METHOD_HELP[next];
   webhookRow.hidden = next !== 'submit';
 }
@@ -297,7 +285,7 @@ function validate(): boolean {
   inputProblem.textContent = problems?.input ?? '';
   webhookProblem.textContent = problems?.webhook ?? '';
   headersProblem.textContent = problems?.headers ?? '';
-  callButton.disabled = problems !== undefined;
+  setDisabled(callButton, problems !== undefined);
   return problems === undefined;
 }
 
@@ -312,7 +300,7 @@ function call(): void {
   if (!validate()) return;
   problem.textContent = '';
   setKeyButton.hidden = true;
-  callButton.disabled = true; // until the host answers, so a double click starts one call
+  setDisabled(callButton, true); // until the host answers, so a double click starts one call
   vscode.postMessage({ type: 'call', form: readForm() });
 }
 
@@ -417,12 +405,12 @@ function forgetOtherSchema(): void {
   }
 }
 for (const control of [noRetry, storeIo, priority]) control.addEventListener('change', saveAndValidate);
-for (const button of methodButtons) {
-  button.addEventListener('click', () => {
-    selectMethod(button.dataset.method as PlaygroundMethod);
-    saveAndValidate();
-  });
-}
+methodGroup.addEventListener('change', (event) => {
+  const radio = event.target as VscodeRadio;
+  if (!radio.checked || !isCallMethod(radio.value)) return;
+  selectMethod(radio.value);
+  saveAndValidate();
+});
 resetButton.addEventListener('click', () => {
   if (!schemaInForce) return;
   const value = defaultsOf(schemaInForce, inputValue());
@@ -453,7 +441,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       saveAndValidate();
       break;
     case 'endpoints':
-      endpoints.replaceChildren(...message.endpoints.map((id) => el('option', { value: id })));
+      picker.setChoices(message.catalogue ?? [], message.recent);
       break;
     case 'target':
       target.textContent = `Calls go to ${message.target}.`;
@@ -481,7 +469,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       resetButton.hidden = !message.schema;
       input.setSchema(message.schema);
       showSchemaForm(message.schema);
-      if (!message.schema)
+      // An id still being typed (not yet well formed) has no schema to speak of: its problem says why.
+      if (!message.schema && !checkEndpointId(message.endpointId))
         fieldsHint.textContent = `${message.endpointId} has no input schema here: the JSON is sent as you write it.`;
       break;
     case 'fileProgress':

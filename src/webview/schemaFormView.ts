@@ -4,13 +4,6 @@
 // does not know are kept); `setValue` (an edit in the JSON editor) updates the controls in place,
 // never rebuilding them, so focus and caret stay; a value a control cannot show goes in that
 // field's own JSON box instead of being lost. Server text (labels, descriptions) is set as text only.
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type {
   VscodeButton,
   VscodeCheckbox,
@@ -28,6 +21,7 @@ import {
   type FormField,
   type MediaKind,
 } from '../common/schemaForm';
+import { button as vscodeButton, nameControl as nameVscodeControl, select } from './controls';
 
 export interface SchemaFormOptions {
   readonly fields: readonly FormField[];
@@ -647,8 +641,7 @@ function nameControl(
   field: FormField,
   name = field.label,
 ): void {
-  control.label = name;
-  control.setAttribute('aria-label', name);
+  nameVscodeControl(control, name);
   if (field.required) {
     control.required = true;
     control.setAttribute('aria-required', 'true');
@@ -656,23 +649,13 @@ function nameControl(
 }
 
 function selectOf(field: FormField, options: { value: string; text: string }[]): VscodeSingleSelect {
-  const select = document.createElement('vscode-single-select') as VscodeSingleSelect;
-  nameControl(select, field);
-  for (const o of options) {
-    const option = document.createElement('vscode-option');
-    option.setAttribute('value', o.value);
-    option.textContent = o.text;
-    select.append(option);
-  }
-  return select;
+  const control = select(field.label, options);
+  nameControl(control, field);
+  return control;
 }
 
 function button(text: string, name: string): VscodeButton {
-  const b = document.createElement('vscode-button') as VscodeButton;
-  b.textContent = text;
-  b.setAttribute('aria-label', name);
-  b.secondary = true;
-  return b;
+  return vscodeButton(text, { name });
 }
 
 /** The default, as a placeholder's text (not written into the value). */

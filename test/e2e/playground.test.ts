@@ -28,7 +28,8 @@ describe('workbench: the playground webview', function () {
     await workbench.page.locator('.tab', { hasText: 'fal Playground' }).waitFor();
     await view().locator('.target', { hasText: 'embedded fal sandbox at http://127.0.0.1:' }).waitFor();
     await view().locator('#endpoint').fill('sandbox/echo');
-    await view().locator('button.method[data-method="run"]').click();
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
+    await view().locator('vscode-radio.method[data-method="run"]').click();
     await view().locator('#json-input').fill('{"from": "the playground"}');
     await view().locator('#call').click();
     await view()
@@ -39,10 +40,11 @@ describe('workbench: the playground webview', function () {
 
   it('subscribes to sandbox/image with logs and shows the picture; the call is in the Requests view', async () => {
     await view().locator('#endpoint').fill('sandbox/image');
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#example').click();
     await view().locator('#fields', { hasText: 'prompt*' }).waitFor();
     await view().locator('#json-input').fill('{"prompt": "a red fox", "num_inference_steps": 4}');
-    await view().locator('button.method[data-method="subscribe"]').click();
+    await view().locator('vscode-radio.method[data-method="subscribe"]').click();
     await view().locator('#call').click();
     await view()
       .locator('#status', { hasText: /subscribe sandbox\/image: completed/ })
@@ -78,16 +80,18 @@ describe('workbench: the playground webview', function () {
 
   it('streams sandbox/text and realtime-calls sandbox/echo', async () => {
     await view().locator('#endpoint').fill('sandbox/text');
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#json-input').fill('{"prompt": "hello there", "max_tokens": 4}');
-    await view().locator('button.method[data-method="stream"]').click();
+    await view().locator('vscode-radio.method[data-method="stream"]').click();
     await view().locator('#call').click();
     await view()
       .locator('#status', { hasText: /stream sandbox\/text: completed/ })
       .waitFor();
     await view().locator('#events', { hasText: '"partial":true' }).waitFor({ state: 'attached' });
     await view().locator('#endpoint').fill('sandbox/echo');
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#json-input').fill('{"n": 1}');
-    await view().locator('button.method[data-method="realtime"]').click();
+    await view().locator('vscode-radio.method[data-method="realtime"]').click();
     await view().locator('#call').click();
     await view()
       .locator('#status', { hasText: /realtime sandbox\/echo: completed/ })
@@ -97,8 +101,9 @@ describe('workbench: the playground webview', function () {
 
   it('comes back after a reload mid-request with the form as it was left and the call followed to its end', async () => {
     await view().locator('#endpoint').fill('sandbox/slow');
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
     await view().locator('#json-input').fill('{"duration_ms": 8000}');
-    await view().locator('button.method[data-method="subscribe"]').click();
+    await view().locator('vscode-radio.method[data-method="subscribe"]').click();
     await view().locator('#call').click();
     await view().locator('#status', { hasText: 'subscribe sandbox/slow: in progress' }).waitFor();
     await view().locator('#json-input').fill('{"kept": "across the reload"');
@@ -128,7 +133,8 @@ describe('workbench: the playground webview', function () {
     const rows = workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'sandbox/echo' });
     const before = await rows.count();
     await view().locator('#endpoint').fill('sandbox/echo');
-    await view().locator('button.method[data-method="run"]').click();
+    await view().locator('#endpoint').press('Escape'); // close the picker's list
+    await view().locator('vscode-radio.method[data-method="run"]').click();
     await view().locator('#json-input').fill('{"by": "the keybinding"}');
     await view().locator('#json-input').click();
     await workbench.page.keyboard.press('Control+Enter');

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { CallView, InputSchema } from '../../src/common/playgroundProtocol';
 import { PlaygroundPage } from './playgroundPage';
+import { chooseOption } from './vscodeControls';
 
 describe('playground webview', function () {
   let playground: PlaygroundPage;
@@ -11,7 +12,7 @@ describe('playground webview', function () {
   beforeEach(async () => {
     playground = await PlaygroundPage.open();
     await playground.post({ type: 'init', target: 'the embedded fal sandbox at http://127.0.0.1:1' });
-    await playground.post({ type: 'endpoints', endpoints: ['sandbox/echo', 'sandbox/image'] });
+    await playground.post({ type: 'endpoints', recent: ['sandbox/echo', 'sandbox/image'] });
   });
 
   afterEach(async () => {
@@ -24,10 +25,122 @@ describe('playground webview', function () {
     await page().locator('.target', { hasText: 'Calls go to the embedded fal sandbox' }).waitFor();
     assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/image');
     assert.deepEqual(playground.violations, []);
-    const options = await page()
-      .locator('#endpoints option')
-      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    assert.deepEqual(options, ['sandbox/echo', 'sandbox/image']);
+  });
+
+  describe('endpoint picker', () => {
+    const thumbnail = (colour: string) =>
+      `data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="${colour}"/></svg>`)}`;
+    const catalogue = [
+      {
+        endpointId: 'sandbox/image',
+        displayName: 'Sandbox Image',
+        category: 'text-to-image',
+        description: 'Draws a picture from a prompt.',
+        thumbnailUrl: thumbnail('red'),
+      },
+      {
+        endpointId: 'sandbox/image-to-image',
+        displayName: 'Sandbox Image to Image',
+        category: 'image-to-image',
+        description: 'Inverts a PNG image <img src=x onerror="window.pwned=1">',
+        thumbnailUrl: thumbnail('blue'),
+      },
+      { endpointId: 'sandbox/echo', displayName: 'Sandbox Echo', category: 'llm', tags: ['debug'] },
+    ];
+    const options = () =>
+      page()
+        .locator('#endpoint-options li')
+        .evaluateAll((lis) =>
+          lis.map((li) => ({
+            id: (li as HTMLElement).dataset.endpointId,
+            name: li.querySelector('.name')?.textContent,
+            meta: li.querySelector('.meta')?.textContent,
+            thumbnail: !!li.querySelector('.thumb img'),
+          })),
+        );
+
+    beforeEach(async () => {
+      await playground.post({ type: 'endpoints', recent: ['sandbox/echo'], catalogue });
+    });
+
+    it('shows the catalogue that arrives while the box is being typed in', async () => {
+      await playground.post({ type: 'endpoints', recent: [] });
+      await page().locator('#endpoint').fill('invert');
+      assert.equal(await page().locator('#endpoint-options').isHidden(), true);
+      await playground.post({ type: 'endpoints', recent: [], catalogue });
+      await page().locator('#endpoint-options li', { hasText: 'sandbox/image-to-image' }).waitFor();
+    });
+
+    it('searches the catalogue as typed (name, id, category, description), recent first', async () => {
+      await page().locator('#endpoint').fill('');
+      await page().locator('#endpoint').focus();
+      assert.deepEqual(
+        (await options()).map((o) => o.id),
+        ['sandbox/echo', 'sandbox/image', 'sandbox/image-to-image'],
+      );
+      assert.equal((await options())[0]?.meta, 'recent · llm');
+      await page().locator('#endpoint').fill('invert');
+      assert.deepEqual(await options(), [
+        {
+          id: 'sandbox/image-to-image',
+          name: 'Sandbox Image to Image',
+          meta: 'image-to-image',
+          thumbnail: true,
+        },
+      ]);
+      assert.equal(await page().locator('#endpoint').getAttribute('aria-expanded'), 'true');
+      // The description is server text: shown as text, its markup inert.
+      assert.equal(
+        await page().locator('#endpoint-options li .description').textContent(),
+        'Inverts a PNG image <img src=x onerror="window.pwned=1">',
+      );
+      assert.equal(await page().evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      await page().locator('#endpoint').fill('image llm');
+      assert.deepEqual(
+        (await options()).map((o) => o.id),
+        [],
+        'every word must match',
+      );
+      await page().locator('#endpoint').fill('text-to-image');
+      assert.deepEqual(
+        (await options()).map((o) => o.id),
+        ['sandbox/image'],
+      );
+      await page().locator('#endpoint').fill('my-org/my-app');
+      assert.deepEqual(await options(), [
+        { id: 'my-org/my-app', name: 'my-org/my-app', meta: 'as typed', thumbnail: false },
+      ]);
+      assert.deepEqual(playground.violations, []);
+    });
+
+    it('chooses with the keyboard or the mouse: the id goes in the box, the host hears the form', async () => {
+      await page().locator('#endpoint').fill('image');
+      await page().keyboard.press('ArrowDown');
+      assert.equal(
+        await page().locator('#endpoint').getAttribute('aria-activedescendant'),
+        'endpoint-option-1',
+      );
+      assert.equal(await page().locator('#endpoint-option-1').getAttribute('aria-selected'), 'true');
+      await page().keyboard.press('Enter');
+      assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/image-to-image');
+      assert.equal(await page().locator('#endpoint-options').isHidden(), true);
+      assert.equal(await page().locator('#endpoint').getAttribute('aria-expanded'), 'false');
+      await page().waitForFunction(() =>
+        (window as unknown as { posted: Array<{ type: string; form?: { endpointId: string } }> }).posted.some(
+          (m) => m.type === 'form' && m.form?.endpointId === 'sandbox/image-to-image',
+        ),
+      );
+      assert.equal((await playground.savedState())?.endpointId, 'sandbox/image-to-image');
+      // Escape closes the list and keeps what is typed.
+      await page().locator('#endpoint').fill('echo');
+      await page().keyboard.press('Escape');
+      assert.equal(await page().locator('#endpoint-options').isHidden(), true);
+      assert.equal(await page().locator('#endpoint').inputValue(), 'echo');
+      await page().keyboard.press('ArrowDown');
+      await page().locator('#endpoint-options li', { hasText: 'Sandbox Echo' }).click();
+      assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/echo');
+      assert.equal(await page().locator('#endpoint-problem').textContent(), '');
+    });
   });
 
   it('runs no script but its own: an inline script without the nonce is blocked', async () => {
@@ -46,16 +159,18 @@ describe('playground webview', function () {
   });
 
   it('posts a call with the endpoint, method, input text, platform options and custom headers', async () => {
-    await page().locator('#endpoint').fill('sandbox/echo');
-    await page().locator('button.method[data-method="stream"]').click();
+    await playground.setEndpoint('sandbox/echo');
+    await page().locator('vscode-radio.method[data-method="stream"]').click();
     await playground.typeInput('{"hello": "webview"}');
-    await page().locator('details.headers summary').click();
-    await page().locator('#no-retry').check();
-    await page().locator('#store-io').uncheck();
-    await page().locator('#start-timeout').fill('30');
-    await page().locator('#priority').selectOption('low');
-    await page().locator('#hint').fill('runner-7');
-    await page().locator('#headers').fill('x-custom: one\nX-Other: two');
+    await page()
+      .locator('#headers-box')
+      .evaluate((e) => ((e as HTMLElement & { open: boolean }).open = true));
+    await page().locator('#no-retry').click();
+    await page().locator('#store-io').click();
+    await page().locator('#start-timeout input').fill('30');
+    await chooseOption(page().locator('#priority'), 'low');
+    await page().locator('#hint input').fill('runner-7');
+    await page().locator('#headers textarea').fill('x-custom: one\nX-Other: two');
     await page().locator('#call').click();
     const call = await playground.nextMessage('call');
     assert.deepEqual(call.form, {
@@ -83,11 +198,11 @@ describe('playground webview', function () {
 
   it('asks for a webhook URL only for submit, checks it, and sends it with the call', async () => {
     assert.equal(await page().locator('#webhook').isVisible(), false);
-    await page().locator('button.method[data-method="submit"]').click();
-    await page().locator('#webhook').fill('ftp://nope');
+    await page().locator('vscode-radio.method[data-method="submit"]').click();
+    await page().locator('#webhook input').fill('ftp://nope');
     await page().locator('#webhook-problem', { hasText: 'must be an http(s) URL' }).waitFor();
     assert.equal(await page().locator('#call').isDisabled(), true);
-    await page().locator('#webhook').fill('https://example.com/hook');
+    await page().locator('#webhook input').fill('https://example.com/hook');
     await page().locator('#call').click();
     const call = await playground.nextMessage('call');
     assert.equal(call.form.method, 'submit');
@@ -95,7 +210,7 @@ describe('playground webview', function () {
   });
 
   it("asks the host to copy the form's call as code", async () => {
-    await page().locator('#endpoint').fill('sandbox/echo');
+    await playground.setEndpoint('sandbox/echo');
     await playground.typeInput('{"copy": true}');
     await page().locator('#copy-code').click();
     const message = await playground.nextMessage('copyAsCode');
@@ -115,27 +230,29 @@ describe('playground webview', function () {
       },
     });
     assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/text');
-    assert.equal(await page().locator('button.method[aria-pressed="true"]').textContent(), 'stream');
-    assert.equal(await page().locator('#hint').inputValue(), 'r1');
+    assert.equal(await playground.method(), 'stream');
+    assert.equal(await page().locator('#hint input').inputValue(), 'r1');
     const saved = await playground.nextMessage('form');
     assert.equal(saved.form.inputText, '{"prompt": "again"}');
   });
 
   it('refuses malformed header lines and an Authorization header', async () => {
-    await page().locator('details.headers summary').click();
-    await page().locator('#headers').fill('not a header line');
+    await page()
+      .locator('#headers-box')
+      .evaluate((e) => ((e as HTMLElement & { open: boolean }).open = true));
+    await page().locator('#headers textarea').fill('not a header line');
     await page().locator('#headers-problem', { hasText: 'Header line 1 should be "Name: value"' }).waitFor();
-    await page().locator('#headers').fill('Authorization: Key abc');
+    await page().locator('#headers textarea').fill('Authorization: Key abc');
     await page().locator('#headers-problem', { hasText: 'comes from your fal key' }).waitFor();
-    await page().locator('#start-timeout').fill('0.5');
-    await page().locator('#headers').fill('');
+    await page().locator('#start-timeout input').fill('0.5');
+    await page().locator('#headers textarea').fill('');
     await page().locator('#headers-problem', { hasText: 'more than 1 second' }).waitFor();
     assert.equal(await page().locator('#call').isDisabled(), true);
   });
 
   it('sends every change to the host and keeps everything typed across a reload (webview state)', async () => {
-    await page().locator('#endpoint').fill('sandbox/text');
-    await page().locator('button.method[data-method="realtime"]').click();
+    await playground.setEndpoint('sandbox/text');
+    await page().locator('vscode-radio.method[data-method="realtime"]').click();
     await playground.typeInput('{"prompt": "half-typed",');
     const sent = (await playground.posted()).filter((m) => m.type === 'form');
     const last = sent[sent.length - 1];
@@ -147,12 +264,12 @@ describe('playground webview', function () {
     await playground.post({ type: 'init', target: 'x' });
     assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/text');
     assert.equal(await playground.inputText(), '{"prompt": "half-typed",');
-    assert.equal(await page().locator('button.method[aria-pressed="true"]').textContent(), 'realtime');
+    assert.equal(await playground.method(), 'realtime');
     await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
   });
 
   it('asks the host for an example input and fills it in', async () => {
-    await page().locator('#endpoint').fill('sandbox/image');
+    await playground.setEndpoint('sandbox/image');
     await page().locator('#example').click();
     assert.deepEqual(await playground.nextMessage('example'), {
       type: 'example',
@@ -282,7 +399,7 @@ describe('playground webview', function () {
     await playground.post({ type: 'price', endpointId: 'sandbox/echo', price: '$0.001 / request' });
     await playground.post({ type: 'price', endpointId: 'sandbox/image', price: '$0.025 / image' });
     await page().locator('#price', { hasText: '$0.025 / image' }).waitFor();
-    await page().locator('#endpoint').fill('sandbox/echo');
+    await playground.setEndpoint('sandbox/echo');
     await page().locator('#price:empty').waitFor({ state: 'attached' });
     await playground.post({ type: 'price', endpointId: 'sandbox/echo' });
     assert.equal(await page().locator('#price').textContent(), '');
@@ -351,7 +468,7 @@ describe('playground webview', function () {
     };
 
     async function withSchema(inputText: string) {
-      await page().locator('#endpoint').fill('sandbox/form');
+      await playground.setEndpoint('sandbox/form');
       await playground.typeInput(inputText);
       await playground.post({ type: 'schema', endpointId: 'sandbox/form', schema });
       await page().locator('#schema-form vscode-textarea, #schema-form vscode-textfield').first().waitFor();
@@ -453,7 +570,7 @@ describe('playground webview', function () {
     it("keeps the form's tab order through the editor (Tab leaves it), every control named", async () => {
       await page().locator('#endpoint').focus();
       const order: string[] = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 6; i++) {
         await page().keyboard.press('Tab');
         order.push(
           await page().evaluate(() => {
@@ -462,22 +579,18 @@ describe('playground webview', function () {
           }),
         );
       }
-      assert.deepEqual(order, [
-        'example',
-        'run',
-        'subscribe',
-        'submit',
-        'stream',
-        'realtime',
-        'json-input',
-        'summary',
-        'call',
-        'copy-code',
-      ]);
+      // The methods are one radio group: one tab stop, the arrow keys move the choice.
+      assert.deepEqual(order, ['example', 'run', 'json-input', 'headers-box', 'call', 'copy-code']);
+      await page().locator('vscode-radio.method[data-method="run"]').focus();
+      await page().keyboard.press('ArrowRight');
+      assert.equal(await playground.method(), 'subscribe');
       for (const [role, name] of [
         ['combobox', 'Endpoint'],
         ['textbox', 'Input (JSON)'],
-        ['group', 'Method'],
+        ['radiogroup', 'Method'],
+        ['radio', 'stream'],
+        ['checkbox', `No retry (x-fal-no-retry)`],
+        ['combobox', 'Queue priority (x-fal-queue-priority)'],
         ['button', 'Example input'],
         ['button', 'Call'],
         ['button', 'Copy as code'],
@@ -587,7 +700,7 @@ describe('playground webview', function () {
       await playground.typeInput('{"extra": 1}');
       await playground.post({ type: 'schema', endpointId: 'sandbox/image', schema });
       await page().locator('.cm-lintRange-error').first().waitFor();
-      await page().locator('#endpoint').fill('sandbox/echo');
+      await playground.setEndpoint('sandbox/echo');
       await page().locator('.cm-lintRange-error').waitFor({ state: 'detached' });
     });
   });

@@ -107,6 +107,22 @@ export class PlaygroundPage {
       .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
   }
 
+  /** The method chosen in the page's method group. */
+  method(): Promise<string | undefined> {
+    return this.page
+      .locator('vscode-radio.method')
+      .evaluateAll(
+        (radios) =>
+          (radios as Array<HTMLElement & { checked: boolean; value: string }>).find((r) => r.checked)?.value,
+      );
+  }
+
+  /** Types an endpoint id in the picker's box and closes its list (Escape), as a person who knows the id does. */
+  async setEndpoint(id: string): Promise<void> {
+    await this.page.locator('#endpoint').fill(id);
+    await this.page.keyboard.press('Escape');
+  }
+
   /** Every message the page has posted so far. */
   posted(): Promise<WebviewMessage[]> {
     return this.page.evaluate(() => (window as unknown as { posted: WebviewMessage[] }).posted);

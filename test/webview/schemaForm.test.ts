@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { JsonSchema } from '../../src/common/schemaForm';
 import { useSandboxClient } from '../unit/clientSandbox';
 import { SchemaFormPage } from './schemaFormPage';
+import { chooseOption } from './vscodeControls';
 
 describe('schema form webview', function () {
   const h = useSandboxClient();
@@ -293,12 +294,3 @@ describe('schema form webview', function () {
     assert.deepEqual(form.violations, []);
   });
 });
-
-/** Opens a vscode-single-select and clicks the option with this text (Playwright's CSS pierces shadow roots). */
-async function chooseOption(select: ReturnType<SchemaFormPage['field']>, text: string): Promise<void> {
-  await select.click();
-  await select
-    .locator('li[role=option]')
-    .filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) })
-    .click();
-}

@@ -36,11 +36,11 @@ export function screenshotDir(): string {
   return dir;
 }
 
-export function tempWorkspace(files: Record<string, string> = {}): string {
+export function tempWorkspace(files: Record<string, string | Uint8Array> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-workspace-'));
-  for (const [name, text] of Object.entries(files)) {
+  for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
+    fs.writeFileSync(path.join(dir, name), content);
   }
   return dir;
 }

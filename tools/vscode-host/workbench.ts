@@ -8,6 +8,9 @@ import { launchBrowser, screenshotDir, tempWorkspace } from './browser';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
 
 export class Workbench {
+  /** The workspace folder `open` made, on this machine's disk. */
+  folder: string | undefined;
+
   private constructor(
     /** The code-server this workbench started, if it started one. */
     private readonly server: RunningCodeServer | undefined,
@@ -20,11 +23,14 @@ export class Workbench {
    * extension host (e.g. FAL_SANDBOX_URL, to point the extension at a sandbox that outlives a reload).
    */
   static async open(
-    options: { files?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
+    options: { files?: Record<string, string | Uint8Array>; env?: NodeJS.ProcessEnv } = {},
   ): Promise<Workbench> {
     const files = options.files ?? { 'README.md': '# e2e workspace\n' };
     const server = await startCodeServer({ env: options.env });
-    return Workbench.show(server.workbenchUrl({ folder: tempWorkspace(files) }), server);
+    const folder = tempWorkspace(files);
+    const workbench = await Workbench.show(server.workbenchUrl({ folder }), server);
+    workbench.folder = folder;
+    return workbench;
   }
 
   /** Opens a workbench URL of a code-server already running. */
