@@ -1,8 +1,10 @@
 // `npx tsx tools/screenshot.ts URL DIR`: the README's screenshots of a running `npm start` workbench:
 // DIR/workbench.png (calls made from the palette, the Requests view following them, an output
 // document, the fal output channel), DIR/playground.png (the playground after an image call) and
-// DIR/playground-form.png, playground-json-error.png and playground-dark.png (the form from
-// sandbox/compose's schema; its JSON with a schema error; the same in a dark theme).
+// DIR/playground-picker.png (the endpoint picker searching the catalogue), and
+// DIR/playground-form.png, playground-json-error.png, playground-dark.png and
+// playground-high-contrast.png (the form from sandbox/compose's schema; its JSON with a schema error;
+// the same in a dark and a high-contrast theme).
 import * as path from 'node:path';
 import { Workbench } from './vscode-host/workbench';
 
@@ -31,13 +33,14 @@ async function main(url: string, dir: string): Promise<void> {
     await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Inference time' }).waitFor();
     await workbench.notification('in progress').waitFor({ state: 'hidden' });
     await workbench.runCommand('fal: Show Output');
-    await workbench.page.locator('.part.panel .view-lines', { hasText: 'completed in' }).waitFor();
+    // The channel shows the newest lines: a log line, or the line of a call that ended.
+    await workbench.page.locator('.part.panel .view-lines', { hasText: /INFO|completed in/ }).waitFor();
     await workbench.screenshot(path.join(dir, 'workbench.png'));
 
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.page.keyboard.press('Control+J'); // hide the panel
     await workbench.runCommand('fal: Open Playground');
-    const view = workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const view = workbench.webview();
     await view.locator('#endpoint').fill('sandbox/image');
     await view.locator('#endpoint').press('Escape'); // close the picker's list
     await view.locator('#example').click();
@@ -51,6 +54,15 @@ async function main(url: string, dir: string): Promise<void> {
     await view.locator('#gallery img').waitFor();
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.screenshot(path.join(dir, 'playground.png'));
+
+    // The endpoint picker, searching the catalogue.
+    await view.locator('#endpoint').click();
+    await view.locator('#endpoint').press('ControlOrMeta+a');
+    await view.locator('#endpoint').pressSequentially('image');
+    await view.locator('#endpoint-options li').nth(1).waitFor();
+    await workbench.page.waitForTimeout(300); // the thumbnails load
+    await workbench.screenshot(path.join(dir, 'playground-picker.png'));
+    await view.locator('#endpoint').press('Escape');
 
     // The form built from sandbox/compose's schema, beside its JSON, with a schema error in the JSON.
     await view.locator('#endpoint').fill('sandbox/compose');
@@ -66,21 +78,13 @@ async function main(url: string, dir: string): Promise<void> {
     await view.locator('#schema-form').evaluate((form) => form.scrollIntoView());
     await workbench.screenshot(path.join(dir, 'playground-form.png'));
 
-    // The same in a dark theme.
-    // Ctrl+K Ctrl+T: the theme picker (its palette title also matches the Marketplace browser).
-    await workbench.page.keyboard.press('Control+K');
-    await workbench.page.keyboard.press('Control+T');
-    const { input } = workbench.quickInput();
-    await input.waitFor();
-    await input.fill('Dark Modern');
-    await workbench.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' })
-      .first()
-      .waitFor();
-    await input.press('Enter');
-    await workbench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-    await workbench.page.waitForTimeout(500); // the webview takes the new theme's variables
+    // The same in a dark theme, and in high contrast.
+    await workbench.chooseTheme('Dark Modern');
     await workbench.screenshot(path.join(dir, 'playground-dark.png'));
+
+    await workbench.chooseTheme('Dark High Contrast');
+    await view.locator('#schema-form').evaluate((form) => form.scrollIntoView());
+    await workbench.screenshot(path.join(dir, 'playground-high-contrast.png'));
   } finally {
     await workbench.close();
   }

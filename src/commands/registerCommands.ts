@@ -12,6 +12,7 @@ import { REDACTED } from '../common/secretHeaders';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
+import { saveAllOutputs } from '../playground/outputSaving';
 import { callEndpoint, type CallArgs } from './callCommands';
 import {
   cancelRequest,
@@ -77,6 +78,11 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.copyAsCode', async (arg: RecordArg, language?: SnippetLanguage) => {
     const record = recordOf(store, arg);
     return record ? copyAsCode(record, language) : undefined;
+  });
+  // `folder` skips the folder picker (tests, other extensions); resolves with the files saved.
+  register('fal.saveOutputs', async (arg: RecordArg, folder?: vscode.Uri) => {
+    const record = recordOf(store, arg);
+    return record ? saveAllOutputs(record, record.output ?? (await store.output(record.id)), folder) : [];
   });
   register('fal.removeRequest', (arg: RecordArg) => removeRequest(store, runner, arg));
   register('fal.clearFinishedRequests', () => clearFinishedRequests(store));

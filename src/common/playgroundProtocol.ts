@@ -2,7 +2,8 @@
 // (src/playground/playgroundPanel.ts): every message either side posts is one of these types, so a
 // change on one side that the other does not follow fails the type check. Types only (and the
 // empty form); the checks both sides run on a form are in callForm.ts.
-import type { FieldPath } from './schemaForm';
+import type { FieldPath, MediaKind } from './schemaForm';
+import type { CallTimings } from './callTimings';
 import type { CatalogueEntry } from './catalogueSearch';
 import type { CallMethod, PlatformOptions } from './callModel';
 import type { QueueWaitFacts } from './recordText';
@@ -61,6 +62,10 @@ export interface CallView {
   /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;
   readonly output?: unknown;
+  /** The media of the output, in document order, as the page may show them (the host maps and checks their URLs). */
+  readonly media?: readonly MediaView[];
+  /** Round trip, time in queue and fal's inference time (so far, while it runs). */
+  readonly timings?: CallTimings;
   /** A completed call's estimated cost, "$0.05 (2 images × $0.025)", when its price is known. */
   readonly cost?: string;
   readonly error?: {
@@ -68,6 +73,31 @@ export interface CallView {
     readonly hint?: string;
     readonly fields?: readonly FieldError[];
   };
+}
+
+/** A media value of the output as the page shows it (outputMedia.ts found it; the host decided its source). */
+export interface MediaView {
+  /** Where it sits in the output, e.g. `['images', 0]`. */
+  readonly path: FieldPath;
+  readonly kind: MediaKind;
+  /** The URL as the output gives it: what Copy URL copies, Save downloads and Open Externally opens. */
+  readonly url: string;
+  /**
+   * The URL the page loads: `url`, or for a sandbox on this machine the URL VS Code maps it to
+   * (`env.asExternalUri`, e.g. code-server's `/proxy/<port>/`); absent when the page may not load it.
+   */
+  readonly src?: string;
+  /** Set when the page may not load it: the host its URL names. */
+  readonly blockedHost?: string;
+  /** True when that host can be allowed (an https host): the page offers "Show media from this host". */
+  readonly canAllow?: boolean;
+  readonly contentType?: string;
+  /** The file's name (fal's `file_name`, or the URL's last segment). */
+  readonly name: string;
+  /** Its size in bytes, when the output says. */
+  readonly size?: number;
+  readonly width?: number;
+  readonly height?: number;
 }
 
 export interface FieldError {
@@ -138,7 +168,17 @@ export type WebviewMessage =
       readonly inline?: boolean;
     }
   /** Stop the upload into the field at `path`. */
-  | { readonly type: 'cancelFile'; readonly path: FieldPath };
+  | { readonly type: 'cancelFile'; readonly path: FieldPath }
+  /** Save the `index`-th media item of the call shown (its `url`, as a check) where the user picks. */
+  | { readonly type: 'saveMedia'; readonly index: number; readonly url: string }
+  /** Save every media item of the call shown into a folder the user picks. */
+  | { readonly type: 'saveAllOutputs' }
+  /** Put text on the clipboard (a URL, a JSON value or path); `what` names it for the status bar. */
+  | { readonly type: 'copyText'; readonly text: string; readonly what: string }
+  /** Open a media URL outside VS Code (the host opens http(s) URLs only). */
+  | { readonly type: 'openExternal'; readonly url: string }
+  /** Let the page load media from `host` (added to `fal.mediaHosts`). */
+  | { readonly type: 'allowMediaHost'; readonly host: string };
 
 /** A file put into a field, as the page shows it. */
 export interface PlacedFileView {

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from '../connection/falConnection';
 import { sniffContentType } from '../fal/storage';
+import { contentTypeOfName } from '../common/contentTypes';
 
 /** A file put into an argument: where it is now, and what to show of it. */
 export interface PlacedFile {
@@ -34,31 +35,8 @@ export class FileRefusedError extends Error {
 /** Largest file put inline (realtime frames carry it whole). */
 export const MAX_INLINE_BYTES = 8 * 1024 * 1024;
 
-/** Content types by extension, for files whose first bytes say nothing (audio, video, text). */
-const TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  gif: 'image/gif',
-  wav: 'audio/wav',
-  mp3: 'audio/mpeg',
-  ogg: 'audio/ogg',
-  flac: 'audio/flac',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  mov: 'video/quicktime',
-  txt: 'text/plain',
-  json: 'application/json',
-  pdf: 'application/pdf',
-  zip: 'application/zip',
-};
-
 export function contentTypeOf(name: string, firstBytes: Uint8Array): string {
-  const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
-  return (
-    (extension && TYPES[extension]) || sniffContentType(Buffer.from(firstBytes)) || 'application/octet-stream'
-  );
+  return contentTypeOfName(name) || sniffContentType(Buffer.from(firstBytes)) || 'application/octet-stream';
 }
 
 /** The open dialog, starting in the workspace's first folder; undefined when the user closed it. */

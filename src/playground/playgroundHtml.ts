@@ -1,8 +1,10 @@
 // The playground webview's page: an empty shell whose only script is the bundled
 // dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only; no
 // inline styles or handlers, but for the JSON editor's <style> elements, which carry the same nonce;
-// images and media only from the webview, https, data URLs and loopback sandboxes). No `vscode`
+// images and media only from the sources given: mediaSources.ts's list of the webview itself, data:
+// and blob:, local sandboxes as VS Code maps them, fal's media hosts and the user's). No `vscode`
 // import, so the webview tests build the very same page in Chromium.
+import { cspMediaSources } from '../common/mediaSources';
 
 export interface PlaygroundHtmlOptions {
   /** `webview.cspSource`: the origin the webview's own resources come from. */
@@ -11,19 +13,15 @@ export interface PlaygroundHtmlOptions {
   readonly nonce: string;
   readonly scriptUri: string;
   readonly styleUri: string;
-  /** Extra origins images and media may come from (a sandbox at a URL). */
-  readonly mediaOrigins?: readonly string[];
+  /**
+   * Every source images and media may come from (`cspMediaSources`); by default the webview's own,
+   * data:, blob: and fal's media hosts.
+   */
+  readonly mediaSources?: readonly string[];
 }
 
 export function playgroundHtml(o: PlaygroundHtmlOptions): string {
-  const media = [
-    o.cspSource,
-    'https:',
-    'data:',
-    'http://127.0.0.1:*',
-    'http://localhost:*',
-    ...(o.mediaOrigins ?? []),
-  ].join(' ');
+  const media = (o.mediaSources ?? cspMediaSources(o.cspSource, [], [])).join(' ');
   const csp = [
     "default-src 'none'",
     // The nonce is for the <style> elements the JSON editor (CodeMirror) adds; nothing inline else.

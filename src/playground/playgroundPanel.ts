@@ -1,8 +1,9 @@
 // The playground's host side: opens (or revives after a reload) the webview panel, answers its
 // messages (calls through the same RequestRunner as the palette commands, example inputs from the
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
-// started (with its estimated cost), tells it the endpoint's unit price, and saves its form and that
-// call so both come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
+// started (with its estimated cost, timings and media, mapped by mediaSources.ts), saves its outputs
+// (outputSaving.ts), tells it the endpoint's unit price, and saves its form and that call so both
+// come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
 // end is seen here, so it raises no notification.
 import type { FieldPath } from '../common/schemaForm';
 import { chooseFile, FileRefusedError, placeBytes, placeFile } from './playgroundFiles';
@@ -36,6 +37,9 @@ import {
 import type { JsonFile } from '../storage/jsonFile';
 import { exampleInput } from './exampleInput';
 import { playgroundHtml } from './playgroundHtml';
+import { PageMediaSources } from './mediaSources';
+import { saveAllOutputs, saveOneOutput } from './outputSaving';
+import { callTimings } from '../common/callTimings';
 
 export const PLAYGROUND_VIEW_TYPE = 'fal.playground';
 
@@ -82,6 +86,15 @@ export class PlaygroundPanel implements vscode.Disposable {
   private readonly fileLog: FileMessage[] = [];
   /** The registration of the record shown as watched. */
   private watching: vscode.Disposable | undefined;
+  /** Where the page may load media from; its list is the CSP's `img-src`/`media-src`. */
+  private readonly media = new PageMediaSources();
+  /** The media sources of the page's current HTML, to tell when it must be rebuilt. */
+  private htmlSources = '';
+  /** Posts of the call in order (each waits for its media's mapped URLs). */
+  private callPosts: Promise<void> = Promise.resolve();
+  /** The last call message posted (for tests). */
+  private lastCall: CallView | undefined;
+  private disposed = false;
 
   /** Shows the playground, creating it when there is none. */
   static show(services: PlaygroundServices): PlaygroundPanel {
@@ -144,6 +157,11 @@ export class PlaygroundPanel implements vscode.Disposable {
     return this.lastSchema;
   }
 
+  /** The last call the page was shown, as posted (for tests). */
+  get shownCall(): CallView | undefined {
+    return this.lastCall;
+  }
+
   /** The file messages posted to the page, oldest first (for tests). */
   get fileMessages(): readonly FileMessage[] {
     return this.fileLog;
@@ -170,19 +188,11 @@ export class PlaygroundPanel implements vscode.Disposable {
     this.watchShown();
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
+    this.render();
+    // A sandbox at a URL is mapped before any media comes, so its first page's CSP has it.
     const sandboxUrl =
       vscode.workspace.getConfiguration('fal').get<string>('sandboxUrl') || process.env.FAL_SANDBOX_URL;
-    webview.html = playgroundHtml({
-      cspSource: webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: webview
-        .asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview', 'playground.js'))
-        .toString(),
-      styleUri: webview
-        .asWebviewUri(vscode.Uri.joinPath(services.extensionUri, 'media', 'playground.css'))
-        .toString(),
-      mediaOrigins: sandboxUrl ? [originOf(sandboxUrl)].filter((o): o is string => !!o) : [],
-    });
+    void this.media.prepare(sandboxUrl).then(() => this.renderIfSourcesChanged());
     this.disposables.push(
       webview.onDidReceiveMessage((message: WebviewMessage) =>
         this.onMessage(message).catch((err: unknown) =>
@@ -207,7 +217,38 @@ export class PlaygroundPanel implements vscode.Disposable {
         if (e.affectsConfiguration('fal'))
           this.post({ type: 'target', target: describeTarget(readTarget()) });
       }),
+      this.media,
+      // fal.mediaHosts changed: a page with the new CSP, which shows the call again.
+      this.media.onDidChange(() => this.renderIfSourcesChanged()),
     );
+  }
+
+  /** Sets the page's HTML: its bundle and stylesheet, a fresh nonce, the media sources known now. */
+  private render(): void {
+    const webview = this.panel.webview;
+    const extensionUri = this.services.extensionUri;
+    const mediaSources = this.media.cspSources(webview.cspSource);
+    this.htmlSources = mediaSources.join(' ');
+    webview.html = playgroundHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview
+        .asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'playground.js'))
+        .toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'playground.css')).toString(),
+      mediaSources,
+    });
+  }
+
+  /**
+   * Rebuilds the page when its CSP no longer lists the media sources known (a sandbox origin newly
+   * mapped, fal.mediaHosts edited); the page reloads and gets its form and call again. True when it did.
+   */
+  private renderIfSourcesChanged(): boolean {
+    if (this.disposed || this.media.cspSources(this.panel.webview.cspSource).join(' ') === this.htmlSources)
+      return false;
+    this.render();
+    return true;
   }
 
   /** Answers a message of the webview. */
@@ -262,6 +303,35 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'cancelFile':
         this.uploads.get(JSON.stringify(message.path))?.abort();
         return;
+      case 'saveMedia':
+      case 'saveAllOutputs':
+        return this.saveOutputs(message.type === 'saveMedia' ? message : undefined);
+      case 'copyText':
+        await vscode.env.clipboard.writeText(message.text);
+        void vscode.window.setStatusBarMessage(`Copied ${message.what}`, 3000);
+        return;
+      case 'openExternal':
+        // Only web pages leave VS Code this way: a command:, file: or other URI from an output never does.
+        if (/^https?:\/\//i.test(message.url))
+          await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+        else this.problem('Only http(s) URLs are opened outside VS Code; use Save for this file.');
+        return;
+      case 'allowMediaHost':
+        if (!(await this.media.allow(message.host))) this.problem(`${message.host} is not a host name.`);
+        return;
+    }
+  }
+
+  /** Saves one media item of the call shown (`item`), or all of them; failures as error messages. */
+  async saveOutputs(item?: { index: number; url: string }, to?: vscode.Uri): Promise<void> {
+    const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
+    if (!record) return;
+    try {
+      const output = record.output ?? (await this.services.store.output(record.id));
+      if (item) await saveOneOutput(record, output, item.index, item.url, to);
+      else await saveAllOutputs(record, output, to);
+    } catch (err) {
+      void vscode.window.showErrorMessage((err as Error).message);
     }
   }
 
@@ -319,6 +389,12 @@ export class PlaygroundPanel implements vscode.Disposable {
     if (last) this.onRecordChange(last);
     try {
       const connection = await this.services.connection.get();
+      // The sandbox's media loads through its mapped origin, which the CSP must list: a new one
+      // rebuilds the page, whose own init goes on from here.
+      if (connection.target.kind !== 'fal.ai') {
+        await this.media.prepare(connection.target.url);
+        if (this.renderIfSourcesChanged()) return;
+      }
       this.post({ type: 'target', target: connection.description });
       void this.postPrice(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
       void this.postSchema(this.saved.form?.endpointId ?? EMPTY_FORM.endpointId);
@@ -431,11 +507,22 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
   }
 
-  /** Shows the record again; `changed` false when only something else changed (its price came). */
+  /**
+   * Shows the record again; `changed` false when only something else changed (its price came). The
+   * posts keep their order while each waits for its media's mapped URLs; media from a sandbox origin
+   * the page's CSP does not list yet rebuilds the page (which is then shown the record afresh).
+   */
   private onRecordChange(record: RequestRecord, changed = true): void {
     if (changed && record.method === 'stream' && record.output !== undefined && !isFinal(record))
       this.events.add(record.output);
-    this.post({ type: 'call', call: toCallView(record, this.events.take(), this.costText(record)) });
+    const view = toCallView(record, this.events.take(), this.costText(record));
+    this.callPosts = this.callPosts.then(async () => {
+      const media = await this.media.viewsOf(record.output).catch(() => []);
+      if (this.renderIfSourcesChanged()) return;
+      const call = media.length ? { ...view, media } : view;
+      this.lastCall = call;
+      this.post({ type: 'call', call });
+    });
   }
 
   /** The estimated cost of a completed call, asking for its price the first time. */
@@ -471,6 +558,7 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
     for (const upload of this.uploads.values()) upload.abort();
     this.watching?.dispose();
@@ -513,17 +601,10 @@ export function toCallView(
       ? { events: stream.events, eventsFrom: stream.from, eventCount: stream.count }
       : {}),
     output: record.output,
+    timings: callTimings(record, Date.now()),
     ...(cost ? { cost } : {}),
     error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,
   };
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What the endpoint picker shows of a catalogue model: strings only (server text, shown as text). */

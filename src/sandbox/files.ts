@@ -73,9 +73,9 @@ export class FileStore {
     return fs.promises.readFile(file.path);
   }
 
-  /** A stream of a stored file's bytes, for serving it. */
-  open(file: StoredFile): ReadStream {
-    return createReadStream(file.path);
+  /** A stream of a stored file's bytes, or of the inclusive byte range `range`, for serving it. */
+  open(file: StoredFile, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(file.path, range);
   }
 
   /** Bytes held now. */

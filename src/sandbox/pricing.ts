@@ -13,8 +13,13 @@ const MAX_IDS = 50;
 const CURRENCY = 'USD';
 /** The price of an endpoint that names none: per request. */
 const DEFAULT_PRICE: EndpointPricing = { unit: 'request', unit_price: 0.001 };
-/** Units one call uses on average, for `historical_api_price` (the inputs' defaults: 1 image, 1 s). */
-const UNITS_PER_CALL: Record<EndpointPricing['unit'], number> = { image: 1, second: 1, request: 1 };
+/** Units one call uses on average, for `historical_api_price` (1 image, 1 s of audio, a 2 s clip). */
+const UNITS_PER_CALL: Record<EndpointPricing['unit'], number> = {
+  image: 1,
+  second: 1,
+  video_second: 2,
+  request: 1,
+};
 
 export const PRICING_PATH = '/api/v1/models/pricing';
 export const ESTIMATE_PATH = '/api/v1/models/pricing/estimate';

@@ -6,7 +6,6 @@ import { FAL_HEADERS } from '../common/falHeaders';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sandboxHosts, type FalHosts } from '../common/hosts';
 import { handleCatalogue } from './catalogue';
 import { createContext, type SandboxContext, type SandboxOptions } from './context';
@@ -22,6 +21,7 @@ import {
 } from './faults';
 import { decodePath, requireKey, sendDetail } from './http';
 import { handleCdnUpload, isCdnUploadPath } from './cdnUploads';
+import { FILES_PREFIX, serveFile } from './fileRoute';
 import { serveThumbnail, THUMBNAIL_PREFIX } from './thumbnails';
 import { handleOpenApi } from './openapi';
 import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pricing';
@@ -173,34 +173,11 @@ async function handle(scope: QueueScope, req: IncomingMessage, res: ServerRespon
   if (trimmed === ESTIMATE_PATH) return handleEstimate(ctx, req, res);
   if (path === '/openapi/queue/openapi.json') return handleOpenApi(ctx, req, res, url);
   if (isCdnUploadPath(path)) return handleCdnUpload(ctx, req, res, path);
-  if (path.startsWith('/files/')) return serveFile(ctx, req, res, path);
+  if (path.startsWith(FILES_PREFIX)) return serveFile(ctx, req, res, path);
   if (path.startsWith(THUMBNAIL_PREFIX)) return serveThumbnail(req, res, path);
   if (path === '/_sandbox/faults') return handleFaultsRoute(ctx, scope.faults, req, res);
   if (path === '/' || path === '/_sandbox/health') {
     return sendDetail(res, 200, 'fal sandbox: see /api/v1/models for its endpoints');
   }
   sendDetail(res, 404, `Path ${path} not found`);
-}
-
-/** `GET /files/{id}/{name}`: generated and uploaded media, public as fal's CDN is. */
-function serveFile(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, path: string): void {
-  const match = /^\/files\/([^/]+)(?:\/.*)?$/.exec(path);
-  const file = match ? ctx.files.get(match[1]) : undefined;
-  if (!file) {
-    const cap = ctx.options.maxStoreMb;
-    return sendDetail(res, 404, `File not found (the sandbox keeps its newest ${cap} MB of files).`);
-  }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendDetail(res, 405, 'Method Not Allowed');
-  res.writeHead(200, {
-    'content-type': file.contentType,
-    'content-length': file.size,
-    'cache-control': 'public, max-age=3600',
-    [FAL_HEADERS.requestId]: randomUUID(),
-  });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  // A file dropped from the store while it streams is already open here and streams to its end.
-  pipeline(ctx.files.open(file), res).catch(() => res.destroy());
 }

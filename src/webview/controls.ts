@@ -22,10 +22,22 @@ import type {
 /** A button; secondary unless said otherwise. `name` is its accessible name when the text is not enough. */
 export function button(
   text: string,
-  options: { name?: string; title?: string; primary?: boolean } = {},
+  options: {
+    id?: string;
+    className?: string;
+    name?: string;
+    title?: string;
+    primary?: boolean;
+    hidden?: boolean;
+    onClick?: () => void;
+  } = {},
 ): VscodeButton {
   const b = document.createElement('vscode-button') as VscodeButton;
   b.textContent = text;
+  if (options.id) b.id = options.id;
+  if (options.className) b.className = options.className;
+  if (options.onClick) b.addEventListener('click', options.onClick);
+  b.hidden = !!options.hidden;
   if (options.name) b.setAttribute('aria-label', options.name);
   if (options.title) b.title = options.title;
   b.secondary = !options.primary;

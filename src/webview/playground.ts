@@ -1,6 +1,6 @@
 // Browser side of the playground: the form (endpoint with its unit price, method, JSON input, platform
-// and custom headers) and the result (status, estimated cost, error with field errors, images and
-// audio, output JSON, stream events, logs).
+// and custom headers) and the result (resultView.ts: status, cost, timings, error with field errors,
+// media, text, the output as a JSON tree, stream events, logs).
 // Everything a server sent is put in the page with textContent or as a URL attribute, never as HTML.
 // The form is saved with the webview state on every change, so a reload or restart loses nothing.
 // The JSON input is a schema-aware editor (jsonEditor.ts). Call is VS Code's keybinding (Ctrl/Cmd+Enter,
@@ -8,7 +8,6 @@
 import { checkForm, checkJsonInput } from '../common/callForm';
 import {
   EMPTY_FORM,
-  MAX_VIEW_EVENTS,
   type CallView,
   type HostMessage,
   type PlaygroundForm,
@@ -19,12 +18,13 @@ import { CALL_METHODS, isCallMethod } from '../common/callModel';
 import { checkEndpointId } from '../common/endpointId';
 import { STORE_IO_OFF_COST } from '../common/falErrorTypes';
 import { FAL_HEADERS } from '../common/falHeaders';
-import { describeQueueWait } from '../common/recordText';
 import { createJsonEditor } from './jsonEditor';
 import { defaultsOf, formFields, setField, type FieldPath } from '../common/schemaForm';
 import { mountSchemaForm, type SchemaForm } from './schemaFormView';
 import { button, checkbox, nameControl, select, setDisabled, textField } from './controls';
+import { el } from './dom';
 import { mountEndpointPicker } from './endpointPicker';
+import { mountResultView } from './resultView';
 import type { VscodeCollapsible, VscodeRadio, VscodeTextarea } from '@vscode-elements/elements';
 
 interface VsCodeApi {
@@ -44,19 +44,6 @@ const METHOD_HELP: Record<PlaygroundMethod, string> = {
   realtime: 'A warm WebSocket to the endpoint; back-to-back requests on one connection.',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {},
-  ...children: Array<Node | string>
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  const { dataset, ...rest } = props;
-  Object.assign(node, rest);
-  if (dataset) Object.assign(node.dataset, dataset);
-  for (const child of children) node.append(child);
-  return node;
-}
-
 // ---- the form ----
 const target = el('p', { className: 'target' });
 const pickerBox = el('div', { className: 'picker' });
@@ -64,13 +51,11 @@ const pickerBox = el('div', { className: 'picker' });
 const picker = mountEndpointPicker(pickerBox);
 const endpoint = picker.input;
 const exampleButton = button('Example input', {
+  id: 'example',
   title: "Fill the required fields from the endpoint's schema",
 });
-exampleButton.id = 'example';
 /** Sets every field the form draws to its default (keys the form does not know are kept). */
-const resetButton = button('Reset to defaults');
-resetButton.id = 'reset';
-resetButton.hidden = true;
+const resetButton = button('Reset to defaults', { id: 'reset', hidden: true });
 const endpointProblem = el('p', { className: 'problem', id: 'endpoint-problem' });
 /** The input schema in force (that of `schemaOf`), for Reset to defaults. */
 let schemaInForce: Record<string, unknown> | undefined;
@@ -152,31 +137,18 @@ const headersBox = document.createElement('vscode-collapsible') as VscodeCollaps
 headersBox.id = 'headers-box';
 headersBox.heading = 'Headers';
 
-const callButton = button('Call', { primary: true, title: 'Call (Ctrl+Enter)' });
-callButton.id = 'call';
-const cancelButton = button('Cancel');
-cancelButton.id = 'cancel';
-cancelButton.hidden = true;
+const callButton = button('Call', { id: 'call', primary: true, title: 'Call (Ctrl+Enter)' });
+const cancelButton = button('Cancel', { id: 'cancel', hidden: true });
 const problem = el('p', { className: 'problem', id: 'problem' });
 const copyButton = button('Copy as code', {
+  id: 'copy-code',
   title: 'JavaScript, Python or curl; the key comes from FAL_KEY',
 });
-copyButton.id = 'copy-code';
-const setKeyButton = button('Set API Key');
-setKeyButton.id = 'set-key';
-setKeyButton.hidden = true;
+const setKeyButton = button('Set API Key', { id: 'set-key', hidden: true });
 
-// ---- the result ----
-const status = el('p', { className: 'status', id: 'status' });
-const cost = el('p', { className: 'cost', id: 'cost', hidden: true });
-const errorBox = el('section', { className: 'error', id: 'error', hidden: true });
-const gallery = el('div', { className: 'gallery', id: 'gallery' });
-const outputView = el('pre', { className: 'output', id: 'output' });
-const openOutput = button('Open output.json');
-openOutput.id = 'open-output';
-openOutput.hidden = true;
-const eventsView = el('pre', { className: 'events', id: 'events', hidden: true });
-const logsView = el('pre', { className: 'logs', id: 'logs' });
+// ---- the result (resultView.ts) ----
+const resultSection = el('section', { className: 'result' });
+const result = mountResultView(resultSection, (message) => vscode.postMessage(message));
 
 document
   .getElementById('app')!
@@ -204,18 +176,7 @@ document
       el('div', { className: 'row actions' }, callButton, cancelButton, copyButton, setKeyButton),
       problem,
     ),
-    el(
-      'section',
-      { className: 'result' },
-      status,
-      cost,
-      errorBox,
-      gallery,
-      el('div', { className: 'row' }, openOutput),
-      outputView,
-      eventsView,
-      el('details', { className: 'logs-box', open: true }, el('summary', { textContent: 'Logs' }), logsView),
-    ),
+    resultSection,
   );
 
 headersBox.append(
@@ -425,7 +386,6 @@ cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel'
 copyButton.addEventListener('click', () => {
   if (validate()) vscode.postMessage({ type: 'copyAsCode', form: readForm() });
 });
-openOutput.addEventListener('click', () => vscode.postMessage({ type: 'openOutput' }));
 setKeyButton.addEventListener('click', () => vscode.postMessage({ type: 'setApiKey' }));
 
 // ---- what the host says ----
@@ -499,110 +459,11 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   }
 });
 
-/** Redraws a queued call's status each second, so its time in the queue stays current. */
-let queueTicker: ReturnType<typeof setInterval> | undefined;
-
-function showStatus(view: CallView): void {
-  const state = (view.queueWait && describeQueueWait(view.queueWait, Date.now())) ?? view.status;
-  status.textContent = `${view.method} ${view.endpointId}: ${state}${view.requestId ? ` · ${view.requestId}` : ''}`;
-}
-
 function showCall(view: CallView): void {
   running = view.running;
   callButton.hidden = false;
   cancelButton.hidden = !view.running;
-  if (queueTicker) clearInterval(queueTicker);
-  queueTicker = view.queueWait ? setInterval(() => showStatus(view), 1000) : undefined;
-  showStatus(view);
-  status.dataset.running = String(view.running);
-  cost.hidden = !view.cost;
-  cost.textContent = view.cost ? `Estimated cost: ${view.cost}` : '';
-
-  errorBox.hidden = !view.error;
-  errorBox.replaceChildren();
-  if (view.error) {
-    errorBox.append(el('p', { className: 'message', textContent: view.error.message }));
-    if (view.error.hint) errorBox.append(el('p', { className: 'hint', textContent: view.error.hint }));
-    if (view.error.fields?.length) {
-      errorBox.append(
-        el(
-          'ul',
-          {},
-          ...view.error.fields.map((f) =>
-            el('li', {}, el('code', { textContent: f.field }), `: ${f.message}`),
-          ),
-        ),
-      );
-    }
-  }
-
-  gallery.replaceChildren(...mediaOf(view.output));
-  outputView.textContent = view.output === undefined ? '' : JSON.stringify(view.output, null, 2);
-  openOutput.hidden = view.output === undefined;
-  showEvents(view);
-  logsView.textContent = view.logs
-    .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())
-    .join('\n');
-}
-
-/** The record whose events the page holds, and the stream index after the last one it holds. */
-let eventsOf: string | undefined;
-let eventsNext = 0;
-
-/** Adds the view's new stream events (one line each), keeping the newest MAX_VIEW_EVENTS lines. */
-function showEvents(view: CallView): void {
-  const from = view.eventsFrom ?? 0;
-  if (view.events === undefined || view.recordId !== eventsOf || from !== eventsNext) {
-    eventsView.replaceChildren();
-    eventsOf = view.recordId;
-    eventsNext = from;
-  }
-  for (const [i, event] of (view.events ?? []).entries()) {
-    eventsView.append(el('div', { textContent: `${from + i + 1}: ${JSON.stringify(event)}` }));
-  }
-  eventsNext = from + (view.events?.length ?? 0);
-  while (eventsView.childElementCount > MAX_VIEW_EVENTS) eventsView.firstElementChild?.remove();
-  const count = view.eventCount ?? 0;
-  eventsView.hidden = count === 0;
-  eventsView.dataset.count = String(count);
-  eventsView.title = count > MAX_VIEW_EVENTS ? `The newest ${MAX_VIEW_EVENTS} of ${count} events` : '';
-}
-
-/** Images and audio found in an output (fal's File objects, or bare URLs), as elements. */
-function mediaOf(output: unknown): HTMLElement[] {
-  const found: HTMLElement[] = [];
-  const visit = (value: unknown, depth: number) => {
-    if (depth > 6 || found.length >= 12) return;
-    if (typeof value === 'string') {
-      if (/^data:image\//.test(value) || /^https?:\/\/\S+\.(png|jpe?g|webp|gif)(\?\S*)?$/i.test(value))
-        found.push(image(value));
-      else if (/^https?:\/\/\S+\.(wav|mp3|ogg|flac)(\?\S*)?$/i.test(value)) found.push(audio(value));
-      return;
-    }
-    if (Array.isArray(value)) return value.forEach((v) => visit(v, depth + 1));
-    if (value && typeof value === 'object') {
-      const file = value as { url?: unknown; content_type?: unknown };
-      if (
-        typeof file.url === 'string' &&
-        typeof file.content_type === 'string' &&
-        /^https?:|^data:/.test(file.url)
-      ) {
-        if (file.content_type.startsWith('image/')) return void found.push(image(file.url));
-        if (file.content_type.startsWith('audio/')) return void found.push(audio(file.url));
-      }
-      for (const v of Object.values(value)) visit(v, depth + 1);
-    }
-  };
-  visit(output, 0);
-  return found;
-}
-
-function image(url: string): HTMLElement {
-  return el('img', { src: url, alt: 'output image', loading: 'lazy' });
-}
-
-function audio(url: string): HTMLElement {
-  return el('audio', { src: url, controls: true });
+  result.show(view);
 }
 
 selectMethod(method);

@@ -22,6 +22,7 @@ import {
   type MediaKind,
 } from '../common/schemaForm';
 import { button as vscodeButton, nameControl as nameVscodeControl, select } from './controls';
+import { pageMayLoad } from './mediaPolicy';
 
 export interface SchemaFormOptions {
   readonly fields: readonly FormField[];
@@ -516,7 +517,7 @@ function mediaControl(field: FormField, path: FieldPath, ctx: Context, empty?: s
 /** A thumbnail, a player, or the file name. */
 function previewOf(url: string, media: MediaKind): HTMLElement {
   const name = fileName(url);
-  const viewable = /^(https?:|data:|blob:)/i.test(url);
+  const viewable = pageMayLoad(url);
   if (viewable && media === 'image') {
     const img = document.createElement('img');
     img.src = url;

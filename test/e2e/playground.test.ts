@@ -14,14 +14,10 @@ describe('workbench: the playground webview', function () {
     await workbench?.close();
   });
 
-  /** The playground page inside the webview's two iframes. */
-  const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const view = () => workbench.webview();
   // `#json-input` is the JSON editor's editable element (CodeMirror): Playwright's fill selects its text and
-  // types over it as one input; its text is read line by line as shown.
-  const inputText = () =>
-    view()
-      .locator('#json-input .cm-line')
-      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
+  // types over it as one input.
+  const inputText = () => workbench.playgroundInputText();
 
   it('"fal: Open Playground" opens the panel, which calls sandbox/echo with run', async () => {
     await workbench.runCommand('fal: Open Playground');
@@ -115,6 +111,8 @@ describe('workbench: the playground webview', function () {
         await workbench.screenshot('playground-after-reload-failed');
         throw err;
       });
+    // The host's first message (init) says where calls go and brings the form back, in one step.
+    await view().locator('.target', { hasText: 'Calls go to' }).waitFor();
     const endpoint = await view().locator('#endpoint').inputValue();
     if (endpoint !== 'sandbox/slow') throw new Error(`endpoint after reload: ${endpoint}`);
     const input = await inputText();

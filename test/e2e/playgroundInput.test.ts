@@ -26,11 +26,8 @@ describe('workbench: the playground input (picker, file field, form)', function 
     await workbench?.close();
   });
 
-  const view = () => workbench.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  const inputText = () =>
-    view()
-      .locator('#json-input .cm-line')
-      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
+  const view = () => workbench.webview();
+  const inputText = () => workbench.playgroundInputText();
   const requestRows = (endpointId: string) =>
     workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: endpointId });
 
@@ -63,8 +60,13 @@ describe('workbench: the playground input (picker, file field, form)', function 
     const dialog = workbench.quickInput();
     await dialog.widget.waitFor();
     await dialog.input.fill(`${workbench.folder}/pictures/red.png`);
+    // The dialog lists the folder as the path is typed: once the file shows, Enter takes it.
+    await dialog.widget.locator('.monaco-list-row', { hasText: 'red.png' }).waitFor();
     await dialog.input.press('Enter');
-    await dialog.widget.waitFor({ state: 'hidden' });
+    await dialog.widget.waitFor({ state: 'hidden' }).catch(async (err: Error) => {
+      await workbench.screenshot('open-dialog-stayed');
+      throw err;
+    });
     // The host uploaded it to the sandbox and put its URL in the value: the JSON shows it.
     await view()
       .locator('#json-input', { hasText: /"image_url": "http:\/\/[^"]+\/files\// })

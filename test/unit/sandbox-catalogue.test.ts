@@ -6,6 +6,7 @@ const IDS = [
   'sandbox/image',
   'sandbox/image-to-image',
   'sandbox/audio',
+  'sandbox/video',
   'sandbox/text',
   'sandbox/slow',
   'sandbox/error',

@@ -381,6 +381,16 @@ describe('playground webview', function () {
         status: 'completed · 0.50 s',
         running: false,
         output: { images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }] },
+        media: [
+          {
+            path: ['images', 0],
+            kind: 'image',
+            url: png,
+            src: png,
+            contentType: 'image/png',
+            name: 'output',
+          },
+        ],
       },
     });
     await page().locator('#status', { hasText: 'completed · 0.50 s' }).waitFor();
@@ -584,6 +594,7 @@ describe('playground webview', function () {
       await page().locator('vscode-radio.method[data-method="run"]').focus();
       await page().keyboard.press('ArrowRight');
       assert.equal(await playground.method(), 'subscribe');
+      await page().locator('#headers-box').click(); // open it: a closed section's controls are hidden
       for (const [role, name] of [
         ['combobox', 'Endpoint'],
         ['textbox', 'Input (JSON)'],

@@ -18,6 +18,10 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
   '/playground.css': { file: 'media/playground.css', type: 'text/css' },
   '/schemaForm.css': { file: 'media/schemaForm.css', type: 'text/css' },
+  '/results.css': { file: 'media/results.css', type: 'text/css' },
+  // Media for the result view's tests: a playable clip, and bytes that are no video at all.
+  '/clip.webm': { file: 'test/webview/fixtures/clip.webm', type: 'video/webm' },
+  '/not-a-video.mp4': { file: 'media/fal.svg', type: 'video/mp4' },
 };
 
 export class PlaygroundPage {

@@ -16,7 +16,7 @@ describe('schema form webview', function () {
 
   before(async () => {
     compose = (await h.client.schema('sandbox/compose')).input as JsonSchema;
-    form = await SchemaFormPage.open();
+    form = await SchemaFormPage.open([new URL(h.sandbox.url).origin]);
   });
   after(async () => {
     await form?.close();

@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FieldPath, JsonSchema, MediaKind } from '../../src/common/schemaForm';
 import type { FileStatus, SchemaForm } from '../../src/webview/schemaFormView';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
+import { cspMediaSources } from '../../src/common/mediaSources';
 import { launchBrowser } from '../../tools/vscode-host/browser';
 import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
@@ -52,7 +53,8 @@ export class SchemaFormPage {
     readonly violations: string[],
   ) {}
 
-  static async open(): Promise<SchemaFormPage> {
+  /** `mediaOrigins`: sandboxes whose files the page may show, as the panel lists its sandbox's origin. */
+  static async open(mediaOrigins: readonly string[] = []): Promise<SchemaFormPage> {
     ensureDebianPackages();
     const script = await buildBundle();
     const server = createServer((req, res) => {
@@ -63,6 +65,7 @@ export class SchemaFormPage {
           nonce: randomBytes(16).toString('base64'),
           scriptUri: `${origin}/schemaForm.js`,
           styleUri: `${origin}/schemaForm.css`,
+          mediaSources: cspMediaSources(origin, mediaOrigins, []),
         });
         return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       }

@@ -195,7 +195,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--disable-update-check',
       '--disable-workspace-trust',
       '--ignore-last-opened',
-      '--disable-proxy',
+      // Its port proxy stays on: `env.asExternalUri` maps a local port to `/proxy/<port>/` whether it
+      // is on or not, and the playground loads the sandbox's media through that mapping.
     ],
     // Its own process group, so closing it also ends the extension host and other children it forks.
     {

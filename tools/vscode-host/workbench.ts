@@ -106,6 +106,32 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** The page inside the active webview (the playground), through VS Code's two webview iframes. */
+  webview() {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** The playground's JSON input as its editor shows it, line by line. */
+  playgroundInputText(): Promise<string> {
+    return this.webview()
+      .locator('#json-input .cm-line')
+      .evaluateAll((lines) => lines.map((l) => l.textContent).join('\n'));
+  }
+
+  /** Switches the colour theme with the theme picker (Ctrl+K Ctrl+T), as a person would. */
+  async chooseTheme(name: string): Promise<void> {
+    // Ctrl+K Ctrl+T: the theme picker (its palette title also matches the Marketplace browser).
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    const { input, widget } = this.quickInput();
+    await input.waitFor();
+    await input.fill(name);
+    await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+    await input.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.page.waitForTimeout(500); // the webviews take the new theme's variables
+  }
+
   /** The quick-input widget (input boxes and pickers a command opens), with its text field and message. */
   quickInput() {
     const widget = this.page.locator('.quick-input-widget');

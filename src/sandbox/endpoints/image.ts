@@ -5,9 +5,11 @@ import { PNG } from 'pngjs';
 import {
   IMAGE_SCHEMA,
   hashSeed,
+  inferenceSteps,
+  lastEvent,
   prng,
   ref,
-  sleep,
+  STEPS_PROPERTY,
   type EndpointCall,
   type JsonSchema,
   type SandboxEndpoint,
@@ -66,8 +68,6 @@ export const IMAGE_SIZES: Record<string, { width: number; height: number }> = {
   landscape_16_9: { width: 1024, height: 576 },
 };
 
-const STEP_MS = 40;
-
 interface ImageInput {
   prompt: string;
   image_size: string | { width: number; height: number };
@@ -87,23 +87,13 @@ async function* generate(raw: Record<string, unknown>, call: EndpointCall): Asyn
   const steps = input.num_inference_steps;
   const started = Date.now();
   call.log(`Generating ${input.num_images} image(s) of ${width}x${height} with seed ${seed}`);
-  for (let step = 1; step <= steps; step++) {
-    await sleep(STEP_MS, call.signal);
-    call.log(`Step ${step}/${steps}`);
-    yield { progress: step / steps, message: `Step ${step}/${steps}` };
-  }
+  yield* inferenceSteps(steps, call);
   const images = Array.from({ length: input.num_images }, (_, i) => {
     const png = renderImage({ prompt: input.prompt, seed: seed + i, width, height });
     const url = call.ctx.files.put(png, 'image/png', `image-${i}.png`);
     return { url, width, height, content_type: 'image/png' };
   });
   yield { images, seed, prompt: input.prompt, timings: { inference: (Date.now() - started) / 1000 } };
-}
-
-async function last(events: AsyncIterable<unknown>): Promise<unknown> {
-  let final: unknown;
-  for await (const event of events) final = event;
-  return final;
 }
 
 const input: JsonSchema = {
@@ -137,14 +127,7 @@ const input: JsonSchema = {
       description: 'The same seed and prompt give the same image every time.',
       minimum: 0,
     },
-    num_inference_steps: {
-      title: 'Num Inference Steps',
-      type: 'integer',
-      description: 'The number of inference steps (about 40 ms each).',
-      default: 4,
-      minimum: 1,
-      maximum: 50,
-    },
+    num_inference_steps: STEPS_PROPERTY,
   },
   'x-fal-order-properties': ['prompt', 'image_size', 'num_images', 'seed', 'num_inference_steps'],
   required: ['prompt'],
@@ -187,6 +170,6 @@ export const imageEndpoint: SandboxEndpoint = {
     },
     Image: IMAGE_SCHEMA,
   },
-  run: (raw, call) => last(generate(raw, call)),
+  run: (raw, call) => lastEvent(generate(raw, call)),
   stream: generate,
 };

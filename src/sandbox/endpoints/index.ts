@@ -10,6 +10,7 @@ import { imageToImageEndpoint } from './imageToImage';
 import { slowEndpoint } from './slow';
 import { textEndpoint } from './text';
 import type { SandboxEndpoint } from './types';
+import { videoEndpoint } from './video';
 
 export type { SandboxEndpoint, EndpointCall, LogLine, LogLevel } from './types';
 export { EndpointError } from './types';
@@ -20,6 +21,7 @@ export const ENDPOINTS: readonly SandboxEndpoint[] = [
   imageEndpoint,
   imageToImageEndpoint,
   audioEndpoint,
+  videoEndpoint,
   textEndpoint,
   slowEndpoint,
   errorEndpoint,

@@ -38,7 +38,7 @@ export interface EndpointCall {
 
 /** A demo price, as `/api/v1/models/pricing` reports it (in USD). */
 export interface EndpointPricing {
-  readonly unit: 'image' | 'second' | 'request';
+  readonly unit: 'image' | 'second' | 'video_second' | 'request';
   readonly unit_price: number;
 }
 
@@ -87,6 +87,37 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return sleep(ms, signal).catch((err: unknown) => {
     if (!signal.aborted) throw err;
   });
+}
+
+/** The last event of a stream: what a `run` of an endpoint whose stream ends with its output answers. */
+export async function lastEvent(events: AsyncIterable<unknown>): Promise<unknown> {
+  let final: unknown;
+  for await (const event of events) final = event;
+  return final;
+}
+
+const STEP_MS = 40;
+
+/** The `num_inference_steps` input of the endpoints that take {@link inferenceSteps}. */
+export const STEPS_PROPERTY: JsonSchema = {
+  title: 'Num Inference Steps',
+  type: 'integer',
+  description: `The number of inference steps (about ${STEP_MS} ms each).`,
+  default: 4,
+  minimum: 1,
+  maximum: 50,
+};
+
+/** Takes `steps` steps of about 40 ms, logging `Step i/n` and yielding a progress event for each. */
+export async function* inferenceSteps(
+  steps: number,
+  call: EndpointCall,
+): AsyncGenerator<{ progress: number; message: string }> {
+  for (let step = 1; step <= steps; step++) {
+    await sleep(STEP_MS, call.signal);
+    call.log(`Step ${step}/${steps}`);
+    yield { progress: step / steps, message: `Step ${step}/${steps}` };
+  }
 }
 
 /** A 32-bit seed from any text. */

@@ -1,0 +1,92 @@
+// The playground's results in a real VS Code: Save All Outputs downloads every file of a call's output
+// into a folder with names from the endpoint and request id, byte for byte as the sandbox served them;
+// and the page loads the sandbox's media through the URL VS Code maps its origin to
+// (`env.asExternalUri`: code-server's /proxy/<port>/ here), never the loopback one, with that mapped
+// source in its CSP.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RequestRecord } from '../../src/common/callModel';
+import { activateExtension } from './extensionApi';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('playground results (host side)', function () {
+  this.timeout(120_000);
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Save All Outputs writes each output file with the bytes the sandbox served, named by endpoint and request id', async () => {
+    await activateExtension();
+    const record = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.subscribe', {
+      endpointId: 'sandbox/image',
+      input: { prompt: 'two foxes', num_images: 2, num_inference_steps: 1 },
+    });
+    assert.ok(record?.requestId, 'the call completed');
+    const images = (record.output as { images: Array<{ url: string }> }).images;
+    assert.equal(images.length, 2);
+    const folder = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'saved-outputs');
+    // The folder argument answers the folder picker, as a person choosing that folder would.
+    const saved = await vscode.commands.executeCommand<Array<{ uri: vscode.Uri; bytes: number }>>(
+      'fal.saveOutputs',
+      record.id,
+      folder,
+    );
+    assert.deepEqual(
+      saved.map((s) => s.uri.path.split('/').pop()),
+      [`sandbox-image-${record.requestId}-1.png`, `sandbox-image-${record.requestId}-2.png`],
+    );
+    for (const [i, image] of images.entries()) {
+      const served = Buffer.from(await (await fetch(image.url)).arrayBuffer());
+      const written = Buffer.from(await vscode.workspace.fs.readFile(saved[i].uri));
+      assert.ok(served.length > 100, 'a real PNG was served');
+      assert.ok(written.equals(served), `file ${i + 1} has the bytes the sandbox served`);
+      assert.equal(saved[i].bytes, served.length);
+    }
+  });
+
+  it("gives the page the sandbox's media through asExternalUri's mapping, never the loopback URL, and lists it in the CSP", async () => {
+    const api = await activateExtension();
+    const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
+      endpointId: 'sandbox/image',
+      input: { prompt: 'a mapped fox', num_inference_steps: 1 },
+    });
+    assert.ok(first);
+    await vscode.commands.executeCommand('fal.openInPlayground', first.id);
+    const panel = api.playground();
+    assert.ok(panel);
+    // The page calls with its form when asked, as Ctrl+Enter does; its result comes back to it. A page
+    // still loading (a loaded machine) does not hear the first ask, so it is asked again until it calls.
+    const before = new Set(api.store.all().map((r) => r.id));
+    const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
+    let shown = panel.shownCall;
+    for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
+      if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
+      await sleep(100);
+      shown = panel.shownCall;
+    }
+    assert.ok(
+      api.store.all().some((r) => isNew(r.id) && r.endpointId === 'sandbox/image'),
+      'the page made the call',
+    );
+    const media = shown?.media?.[0];
+    assert.ok(media?.src, `the page was sent an image to load: ${JSON.stringify(shown)}`);
+    const url = new URL(media.url);
+    assert.match(url.hostname, /^(127\.0\.0\.1|localhost)$/, 'the output names the local sandbox');
+    const mapped = await vscode.env.asExternalUri(vscode.Uri.parse(`${url.origin}/`));
+    const base = mapped.toString(true).replace(/\/?$/, '/');
+    assert.equal(media.src, base + media.url.slice(url.origin.length + 1));
+    // code-server maps a local port through its proxy: the page never gets the loopback URL to load.
+    assert.notEqual(new URL(media.src).origin, url.origin, `${media.src} is still the loopback URL`);
+    assert.match(media.src, /\/proxy\/\d+\/files\//);
+    const served = await fetch(media.src);
+    assert.equal(served.status, 200, `the mapped URL serves the file (${media.src})`);
+    assert.equal(served.headers.get('content-type'), 'image/png');
+
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
+    const imgSrc = /img-src ([^;]+)/.exec(csp)?.[1].split(' ') ?? [];
+    assert.ok(imgSrc.includes(base), `img-src lists ${base}: ${imgSrc.join(' ')}`);
+    assert.ok(!imgSrc.includes('https:') && !imgSrc.some((s) => /:\*$/.test(s)), imgSrc.join(' '));
+  });
+});
