@@ -12,13 +12,8 @@ import { FalConnection } from './connection/falConnection';
 import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
 import { JsonFile } from './storage/jsonFile';
 import { BatchedLog } from './common/batchedLog';
-import { isOutputEvents, DEFAULT_OUTPUT_EVENTS, type OutputEvents } from './requests/callEventLog';
-import {
-  CompletionNotifier,
-  DEFAULT_NOTIFICATIONS,
-  isNotifications,
-  type Notifications,
-} from './requests/completionNotifier';
+import { DEFAULT_OUTPUT_EVENTS, OUTPUT_EVENTS } from './requests/callEventLog';
+import { CompletionNotifier, DEFAULT_NOTIFICATIONS, NOTIFICATIONS } from './requests/completionNotifier';
 import { RecordWatchers } from './requests/recordWatchers';
 import { RequestRunner } from './requests/requestRunner';
 import { RequestStore } from './requests/requestStore';
@@ -186,17 +181,14 @@ export function deactivate(): Promise<void> | undefined {
   return store?.flush();
 }
 
-/** "fal.notifications": `all`, `errors` or `none` (anything else in the settings file: the default). */
-function notificationsSetting(): Notifications {
-  const value = vscode.workspace.getConfiguration().get<string>('fal.notifications');
-  return isNotifications(value) ? value : DEFAULT_NOTIFICATIONS;
+/** A setting of a few values (`fal.notifications`, `fal.output.events`); anything else in the settings file: the default. */
+function oneOf<T extends string>(key: string, values: readonly T[], fallback: T): T {
+  const value = vscode.workspace.getConfiguration().get<unknown>(key);
+  return (values as readonly unknown[]).includes(value) ? (value as T) : fallback;
 }
 
-/** "fal.output.events": `all`, `summary` or `none` (anything else in the settings file: the default). */
-function outputEventsSetting(): OutputEvents {
-  const value = vscode.workspace.getConfiguration().get<string>(OUTPUT_EVENTS_SETTING);
-  return isOutputEvents(value) ? value : DEFAULT_OUTPUT_EVENTS;
-}
+const notificationsSetting = () => oneOf('fal.notifications', NOTIFICATIONS, DEFAULT_NOTIFICATIONS);
+const outputEventsSetting = () => oneOf(OUTPUT_EVENTS_SETTING, OUTPUT_EVENTS, DEFAULT_OUTPUT_EVENTS);
 
 /** "fal.realtime.timeoutSeconds", within its bounds (package.json), whatever the settings file says. */
 function realtimeTimeoutSeconds(): number {

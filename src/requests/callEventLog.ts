@@ -8,10 +8,6 @@ export const OUTPUT_EVENTS = ['all', 'summary', 'none'] as const;
 export type OutputEvents = (typeof OUTPUT_EVENTS)[number];
 export const DEFAULT_OUTPUT_EVENTS: OutputEvents = 'all';
 
-export function isOutputEvents(value: unknown): value is OutputEvents {
-  return (OUTPUT_EVENTS as readonly unknown[]).includes(value);
-}
-
 /** A stream's event, or a realtime frame in either direction. */
 export type CallEventKind = 'event' | 'frame sent' | 'frame received';
 

@@ -16,10 +16,6 @@ export const NOTIFICATIONS = ['all', 'errors', 'none'] as const;
 export type Notifications = (typeof NOTIFICATIONS)[number];
 export const DEFAULT_NOTIFICATIONS: Notifications = 'all';
 
-export function isNotifications(value: unknown): value is Notifications {
-  return (NOTIFICATIONS as readonly unknown[]).includes(value);
-}
-
 export interface CompletionNotifierOptions {
   /** Who watches which record; nobody by default. */
   readonly watchers?: RecordWatchers;
