@@ -11,7 +11,10 @@ import { EndpointSchemas } from './connection/endpointSchemas';
 import { FalConnection } from './connection/falConnection';
 import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
 import { JsonFile } from './storage/jsonFile';
-import { CompletionNotifier } from './requests/completionNotifier';
+import { BatchedLog } from './common/batchedLog';
+import { DEFAULT_OUTPUT_EVENTS, OUTPUT_EVENTS } from './requests/callEventLog';
+import { CompletionNotifier, DEFAULT_NOTIFICATIONS, NOTIFICATIONS } from './requests/completionNotifier';
+import { RecordWatchers } from './requests/recordWatchers';
 import { RequestRunner } from './requests/requestRunner';
 import { RequestStore } from './requests/requestStore';
 import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
@@ -24,6 +27,8 @@ import { testApiOnly } from './testApi';
 /** What `activate` returns in test mode only (see testApi.ts): what the integration tests read. */
 export interface FalPlaygroundApi {
   readonly output: vscode.LogOutputChannel;
+  /** This extension's log folder (context.logUri); the channel's log file is in the window's log folder above it. */
+  readonly logUri: vscode.Uri;
   /** Where calls go now, as the settings say. */
   target(): Target;
   /** The fal key (SecretStorage, else FAL_KEY). */
@@ -52,6 +57,7 @@ const ORPHAN_CHECK_MS = 15_000;
 /** The workspace-state key of this window's id at its last start (its records are adopted at once). */
 const WINDOW_ID_KEY = 'fal.requests.windowId';
 const MAX_RECORDS_SETTING = 'fal.history.maxRecords';
+const OUTPUT_EVENTS_SETTING = 'fal.output.events';
 
 /** The store of the running extension, for `deactivate` to wait on. */
 let activeStore: RequestStore | undefined;
@@ -62,7 +68,10 @@ function maxRecordsSetting(): number | undefined {
 
 export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | undefined {
   const output = vscode.window.createOutputChannel('fal', { log: true });
-  context.subscriptions.push(output);
+  // The runner's lines (thousands a second from a fast stream) reach the channel in batches; disposed
+  // (flushed) before the channel is.
+  const log = new BatchedLog(output);
+  context.subscriptions.push(log, output);
 
   const keys = new ApiKeyStore(context.secrets);
   const version = String(context.extension.packageJSON.version);
@@ -90,9 +99,12 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     messages,
   });
   activeStore = store;
-  const runner = new RequestRunner(store, connection, output, {
+  // Read at every event, hence kept here and renewed when the setting changes.
+  let outputEvents = outputEventsSetting();
+  const runner = new RequestRunner(store, connection, log, {
     // Read at each realtime call, so a changed setting applies without a reload.
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
+    outputEvents: () => outputEvents,
   });
   const prices = new EndpointPrices(async (target) => (await connection.forRecord(target))?.client, output);
   // The playground's form takes it (issue 9); built here so there is one cache per window.
@@ -104,7 +116,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     (context.extension.packageJSON as { version?: string }).version,
   );
   const statusBar = new TargetStatusBar(store);
-  const notifier = new CompletionNotifier(store, messages);
+  const watchers = new RecordWatchers();
+  const notifier = new CompletionNotifier(store, messages, { watchers, setting: notificationsSetting });
   // When the window closes the runner stops following without touching the records, so requests
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
@@ -125,6 +138,8 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     store,
     runner,
     messages,
+    notifier,
+    watchers,
     playgroundState,
     prices,
     schemas,
@@ -137,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(MAX_RECORDS_SETTING)) store.setMaxRecords(maxRecordsSetting() ?? NaN);
+      if (e.affectsConfiguration(OUTPUT_EVENTS_SETTING)) outputEvents = outputEventsSetting();
       if (e.affectsConfiguration('fal')) output.info(`Calls now go to ${describeTarget(readTarget())}`);
     }),
   );
@@ -146,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   context.subscriptions.push({ dispose: () => clearInterval(orphans) });
   return testApiOnly(context.extensionMode, () => ({
     output,
+    logUri: context.logUri,
     target: () => readTarget(),
     keys,
     connection,
@@ -164,6 +181,15 @@ export function deactivate(): Promise<void> | undefined {
   activeStore = undefined;
   return store?.flush();
 }
+
+/** A setting of a few values (`fal.notifications`, `fal.output.events`); anything else in the settings file: the default. */
+function oneOf<T extends string>(key: string, values: readonly T[], fallback: T): T {
+  const value = vscode.workspace.getConfiguration().get<unknown>(key);
+  return (values as readonly unknown[]).includes(value) ? (value as T) : fallback;
+}
+
+const notificationsSetting = () => oneOf('fal.notifications', NOTIFICATIONS, DEFAULT_NOTIFICATIONS);
+const outputEventsSetting = () => oneOf(OUTPUT_EVENTS_SETTING, OUTPUT_EVENTS, DEFAULT_OUTPUT_EVENTS);
 
 /** "fal.realtime.timeoutSeconds", within its bounds (package.json), whatever the settings file says. */
 function realtimeTimeoutSeconds(): number {

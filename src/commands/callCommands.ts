@@ -1,11 +1,14 @@
 // "fal: Run…", "fal: Subscribe…", "fal: Submit to Queue…" and "fal: Stream…": ask for the endpoint and
 // its JSON input (or take them as arguments), start the call, and show how it went. Blocking methods
-// show a cancellable progress notification that follows the queue position and the newest log line,
-// then open the output; submit returns at once and the Requests view follows the request.
+// show a cancellable progress notification that follows the queue position and the newest log line
+// (it watches the record, so its end raises no other notification), then open the output; submit
+// returns at once with no notification: the Requests view and the status bar follow the request,
+// and the completion notifier tells of its end.
 import * as vscode from 'vscode';
 import { MissingApiKeyError, type FalConnection } from '../connection/falConnection';
-import { showFailure } from '../requests/completionNotifier';
-import type { Messages } from '../common/messages';
+import type { CompletionNotifier } from '../requests/completionNotifier';
+import type { RecordWatchers } from '../requests/recordWatchers';
+import type { Disposable } from '../common/emitter';
 import { withoutLinks } from '../common/recordText';
 import type { CallMethod, RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
@@ -27,7 +30,8 @@ export interface CallArgs {
 }
 
 export interface CallServices {
-  readonly messages: Messages;
+  readonly notifier: CompletionNotifier;
+  readonly watchers: RecordWatchers;
   readonly store: RequestStore;
   readonly runner: RequestRunner;
   readonly connection: FalConnection;
@@ -40,6 +44,9 @@ export const CALL_TITLES: Record<CallMethod, string> = {
   stream: 'fal: Stream Endpoint',
   realtime: 'fal: Open Realtime Session',
 };
+
+/** How long the status bar says a submit was sent. */
+const SUBMITTED_MESSAGE_MS = 5000;
 
 /**
  * "fal: Open Realtime Session…": the endpoint pick of the other calls, then the playground in
@@ -95,23 +102,35 @@ export async function callEndpoint(
   const input = args.input ?? (await promptJsonInput(title, endpointId, services.store));
   if (input === undefined) return undefined;
 
-  const { record, done } = await services.runner.start({
-    endpointId,
-    method,
-    input,
-    headers: args.headers,
-    platform: args.platform,
-    webhookUrl: args.webhookUrl,
-  });
+  // A blocking call is watched (by its progress notification, then its outcome) from its first moment.
+  let watching: Disposable | undefined;
+  const { record, done } = await services.runner.start(
+    {
+      endpointId,
+      method,
+      input,
+      headers: args.headers,
+      platform: args.platform,
+      webhookUrl: args.webhookUrl,
+    },
+    {
+      onRecord: (created) => {
+        if (method !== 'submit') watching = services.watchers.watch(created.id);
+      },
+    },
+  );
   if (method === 'submit') {
-    void vscode.window
-      .showInformationMessage(`Submitted to ${endpointId}; the Requests view follows it.`, 'Show Requests')
-      .then((choice) => choice && vscode.commands.executeCommand('fal.requests.focus'));
+    // A word in the status bar, not a notification: nothing to act on.
+    vscode.window.setStatusBarMessage(`$(check) Submitted to ${endpointId}`, SUBMITTED_MESSAGE_MS);
     return record;
   }
-  const final = await followWithProgress(services, record, done, `${method} ${endpointId}`);
-  await showOutcome(services, final);
-  return final;
+  try {
+    const final = await followWithProgress(services, record, done, `${method} ${endpointId}`);
+    await showOutcome(services, final);
+    return final;
+  } finally {
+    watching?.dispose();
+  }
 }
 
 function followWithProgress(
@@ -127,12 +146,17 @@ function followWithProgress(
         const cancelling = token.onCancellationRequested(() => {
           void services.runner.cancel(record).catch(() => {});
         });
+        let shown = '';
         const updates = services.store.onDidChange((changed) => {
           if (changed?.id !== record.id) return;
           const lastLog = changed.logs[changed.logs.length - 1]?.message;
-          progress.report({
-            message: withoutLinks(lastLog ? `${describeState(changed)}: ${lastLog}` : describeState(changed)),
-          });
+          const message = withoutLinks(
+            lastLog ? `${describeState(changed)}: ${lastLog}` : describeState(changed),
+          );
+          // A stream changes the record at every event; the window hears only of a new message.
+          if (message === shown) return;
+          shown = message;
+          progress.report({ message });
         });
         try {
           return await done;
@@ -150,7 +174,7 @@ async function showOutcome(services: CallServices, record: RequestRecord): Promi
     await vscode.window.showTextDocument(requestDocumentUri(record, 'output'), { preview: true });
     return;
   }
-  if (record.state === 'FAILED') showFailure(services.messages, record);
+  if (record.state === 'FAILED') services.notifier.showFailure(record);
 }
 
 function showConnectionError(err: unknown): void {

@@ -5,6 +5,7 @@ import type { FalConnection } from '../connection/falConnection';
 import type { Messages } from '../common/messages';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
+import type { CompletionNotifier } from '../requests/completionNotifier';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
 import { REDACTED } from '../common/secretHeaders';
@@ -30,6 +31,7 @@ export interface CommandServices extends PlaygroundServices {
   readonly store: RequestStore;
   readonly runner: RequestRunner;
   readonly messages: Messages;
+  readonly notifier: CompletionNotifier;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {

@@ -27,4 +27,6 @@ export interface Logger {
   warn(message: string): void;
   error(message: string): void;
   debug(message: string): void;
+  /** Writes at once what it holds, for a log that batches its lines (batchedLog.ts). */
+  flush?(): void;
 }

@@ -180,7 +180,6 @@ export type WebviewMessage =
   | { readonly type: 'openExternal'; readonly url: string }
   /** Let the page load media from `host` (added to `fal.mediaHosts`). */
   | { readonly type: 'allowMediaHost'; readonly host: string }
-
   | RealtimeWebviewMessage;
 
 /** A file put into a field, as the page shows it. */

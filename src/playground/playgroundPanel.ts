@@ -3,7 +3,8 @@
 // endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
 // started (with its estimated cost, timings and media, mapped by mediaSources.ts), saves its outputs
 // (outputSaving.ts), tells it the endpoint's unit price, and saves its form and that call so both
-// come back after a reload.
+// come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
+// end is seen here, so it raises no notification.
 import type { FieldPath } from '../common/schemaForm';
 import { chooseFile, FileRefusedError, placeBytes, placeFile } from './playgroundFiles';
 import type { EndpointSchemaSource } from '../connection/endpointSchemas';
@@ -19,6 +20,7 @@ import { describePrice, estimateCallCost } from '../common/costEstimate';
 import { isFinal, type CallSpec, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
+import type { RecordWatchers } from '../requests/recordWatchers';
 import { describeTarget, readTarget } from '../target';
 import { describeState } from '../common/recordText';
 import { StreamEvents, type ViewEvents } from '../common/streamEvents';
@@ -49,6 +51,8 @@ export interface PlaygroundServices {
   readonly store: RequestStore;
   readonly runner: RequestRunner;
   readonly output: vscode.LogOutputChannel;
+  /** Who watches which record: the playground registers the call it shows. */
+  readonly watchers: RecordWatchers;
   /** Where the playground's form and its last call are saved at every change. */
   readonly playgroundState: JsonFile<PlaygroundSaved>;
   /** Endpoint prices, shown beside the endpoint id and as a completed call's cost. */
@@ -87,6 +91,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   /** The last schema message posted (for tests). */
   private lastSchema: Extract<HostMessage, { type: 'schema' }> | undefined;
   private readonly fileLog: FileMessage[] = [];
+  /** The registration of the record shown as watched. */
+  private watching: vscode.Disposable | undefined;
   /** Where the page may load media from; its list is the CSP's `img-src`/`media-src`. */
   private readonly media = new PageMediaSources();
   /** The media sources of the page's current HTML, to tell when it must be rebuilt. */
@@ -215,8 +221,10 @@ export class PlaygroundPanel implements vscode.Disposable {
       connection: () => services.connection.get(),
       runner: services.runner,
       timeoutMs: services.realtimeTimeoutMs ?? (() => DEFAULT_REALTIME_TIMEOUT_MS),
+      watchers: services.watchers,
       post: (message) => this.post(message),
     });
+    this.watchShown();
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'fal.svg');
     void this.firstRender();
@@ -573,8 +581,13 @@ export class PlaygroundPanel implements vscode.Disposable {
     }
     this.starting = true;
     try {
-      const { record } = await this.services.runner.start(call);
-      this.saved = { ...this.saved, recordId: record.id };
+      // Shown (and watched) from its first moment, so even a call that fails at once raises no notification.
+      const { record } = await this.services.runner.start(call, {
+        onRecord: (created) => {
+          this.saved = { ...this.saved, recordId: created.id };
+          this.watchShown();
+        },
+      });
       void this.save();
       this.events.clear();
       this.onRecordChange(record);
@@ -615,6 +628,12 @@ export class PlaygroundPanel implements vscode.Disposable {
     return estimateCallCost(price, record.output)?.text;
   }
 
+  /** Registers the record shown (if any) as watched, in place of the one before. */
+  private watchShown(): void {
+    this.watching?.dispose();
+    this.watching = this.saved.recordId ? this.services.watchers.watch(this.saved.recordId) : undefined;
+  }
+
   private save(): Promise<void> {
     return this.services.playgroundState.write(() => this.saved);
   }
@@ -634,6 +653,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
     this.realtime.dispose();
     for (const upload of this.uploads.values()) upload.abort();
+    this.watching?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -22,6 +22,7 @@ import type { Connection } from '../connection/falConnection';
 import { FalAbortError } from '../fal/errors';
 import { throttleLatest, type RealtimeEvent, type RealtimeInput } from '../fal/realtime';
 import { PairedRealtime } from '../requests/pairedRealtime';
+import type { RecordWatchers } from '../requests/recordWatchers';
 import type { RequestRunner } from '../requests/requestRunner';
 
 /** How often what is new is posted to the page, at most. */
@@ -39,6 +40,8 @@ export interface RealtimeSessionServices {
   readonly runner: RequestRunner;
   /** How long a send waits for its output before the connection is reset ("fal.realtime.timeoutSeconds"). */
   timeoutMs(): number;
+  /** The session shows its sends: each is watched while it runs, so its end raises no notification. */
+  readonly watchers: RecordWatchers;
   post(message: HostMessage): void;
 }
 
@@ -208,11 +211,13 @@ export class RealtimeSession implements Disposable {
   private async dispatch(send: Send): Promise<void> {
     if (send.view.state !== 'waiting' || this.disposed) return; // cancelled while the throttle held it
     const { endpointId } = send.call;
+    let watching: Disposable | undefined;
     try {
       const connection = await this.services.connection();
       this.linkFor(connection, endpointId);
       const started = await this.services.runner.start(send.call, {
         realtime: this.requester(send, endpointId),
+        onRecord: (record) => (watching = this.services.watchers.watch(record.id)),
       });
       send.record = started.record;
       this.update(send, { recordId: started.record.id });
@@ -220,6 +225,8 @@ export class RealtimeSession implements Disposable {
     } catch (err) {
       this.update(send, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
       this.event('error', `#${send.view.id} was not sent: ${send.view.error}`);
+    } finally {
+      watching?.dispose();
     }
   }
 

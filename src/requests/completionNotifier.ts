@@ -1,31 +1,44 @@
-// Tells the user when a request nobody is watching ends: one they submitted, or one still running
-// when the window reloaded (its progress notification is gone). A message with the time it took and
-// a button to open the output, or what went wrong and what to do. Other calls end in front of the
-// user (progress, output document, playground) and say nothing here. Calls another window owns (the
-// windows without a folder share their list) are that window's to tell of.
+// Tells the user when a call ends that nobody is watching: not shown in the playground, not followed
+// by a progress notification (a submit, a call still running when the window reloaded, a playground
+// call whose panel was closed). A message with the time it took and a button to open the output, or
+// what went wrong and what to do. Calls that end in front of the user say nothing here (VS Code's
+// guidelines: notify only where the user must act); watchers register with RecordWatchers. Calls
+// another window owns (the windows without a folder share their list) are that window's to tell of.
+// `fal.notifications` picks what is told: `all`, `errors` (failures only) or `none`.
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Disposable } from '../common/emitter';
 import { describeError, formatDuration } from '../common/recordText';
 import type { Messages } from '../common/messages';
+import { RecordWatchers } from './recordWatchers';
 import type { RequestStore } from './requestStore';
+
+export const NOTIFICATIONS = ['all', 'errors', 'none'] as const;
+export type Notifications = (typeof NOTIFICATIONS)[number];
+export const DEFAULT_NOTIFICATIONS: Notifications = 'all';
+
+export interface CompletionNotifierOptions {
+  /** Who watches which record; nobody by default. */
+  readonly watchers?: RecordWatchers;
+  /** `fal.notifications`, read at each call's end (default `all`). */
+  readonly setting?: () => Notifications;
+}
 
 export class CompletionNotifier implements Disposable {
   /** Records seen running, by id. */
   private readonly running = new Set<string>();
-  /** Records that were running when this window started: followed again, watched by nobody. */
-  private readonly resumed = new Set<string>();
   private readonly subscription: Disposable;
+  readonly watchers: RecordWatchers;
+  private readonly setting: () => Notifications;
 
   constructor(
     private readonly store: RequestStore,
     private readonly messages: Messages,
+    options: CompletionNotifierOptions = {},
   ) {
-    for (const record of store.all()) {
-      if (!isFinal(record)) {
-        this.running.add(record.id);
-        this.resumed.add(record.id);
-      }
-    }
+    this.watchers = options.watchers ?? new RecordWatchers();
+    this.setting = options.setting ?? (() => DEFAULT_NOTIFICATIONS);
+    // Running when this window started (followed again after a reload): watched by nobody yet.
+    for (const record of store.all()) if (!isFinal(record)) this.running.add(record.id);
     this.subscription = store.onDidChange((record) => record && this.onChange(record));
   }
 
@@ -35,36 +48,36 @@ export class CompletionNotifier implements Disposable {
       this.running.add(record.id);
       return;
     }
-    const resumed = this.resumed.delete(record.id);
-    if (!this.running.delete(record.id) || (record.method !== 'submit' && !resumed)) return;
-    if (record.state === 'COMPLETED') {
+    if (!this.running.delete(record.id) || this.watchers.isWatched(record.id)) return;
+    if (record.state === 'COMPLETED' && this.setting() === 'all') {
       this.messages.show({
         level: 'info',
         text: `${record.endpointId} completed in ${formatDuration(record)}.`,
         actions: [{ title: 'Open Output', command: 'fal.openResult', args: [record.id] }],
       });
     } else if (record.state === 'FAILED') {
-      showFailure(this.messages, record);
+      this.showFailure(record);
     }
+  }
+
+  /**
+   * Says what went wrong with a call and what to do, with buttons to its input and to the output
+   * channel; nothing when `fal.notifications` is `none`. Not awaited by callers: the call is over,
+   * whether or not the message is answered.
+   */
+  showFailure(record: RequestRecord): void {
+    if (!record.error || this.setting() === 'none') return;
+    this.messages.show({
+      level: 'error',
+      text: `${record.endpointId}: ${describeError(record.error)}`,
+      actions: [
+        { title: 'Open Input', command: 'fal.openInput', args: [record.id] },
+        { title: 'Show Output', command: 'fal.showOutput' },
+      ],
+    });
   }
 
   dispose(): void {
     this.subscription.dispose();
   }
-}
-
-/**
- * Says what went wrong with a call and what to do, with buttons to its input and to the output
- * channel. Not awaited by callers: the call is over, whether or not the message is answered.
- */
-export function showFailure(messages: Messages, record: RequestRecord): void {
-  if (!record.error) return;
-  messages.show({
-    level: 'error',
-    text: `${record.endpointId}: ${describeError(record.error)}`,
-    actions: [
-      { title: 'Open Input', command: 'fal.openInput', args: [record.id] },
-      { title: 'Show Output', command: 'fal.showOutput' },
-    ],
-  });
 }

@@ -2,7 +2,9 @@
 // executor of its kind (run, queue, stream, realtime: src/requests/executors/), and cancels, resumes
 // after a window reload, and removes. Every change of a record goes through `store.update`, hence
 // through `transition` (recordTransitions.ts), which refuses what cannot follow (a late output after
-// a cancel). Every step is told to the "fal" output channel; every failure ends in the record.
+// a cancel). Every step is told to the "fal" output channel (stream events and realtime frames as
+// `fal.output.events` says: callEventLog.ts), and the log is flushed when a call ends; every failure
+// ends in the record.
 import { randomUUID } from 'node:crypto';
 import type { Disposable, Event } from '../common/emitter';
 import type { Connection } from '../connection/falConnection';
@@ -23,6 +25,7 @@ import {
 } from '../common/callModel';
 import { describeError, formatDuration } from '../common/recordText';
 import { redactHeaders } from '../common/secretHeaders';
+import { CallEventLog, DEFAULT_OUTPUT_EVENTS, type OutputEvents } from './callEventLog';
 import type { CallExecutor, CallJob, CallReport, RealtimeRequester } from './executors/callExecutor';
 import { QueueExecutor } from './executors/queueExecutor';
 import { RealtimeExecutor } from './executors/realtimeExecutor';
@@ -44,6 +47,8 @@ export interface StartedCall {
 export interface StartOptions {
   /** A realtime call's own connection (the playground's realtime session) instead of the warm pool's. */
   readonly realtime?: RealtimeRequester;
+  /** Told the record as soon as it exists, so whoever shows it watches it (recordWatchers.ts) even when it ends at once. */
+  readonly onRecord?: (record: RequestRecord) => void;
 }
 
 /** Where the runner gets its clients: the target now, or the one an earlier request went to. */
@@ -60,6 +65,8 @@ export interface RequestRunnerOptions {
    * 60 s); a function is read at each call, so a changed setting applies at once.
    */
   readonly realtimeTimeoutMs?: number | (() => number);
+  /** What the log tells of stream events and realtime frames (`fal.output.events`); read as they come. */
+  readonly outputEvents?: () => OutputEvents;
 }
 
 export class RequestRunner implements Disposable {
@@ -69,6 +76,7 @@ export class RequestRunner implements Disposable {
   private readonly queue = new QueueExecutor();
   private readonly executors: Readonly<Record<CallMethod, CallExecutor>>;
   private readonly subscriptions: Disposable[] = [];
+  private readonly events: CallEventLog;
   private disposed = false;
 
   constructor(
@@ -77,6 +85,7 @@ export class RequestRunner implements Disposable {
     private readonly output: Logger,
     options: RequestRunnerOptions = {},
   ) {
+    this.events = new CallEventLog(output, options.outputEvents ?? (() => DEFAULT_OUTPUT_EVENTS));
     const timeout = options.realtimeTimeoutMs ?? DEFAULT_REALTIME_TIMEOUT_MS;
     this.realtime = new RealtimePool({
       timeoutMs: typeof timeout === 'function' ? timeout : () => timeout,
@@ -95,7 +104,8 @@ export class RequestRunner implements Disposable {
 
   /**
    * Starts a call on the current target. Rejects only when nothing could be sent (not one of the five
-   * methods, no key, sandbox down).
+   * methods, no key, sandbox down). `onRecord` hears of the record before the call is made, so whoever
+   * shows it watches it (recordWatchers.ts) even when it ends at once.
    */
   async start(call: CallRequest, options: StartOptions = {}): Promise<StartedCall> {
     if (!isCallMethod(call.method)) {
@@ -121,6 +131,7 @@ export class RequestRunner implements Disposable {
       logs: [],
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
+    options.onRecord?.(record);
     const sent = { ...record, headers: call.headers };
     const { realtime } = options;
     const done = this.launch(sent, connection, (job, report) =>
@@ -233,6 +244,7 @@ export class RequestRunner implements Disposable {
   ): Promise<void> {
     const abort = new AbortController();
     this.inFlight.set(record.id, abort);
+    this.events.begin(record.id);
     try {
       await work({ record, connection, signal: abort.signal }, this.reportFor(record.id));
     } catch (err) {
@@ -240,6 +252,7 @@ export class RequestRunner implements Disposable {
       if (!this.disposed) this.failWith(record.id, err);
     } finally {
       if (this.inFlight.get(record.id) === abort) this.inFlight.delete(record.id);
+      this.events.end(record.id);
     }
   }
 
@@ -252,6 +265,10 @@ export class RequestRunner implements Disposable {
       },
       update: (patch, newLogs) => this.progress(id, patch, newLogs),
       info: (line) => this.output.info(line),
+      event: (kind, value) => {
+        const record = this.store.get(id);
+        if (record) this.events.event(id, record.endpointId, kind, value);
+      },
       complete: (facts) => this.finish(id, { ...facts, state: 'COMPLETED' }),
       cancelled: () => this.finish(id, { state: 'CANCELLED' }),
     };
@@ -272,15 +289,21 @@ export class RequestRunner implements Disposable {
     return this.store.update(id, { ...patch, logs: window.logs, logsDropped: window.dropped });
   }
 
-  /** Ends the record (the store refuses it if it has ended already) and says so in the log. */
+  /**
+   * Ends the record (the store refuses it if it has ended already) and says so in the log, with the
+   * count of its events or frames, at once.
+   */
   private finish(id: string, patch: RecordPatch & { state: 'COMPLETED' | 'CANCELLED' }): void {
     const done = this.store.update(id, patch);
     if (!done) return;
     const who = done.requestId ?? done.endpointId;
     const inference = done.metrics?.inference_time;
     const timing = `${formatDuration(done)}${typeof inference === 'number' ? `, inference ${inference.toFixed(2)} s` : ''}`;
-    if (done.state === 'CANCELLED') this.output.info(`${who}: cancelled`);
-    else this.output.info(`${who}: completed in ${timing}`);
+    const events = this.events.end(id);
+    if (done.state === 'CANCELLED')
+      this.output.info(`${who}: cancelled after ${formatDuration(done)}${events}`);
+    else this.output.info(`${who}: completed in ${timing}${events}`);
+    this.output.flush?.();
   }
 
   private failWith(id: string, err: unknown): void {
@@ -294,7 +317,9 @@ export class RequestRunner implements Disposable {
   private fail(id: string, error: RequestError, extra: RecordPatch = {}): void {
     const done = this.store.update(id, { ...extra, state: 'FAILED', error });
     if (!done) return;
-    this.output.error(`${done.requestId ?? done.endpointId}: failed: ${describeError(error)}`);
+    const events = this.events.end(id);
+    this.output.error(`${done.requestId ?? done.endpointId}: failed: ${describeError(error)}${events}`);
+    this.output.flush?.();
   }
 
   /** The embedded sandbox at `url` died: its running records fail at once, their work is stopped. */

@@ -1,5 +1,6 @@
-// The "Requests" tree in the fal sidebar: one item per call, newest first, with its live state (queue
-// position, in progress, completed, failed, cancelled) and, under it, its logs, metrics and error.
+// The "Requests" tree in the fal sidebar: one item per call, newest first, its live state (queue
+// position, in progress, completed, failed, cancelled) with its time as the label and the call
+// (`run sandbox/echo`) as the description, and, under it, its logs, metrics and error.
 // A completed call whose units can be counted shows its estimated cost (tooltip and a child line).
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText). A
 // queued request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), refreshed every
@@ -147,10 +148,12 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   }
 
   private requestItem(record: RequestRecord): vscode.TreeItem {
-    const item = new vscode.TreeItem(record.endpointId, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = record.id;
+    // The state and its time first, so a narrow side bar still shows them; the call after it.
     const state = stateText(record, Date.now());
-    item.description = `${record.method} · ${state}`;
+    const item = new vscode.TreeItem(state, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = record.id;
+    item.description = `${record.method} ${record.endpointId}`;
+    item.accessibilityInformation = { label: `${record.method} ${record.endpointId}: ${state}` };
     item.iconPath = ICONS[record.state];
     item.contextValue = `falRequest.${record.state}.${record.method}`;
     const cost = this.costOf(record);

@@ -21,6 +21,8 @@ describe('workbench: calling endpoints and following requests', function () {
 
   const row = (endpointId: string) =>
     workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: endpointId }).first();
+  /** The row's label: its state and time, first so a narrow side bar still shows them. */
+  const state = (endpointId: string) => row(endpointId).locator('.label-name');
 
   /** Answers the endpoint and JSON questions of a call command, first with malformed JSON. */
   async function answer(endpointId: string, json: string): Promise<void> {
@@ -37,13 +39,19 @@ describe('workbench: calling endpoints and following requests', function () {
     await answer('sandbox/echo', '{"greeting": "from the palette"}');
     await workbench.page.locator('.tab', { hasText: 'output.json' }).waitFor();
     await workbench.page.locator('.editor-instance .view-lines', { hasText: 'from the palette' }).waitFor();
-    await row('sandbox/echo').locator('.label-description', { hasText: 'run · completed' }).waitFor();
+    await row('run sandbox/echo')
+      .locator('.label-name', { hasText: /^completed · \d+\.\d\d s$/ })
+      .waitFor();
   });
 
-  it('"fal: Submit to Queue..." shows the request in progress in the Requests view', async () => {
+  it('"fal: Submit to Queue..." shows the request in progress in the Requests view, and no notification', async () => {
     await workbench.pickCommand('fal: Submit to Queue...');
     await answer('sandbox/slow', '{"duration_ms": 6000}');
-    await row('sandbox/slow').locator('.label-description', { hasText: 'submit · in progress' }).waitFor();
+    // A word in the status bar, not a notification.
+    await workbench.page.locator('.statusbar-item', { hasText: 'Submitted to sandbox/slow' }).waitFor();
+    await row('submit sandbox/slow').locator('.label-name', { hasText: 'in progress' }).waitFor();
+    const toasts = workbench.page.locator('.notification-toast', { hasText: /Submitted|sandbox\/slow/ });
+    if ((await toasts.count()) > 0) throw new Error(`a notification: ${await toasts.allInnerTexts()}`);
     await workbench.screenshot('requests-in-progress');
   });
 
@@ -51,11 +59,16 @@ describe('workbench: calling endpoints and following requests', function () {
     await workbench.reload();
     await workbench.showContainer('fal');
     await row('sandbox/slow').waitFor();
-    await row('sandbox/slow')
-      .locator('.label-description', { hasText: /submit · completed · \d+\.\d\d s/ })
+    await state('submit sandbox/slow')
+      .filter({ hasText: /^completed · \d+\.\d\d s$/ })
       .waitFor({ timeout: 20_000 });
-    await row('sandbox/echo').locator('.label-description', { hasText: 'run · completed' }).waitFor();
-    await workbench.notification(/sandbox\/slow completed in \d+\.\d\d s/).waitFor();
+    await state('run sandbox/echo')
+      .filter({ hasText: /^completed/ })
+      .waitFor();
+    // Nobody watched it end (its window reloaded): a notification says so, with Open Output.
+    const toast = workbench.notification(/sandbox\/slow completed in \d+\.\d\d s/);
+    await toast.waitFor();
+    await toast.locator('.monaco-button', { hasText: 'Open Output' }).waitFor();
     await workbench.screenshot('requests-after-reload');
   });
 
@@ -81,7 +94,10 @@ describe('workbench: calling endpoints and following requests', function () {
       (n) => document.querySelectorAll('.part.sidebar .monaco-list-row').length > n,
       await workbench.page.locator('.part.sidebar .monaco-list-row').count(),
     );
-    await rows.nth(0).locator('.label-description', { hasText: 'run · completed' }).waitFor();
+    await rows
+      .nth(0)
+      .locator('.label-name', { hasText: /^completed/ })
+      .waitFor();
     if ((await rows.count()) !== before + 1) throw new Error(`expected ${before + 1} sandbox/echo rows`);
   });
 });

@@ -8,31 +8,7 @@ import * as vscode from 'vscode';
 import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
 import { requestDocumentUri } from '../../src/views/requestDocuments';
-import { activateExtension, resetFalSettings } from './extensionApi';
-
-/** Resolves once `check` holds for the record (checked on every store change). */
-function until(
-  api: FalPlaygroundApi,
-  id: string,
-  check: (r: RequestRecord) => boolean,
-): Promise<RequestRecord> {
-  return new Promise((resolve, reject) => {
-    const now = api.store.get(id);
-    if (now && check(now)) return resolve(now);
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`record ${id} never got there; it is ${JSON.stringify(api.store.get(id)?.state)}`));
-    }, 20_000);
-    const sub = api.store.onDidChange(() => {
-      const r = api.store.get(id);
-      if (r && check(r)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
-}
+import { activateExtension, resetFalSettings, until } from './extensionApi';
 
 /** Resolves once the open document's text satisfies `check`. */
 function untilText(doc: vscode.TextDocument, check: (text: string) => boolean): Promise<string> {
@@ -83,8 +59,8 @@ describe('why a request waits, and Diagnose Request', () => {
       const waiting = await until(api, queued.id, (r) => r.state === 'IN_QUEUE');
       const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(waiting.id));
       assert.match(
-        String(item.description),
-        /^submit · queued \d+ s · position \d+, unchanged for \d+ s · starts within \d s or fails$/,
+        String(item.label),
+        /^queued \d+ s · position \d+, unchanged for \d+ s · starts within \d s or fails$/,
       );
 
       await vscode.commands.executeCommand('fal.diagnoseRequest', queued.id);

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FalPlaygroundApi } from '../../src/extension';
+import type { RequestRecord } from '../../src/common/callModel';
 
 export const EXTENSION_ID = 'fal-playground.fal-playground';
 
@@ -9,6 +10,30 @@ export async function activateExtension(): Promise<FalPlaygroundApi> {
   const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   return extension.activate();
+}
+
+/** Resolves once `check` holds for the record (checked on every store change). */
+export function until(
+  api: FalPlaygroundApi,
+  id: string,
+  check: (r: RequestRecord) => boolean,
+): Promise<RequestRecord> {
+  return new Promise((resolve, reject) => {
+    const now = api.store.get(id);
+    if (now && check(now)) return resolve(now);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`record ${id} never got there; it is ${JSON.stringify(api.store.get(id)?.state)}`));
+    }, 20_000);
+    const sub = api.store.onDidChange(() => {
+      const r = api.store.get(id);
+      if (r && check(r)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(r);
+      }
+    });
+  });
 }
 
 /** The `fal` settings, and a reset of those a test changed. */
@@ -21,7 +46,8 @@ export async function resetFalSettings(): Promise<void> {
 
 /**
  * Records every line written to the "fal" channel while `body` runs, by wrapping the channel's
- * writing methods (the channel's text cannot be read back through the API).
+ * writing methods (the channel's text cannot be read back through the API). An append of several
+ * lines (the runner's log writes in batches) gives each of its lines.
  */
 export async function recordOutput(api: FalPlaygroundApi, body: () => Promise<void>): Promise<string[]> {
   const lines: string[] = [];
@@ -31,7 +57,7 @@ export async function recordOutput(api: FalPlaygroundApi, body: () => Promise<vo
   for (const m of methods) {
     const original = originals.get(m)!;
     channel[m] = (...args: unknown[]) => {
-      lines.push(args.map(String).join(' '));
+      lines.push(...args.map(String).join(' ').split('\n'));
       return original.apply(api.output, args);
     };
   }
@@ -41,4 +67,38 @@ export async function recordOutput(api: FalPlaygroundApi, body: () => Promise<vo
     for (const m of methods) channel[m] = originals.get(m)!;
   }
   return lines;
+}
+
+export interface Toast {
+  readonly level: 'info' | 'warning' | 'error';
+  readonly text: string;
+  readonly buttons: readonly string[];
+}
+
+/**
+ * Records every notification the extension raises while `body` runs, whichever way it raises it, by
+ * wrapping `vscode.window`'s show…Message functions (the extension and its tests share one API object).
+ */
+export async function recordToasts<T>(body: () => PromiseLike<T>): Promise<{ result: T; toasts: Toast[] }> {
+  const toasts: Toast[] = [];
+  const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const levels = {
+    showInformationMessage: 'info',
+    showWarningMessage: 'warning',
+    showErrorMessage: 'error',
+  } as const;
+  const originals = new Map(Object.keys(levels).map((name) => [name, window[name]]));
+  for (const [name, level] of Object.entries(levels)) {
+    const original = originals.get(name)!;
+    window[name] = (text: unknown, ...rest: unknown[]) => {
+      const buttons = rest.filter((r): r is string => typeof r === 'string');
+      toasts.push({ level, text: String(text), buttons });
+      return original.call(vscode.window, text, ...rest);
+    };
+  }
+  try {
+    return { result: await body(), toasts };
+  } finally {
+    for (const name of Object.keys(levels)) window[name] = originals.get(name)!;
+  }
 }

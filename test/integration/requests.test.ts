@@ -10,31 +10,7 @@ import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
 import { requestDocumentUri } from '../../src/views/requestDocuments';
 import { describeState } from '../../src/common/recordText';
-import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
-
-/** Resolves with the record once `check` holds for it (checked on every store change). */
-function until(
-  api: FalPlaygroundApi,
-  id: string,
-  check: (r: RequestRecord) => boolean,
-): Promise<RequestRecord> {
-  return new Promise((resolve, reject) => {
-    const now = api.store.get(id);
-    if (now && check(now)) return resolve(now);
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`record ${id} never got there; it is ${JSON.stringify(api.store.get(id)?.state)}`));
-    }, 20_000);
-    const sub = api.store.onDidChange(() => {
-      const r = api.store.get(id);
-      if (r && check(r)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(r);
-      }
-    });
-  });
-}
+import { activateExtension, falConfig, recordOutput, resetFalSettings, until } from './extensionApi';
 
 const call = (
   command: string,
@@ -81,14 +57,15 @@ describe('requests', () => {
     assert.deepEqual(JSON.parse(shown!.getText()), record.output);
   });
 
-  it('fal.submit returns at once; the tree follows each request through queue position, progress and completion', async () => {
-    const descriptions = new Map<string, Set<string>>();
+  it('fal.submit returns at once; the tree follows each request through queue position, progress and completion, the state and its time first', async () => {
+    const labels = new Map<string, Set<string>>();
     const watch = api.store.onDidChange((r) => {
       if (!r) return;
       const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(r.id));
-      const seen = descriptions.get(r.id) ?? new Set<string>();
-      seen.add(String(item.description));
-      descriptions.set(r.id, seen);
+      assert.equal(item.description, `${r.method} ${r.endpointId}`);
+      const seen = labels.get(r.id) ?? new Set<string>();
+      seen.add(String(item.label));
+      labels.set(r.id, seen);
     });
     try {
       const submitted: RequestRecord[] = [];
@@ -100,23 +77,23 @@ describe('requests', () => {
       }
       const ended = await Promise.all(submitted.map((r) => until(api, r.id, (x) => x.state === 'COMPLETED')));
       for (const r of ended) assert.ok(r.requestId);
-      const third = [...(descriptions.get(submitted[2].id) ?? [])];
+      const third = [...(labels.get(submitted[2].id) ?? [])];
       assert.ok(
-        third.some((d) =>
-          /^submit · queued \d+ s · position 1, (unchanged for \d+ s|moving \(from \d+\))$/.test(d),
-        ),
+        third.some((d) => /^queued \d+ s · position 1, (unchanged for \d+ s|moving \(from \d+\))$/.test(d)),
         `third request was shown as: ${third.join(', ')}`,
       );
-      assert.ok(third.includes('submit · in progress'), `third request was shown as: ${third.join(', ')}`);
+      assert.ok(third.includes('in progress'), `third request was shown as: ${third.join(', ')}`);
       assert.ok(
-        third.some((d) => /^submit · completed · \d+\.\d\d s$/.test(d)),
+        third.some((d) => /^completed · \d+\.\d\d s$/.test(d)),
         third.join(', '),
       );
       const children = api.requestsTree.getChildren(api.requestsTree.nodeOf(submitted[0].id));
-      const labels = children.map((c) => String(api.requestsTree.getTreeItem(c).label));
+      const childLabels = children.map((c) => String(api.requestsTree.getTreeItem(c).label));
       assert.ok(
-        labels.includes('Request ID') && labels.includes('Output') && labels.some((l) => /^Logs/.test(l)),
-        labels.join(),
+        childLabels.includes('Request ID') &&
+          childLabels.includes('Output') &&
+          childLabels.some((l) => /^Logs/.test(l)),
+        childLabels.join(),
       );
     } finally {
       watch.dispose();
@@ -240,7 +217,8 @@ describe('requests', () => {
     const failed = await until(api, record.id, (r) => r.state === 'FAILED');
     assert.equal(failed.error?.errorType, 'runner_scheduling_failure');
     const item = api.requestsTree.getTreeItem(api.requestsTree.nodeOf(record.id));
-    assert.equal(item.description, 'submit · failed · 503');
+    assert.equal(item.label, 'failed · 503');
+    assert.equal(item.description, 'submit sandbox/echo');
     // The tooltip is Markdown built with appendText, which escapes punctuation and spaces.
     const tooltip = (item.tooltip as vscode.MarkdownString).value
       .replace(/&nbsp;/g, ' ')

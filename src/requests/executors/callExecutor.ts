@@ -7,6 +7,7 @@ import type { CallSpec, RequestLog, RequestRecord } from '../../common/callModel
 import { platformHeaders } from '../../common/falHeaders';
 import type { Connection } from '../../connection/falConnection';
 import type { RealtimeInput } from '../../fal/realtime';
+import type { CallEventKind } from '../callEventLog';
 import type { RecordPatch } from '../recordTransitions';
 
 export interface CallJob {
@@ -37,6 +38,8 @@ export interface CallReport {
   update(patch: RecordPatch, newLogs?: readonly RequestLog[]): RequestRecord | undefined;
   /** A line for the log (the "fal" output channel). */
   info(line: string): void;
+  /** A stream's event or a realtime frame: told to the log as `fal.output.events` says, and counted. */
+  event(kind: CallEventKind, value: unknown): void;
   /** The call ended well, with its output and what else fal said of it (request id, metrics). */
   complete(facts: Pick<RecordPatch, 'output' | 'requestId' | 'metrics'>): void;
   /** fal answered that the request was cancelled. */

@@ -1,5 +1,6 @@
 // `realtime`: one input on the endpoint's warm realtime connection (src/requests/realtimePool.ts), or
-// on the connection the job brings (the playground's realtime session), its output the record's. Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
+// on the connection the job brings (the playground's realtime session), its output the record's; both
+// frames are reported to the log (callEventLog.ts). Raw bytes in the output (msgpack binary) become data URLs, which JSON keeps.
 import type { RealtimeInput } from '../../fal/realtime';
 import type { RealtimePool } from '../realtimePool';
 import type { CallExecutor, CallJob, CallReport } from './callExecutor';
@@ -10,10 +11,14 @@ export class RealtimeExecutor implements CallExecutor {
   async start({ record, connection, signal, realtime }: CallJob, report: CallReport): Promise<void> {
     report.update({ startedAt: Date.now() });
     const input = record.input as RealtimeInput;
-    const output = realtime
-      ? await realtime.request(input, signal)
-      : await this.pool.request(connection, record.endpointId, input, signal);
-    report.complete({ output: binaryAsDataUrls(output) });
+    report.event('frame sent', input);
+    const output = binaryAsDataUrls(
+      realtime
+        ? await realtime.request(input, signal)
+        : await this.pool.request(connection, record.endpointId, input, signal),
+    );
+    report.event('frame received', output);
+    report.complete({ output });
   }
 }
 

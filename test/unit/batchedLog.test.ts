@@ -1,0 +1,53 @@
+// The batching log in front of the "fal" channel: every line reaches the channel, in order, as one
+// append per run of one level, at most every interval (or at once on flush, an error, dispose).
+import * as assert from 'node:assert/strict';
+import { BatchedLog } from '../../src/common/batchedLog';
+import { LogLines } from './runner-harness';
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('batched log', () => {
+  it('hands 10,000 lines on in one append, in order, none dropped', async () => {
+    const target = new LogLines();
+    const log = new BatchedLog(target, 30);
+    for (let i = 1; i <= 10_000; i++) log.info(`event ${i}`);
+    assert.equal(target.lines.length, 0, 'nothing written before the interval');
+    await wait(80);
+    assert.equal(target.lines.length, 1, 'one append');
+    const lines = target.lines[0].replace(/^info /, '').split('\n');
+    assert.deepEqual(
+      lines,
+      Array.from({ length: 10_000 }, (_, i) => `event ${i + 1}`),
+    );
+  });
+
+  it('keeps the order across levels, one append per run of a level; an error is written at once', () => {
+    const target = new LogLines();
+    const log = new BatchedLog(target, 10_000);
+    log.info('a');
+    log.info('b');
+    log.warn('c');
+    log.debug('d');
+    log.info('e');
+    assert.equal(target.lines.length, 0);
+    log.error('f');
+    assert.deepEqual(target.lines, ['info a\nb', 'warn c', 'debug d', 'info e', 'error f']);
+    log.info('g');
+    log.dispose();
+    assert.deepEqual(target.lines.slice(5), ['info g'], 'dispose writes what is left');
+  });
+
+  it('writes a line that keeps coming within one interval, never later', async () => {
+    const target = new LogLines();
+    const log = new BatchedLog(target, 40);
+    const start = Date.now();
+    const writer = setInterval(() => log.info(`at ${Date.now() - start}`), 5);
+    await wait(300);
+    clearInterval(writer);
+    log.flush();
+    const all = target.lines.flatMap((l) => l.replace(/^info /, '').split('\n'));
+    assert.ok(all.length > 10, `lines: ${all.length}`);
+    // A steady writer is still written in batches: far fewer appends than lines.
+    assert.ok(target.lines.length < all.length / 2, `${target.lines.length} appends for ${all.length} lines`);
+  });
+});
