@@ -13,6 +13,8 @@ import { Workbench } from './vscode-host/workbench';
 async function main(url: string, dir: string): Promise<void> {
   const workbench = await Workbench.visit(url);
   try {
+    // The light theme first: a theme chosen by an earlier run stays in the workbench's settings.
+    await workbench.chooseTheme('Light Modern');
     await workbench.showContainer('fal');
     const call = async (command: string, endpointId: string, json: string) => {
       await workbench.pickCommand(command);
@@ -28,9 +30,10 @@ async function main(url: string, dir: string): Promise<void> {
     );
     await workbench.page.locator('.tab', { hasText: 'output.json' }).waitFor();
     await call('fal: Run Endpoint...', 'sandbox/image', '{"prompt": "a red fox", "num_images": 9}');
-    const row = workbench.page.locator('.part.sidebar .monaco-list-row', {
-      hasText: 'subscribe · completed',
-    });
+    const row = workbench.page
+      .locator('.part.sidebar .monaco-list-row', { hasText: 'subscribe sandbox/image' })
+      .filter({ hasText: 'completed' })
+      .first();
     await row.locator('.monaco-tl-twistie').click();
     await workbench.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Inference time' }).waitFor();
     await workbench.notification('in progress').waitFor({ state: 'hidden' });
@@ -94,7 +97,11 @@ async function main(url: string, dir: string): Promise<void> {
       await view.locator('#rt-results > li[data-state="answered"]').nth(i).waitFor();
     }
     await view.locator('#rt-frames > li').nth(5).waitFor();
-    await view.locator('#rt-frames').evaluate((frames) => frames.scrollIntoView({ block: 'end' }));
+    // The results' end and the inspector's first frames in view.
+    await view.locator('#rt-frames').evaluate((frames) => {
+      frames.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -240);
+    });
     await workbench.screenshot(path.join(dir, 'playground-realtime.png'));
     await view.locator('vscode-radio.method[data-method="subscribe"]').click();
 
