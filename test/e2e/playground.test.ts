@@ -1,6 +1,7 @@
 // The playground in the real workbench: opened from the palette, a person fills the form in the
 // webview, calls sandbox endpoints with several methods and sees the output (and images), the call
 // lands in the Requests view, and the panel comes back with its form after a reload.
+import { imageLoads } from '../../tools/vscode-host/browser';
 import { Workbench } from '../../tools/vscode-host/workbench';
 
 describe('workbench: the playground webview', function () {
@@ -47,25 +48,7 @@ describe('workbench: the playground webview', function () {
       .waitFor();
     await view().locator('#logs', { hasText: 'Step 4/4' }).waitFor({ state: 'attached' });
     await view().locator('#gallery img').waitFor();
-    await view()
-      .locator('#gallery img')
-      .evaluate(
-        (img) =>
-          ((img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0) ||
-          Promise.reject(new Error('image not loaded')),
-      )
-      .catch(async () => {
-        await view()
-          .locator('#gallery img')
-          .evaluate(
-            (img) =>
-              new Promise((resolve, reject) => {
-                (img as HTMLImageElement).onload = resolve;
-                (img as HTMLImageElement).onerror = () =>
-                  reject(new Error(`image did not load: ${(img as HTMLImageElement).src}`));
-              }),
-          );
-      });
+    await imageLoads(view().locator('#gallery img'));
     await workbench.showContainer('fal');
     await workbench.page
       .locator('.part.sidebar .monaco-list-row', { hasText: 'subscribe sandbox/image' })

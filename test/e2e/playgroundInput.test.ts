@@ -4,6 +4,7 @@
 // picture the endpoint made; and an edit in the form that reaches the JSON and the call.
 import * as assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
+import { imageLoads } from '../../tools/vscode-host/browser';
 import { Workbench } from '../../tools/vscode-host/workbench';
 
 /** A solid-coloured PNG of `size`×`size`. */
@@ -52,15 +53,7 @@ describe('workbench: the playground input (picker, file field, form)', function 
       'only the inverting endpoint matches',
     );
     // Its thumbnail comes from the sandbox through VS Code's mapping of its origin, and loads.
-    await option.locator('.thumb img').evaluate(
-      (img) =>
-        new Promise<void>((resolve, reject) => {
-          const image = img as HTMLImageElement;
-          if (image.complete && image.naturalWidth > 0) return resolve();
-          image.onload = () => resolve();
-          image.onerror = () => reject(new Error(`thumbnail did not load: ${image.src}`));
-        }),
-    );
+    await imageLoads(option.locator('.thumb img'));
     await option.click();
     assert.equal(await view().locator('#endpoint').inputValue(), 'sandbox/image-to-image');
 
@@ -112,18 +105,7 @@ describe('workbench: the playground input (picker, file field, form)', function 
     const pixel = [...made.data.subarray(0, 3)];
     for (const [i, channel] of pixel.entries())
       assert.ok(Math.abs(channel - expected[i]) <= 2, `pixel ${pixel.join(',')} ≈ ${expected.join(',')}`);
-    await view()
-      .locator('#gallery img')
-      .first()
-      .evaluate(
-        (img) =>
-          new Promise<void>((resolve, reject) => {
-            const image = img as HTMLImageElement;
-            if (image.complete && image.naturalWidth > 0) return resolve();
-            image.onload = () => resolve();
-            image.onerror = () => reject(new Error(`image did not load: ${image.src}`));
-          }),
-      );
+    await imageLoads(view().locator('#gallery img').first());
     // Called once: one request in the Requests view.
     await requestRows('sandbox/image-to-image').first().waitFor();
     assert.equal(await requestRows('sandbox/image-to-image').count(), 1);

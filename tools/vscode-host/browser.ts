@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { repoRoot } from './repoRoot';
 
 export async function launchBrowser(): Promise<Browser> {
@@ -43,4 +43,17 @@ export function tempWorkspace(files: Record<string, string | Uint8Array> = {}): 
     fs.writeFileSync(path.join(dir, name), content);
   }
   return dir;
+}
+
+/** Waits until an <img> has loaded its picture; rejects, naming its src, when it cannot. */
+export async function imageLoads(image: Locator): Promise<void> {
+  await image.evaluate(
+    (img) =>
+      new Promise<void>((resolve, reject) => {
+        const element = img as HTMLImageElement;
+        if (element.complete && element.naturalWidth > 0) return resolve();
+        element.addEventListener('load', () => resolve());
+        element.addEventListener('error', () => reject(new Error(`image did not load: ${element.src}`)));
+      }),
+  );
 }
