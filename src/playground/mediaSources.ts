@@ -26,6 +26,12 @@ export const MEDIA_HOSTS_SETTING = 'mediaHosts';
  * VS Code answered: kept for the window's life, so a playground opened again knows them at once.
  */
 const bases = new Map<string, Promise<string>>();
+/**
+ * The loopback origins of the sandboxes calls go to (`prepare`): only their media is mapped and loaded.
+ * A loopback URL any other server put in an output stays foreign, so an output cannot make VS Code
+ * forward a local port or widen the page's CSP to it.
+ */
+const sandboxOrigins = new Set<string>();
 const localSources = new Set<string>();
 
 export class PageMediaSources implements vscode.Disposable {
@@ -53,7 +59,10 @@ export class PageMediaSources implements vscode.Disposable {
 
   /** Maps a sandbox's URL (its origin) ahead of any media, so the first page's CSP already allows it. */
   async prepare(url: string | undefined): Promise<void> {
-    if (url && isLoopbackUrl(url)) await this.mappedBase(new URL(url).origin);
+    if (!url || !isLoopbackUrl(url)) return;
+    const origin = new URL(url).origin;
+    sandboxOrigins.add(origin);
+    await this.mappedBase(origin);
   }
 
   /** The media of an output, each with the URL the page loads or the host it may not load from. */
@@ -69,9 +78,15 @@ export class PageMediaSources implements vscode.Disposable {
           case 'allowed':
             return { ...view, src: url };
           case 'local':
-            return { ...view, src: await this.localSrc(url) };
+            if (sandboxOrigins.has(new URL(url).origin)) return { ...view, src: await this.localSrc(url) };
+            return { ...view, blockedHost: new URL(url).host, canAllow: false };
           case 'foreign':
-            return { ...view, blockedHost: source.host, canAllow: source.https };
+            // A wildcard in a URL's host (`https://*.com/…` parses) is never offered: it would allow a whole domain.
+            return {
+              ...view,
+              blockedHost: source.host,
+              canAllow: source.https && !source.host.includes('*'),
+            };
         }
       }),
     );
@@ -81,7 +96,8 @@ export class PageMediaSources implements vscode.Disposable {
   async pageUrl(url: string): Promise<string | undefined> {
     const source = mediaSourceOf(url, this.userHosts());
     if (source.kind === 'foreign') return undefined;
-    return source.kind === 'local' ? this.localSrc(url) : url;
+    if (source.kind !== 'local') return url;
+    return sandboxOrigins.has(new URL(url).origin) ? this.localSrc(url) : undefined;
   }
 
   /** A loopback sandbox's URL through its mapped origin. */
@@ -93,7 +109,8 @@ export class PageMediaSources implements vscode.Disposable {
   /** Adds a host to `fal.mediaHosts` (user settings); false when it is not a host name. */
   async allow(host: string): Promise<boolean> {
     const entry = normalizeMediaHost(host);
-    if (!entry) return false;
+    // Wildcards only by hand in the settings: a button never allows a whole domain.
+    if (!entry || entry.includes('*')) return false;
     const config = vscode.workspace.getConfiguration('fal');
     const current = mediaHostsOf(config.inspect<unknown>(MEDIA_HOSTS_SETTING)?.globalValue);
     if (!current.includes(entry))

@@ -214,10 +214,17 @@ export class RealtimeSession implements Disposable {
     let watching: Disposable | undefined;
     try {
       const connection = await this.services.connection();
+      // Cancelled while the connection came (the embedded sandbox starting): never sent.
+      if (isCancelled(send)) return;
       this.linkFor(connection, endpointId);
       const started = await this.services.runner.start(send.call, {
         realtime: this.requester(send, endpointId),
-        onRecord: (record) => (watching = this.services.watchers.watch(record.id)),
+        onRecord: (record) => {
+          watching = this.services.watchers.watch(record.id);
+          send.record = record;
+          // Cancelled while the runner made the record: the record ends CANCELLED, its output dropped.
+          if (isCancelled(send)) void this.services.runner.cancel(record);
+        },
       });
       send.record = started.record;
       this.update(send, { recordId: started.record.id });
@@ -276,6 +283,7 @@ export class RealtimeSession implements Disposable {
 
   private settle(send: Send, record: RequestRecord): void {
     send.record = record;
+    if (isCancelled(send)) return; // the user's word stands, whatever came back
     if (record.state === 'COMPLETED') {
       const latencyMs =
         send.sentAt !== undefined && send.answeredAt !== undefined
@@ -493,4 +501,9 @@ export class RealtimeSession implements Disposable {
 /** A send has ended once it can change no more. */
 function sendEnded(view: Pick<RealtimeSendView, 'state'>): boolean {
   return view.state !== 'waiting' && view.state !== 'sent';
+}
+
+/** Whether the user cancelled the send (read afresh: it changes while the send awaits). */
+function isCancelled(send: Send): boolean {
+  return send.view.state === 'cancelled';
 }

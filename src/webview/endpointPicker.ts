@@ -58,10 +58,13 @@ export function mountEndpointPicker(container: HTMLElement): EndpointPicker {
 
   const render = () => {
     // The id already in the box shows every choice; what is typed narrows them.
-    const query = catalogue.some((e) => e.endpointId === input.value.trim()) ? '' : input.value;
+    const current = input.value.trim();
+    const query = catalogue.some((e) => e.endpointId === current) ? '' : input.value;
     items = searchCatalogue(query, catalogue, recent);
     list.replaceChildren(...items.map(option));
-    active = items.length ? 0 : -1;
+    // What is typed makes the first match the one Enter takes; an id already chosen (or nothing typed)
+    // marks that id, or none, so Enter alone never swaps the endpoint for another.
+    active = query.trim() ? (items.length ? 0 : -1) : items.findIndex((i) => i.endpointId === current);
     markActive();
   };
 
@@ -156,10 +159,13 @@ export function mountEndpointPicker(container: HTMLElement): EndpointPicker {
           show(true);
           return;
         }
-        active = (active + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
+        if (active < 0) active = event.key === 'ArrowDown' ? 0 : items.length - 1;
+        else active = (active + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
         markActive();
         return;
       case 'Enter':
+        // Ctrl/Cmd+Enter is Call (VS Code's keybinding): it leaves the box as it is.
+        if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
         if (open && active >= 0) {
           event.preventDefault();
           choose(active);

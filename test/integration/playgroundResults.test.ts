@@ -89,4 +89,41 @@ describe('playground results (host side)', function () {
     assert.ok(imgSrc.includes(base), `img-src lists ${base}: ${imgSrc.join(' ')}`);
     assert.ok(!imgSrc.includes('https:') && !imgSrc.some((s) => /:\*$/.test(s)), imgSrc.join(' '));
   });
+
+  it("loads no loopback media but the sandbox's, and offers no wildcard host: an output cannot widen the CSP", async () => {
+    const api = await activateExtension();
+    // sandbox/echo answers its input: an output naming another local port and a wildcard https host.
+    const input = {
+      local: { url: 'http://127.0.0.1:6379/x.png', content_type: 'image/png' },
+      wild: { url: 'https://*.com/a.png', content_type: 'image/png' },
+    };
+    const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
+      endpointId: 'sandbox/echo',
+      input,
+    });
+    assert.ok(first);
+    await vscode.commands.executeCommand('fal.openInPlayground', first.id);
+    const panel = api.playground();
+    assert.ok(panel);
+    const before = new Set(api.store.all().map((r) => r.id));
+    const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
+    let shown = panel.shownCall;
+    for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
+      if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
+      await sleep(100);
+      shown = panel.shownCall;
+    }
+    const media = shown?.media ?? [];
+    const local = media.find((m) => m.url === input.local.url);
+    const wild = media.find((m) => m.url === input.wild.url);
+    assert.ok(local && wild, JSON.stringify(media));
+    assert.equal(local.src, undefined, 'another local port is not loaded');
+    assert.equal(local.blockedHost, '127.0.0.1:6379');
+    assert.equal(local.canAllow, false);
+    assert.equal(wild.src, undefined);
+    assert.equal(wild.canAllow, false, 'a wildcard host is never offered');
+    const csp = /Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
+    assert.ok(!csp.includes(':6379'), csp);
+    assert.ok(!csp.includes('*.com'), csp);
+  });
 });

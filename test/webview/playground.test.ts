@@ -138,6 +138,14 @@ describe('playground webview', function () {
       assert.equal(await page().locator('#endpoint').inputValue(), 'echo');
       await page().keyboard.press('ArrowDown');
       await page().locator('#endpoint-options li', { hasText: 'Sandbox Echo' }).click();
+      // With an id chosen, the list opened again marks that id: Enter alone, or Ctrl+Enter (Call), keeps it.
+      await page().locator('#endpoint').blur();
+      await page().locator('#endpoint').focus();
+      assert.equal(await page().locator('#endpoint-options').isVisible(), true);
+      await page().keyboard.press('Control+Enter');
+      assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/echo');
+      await page().keyboard.press('Enter');
+      assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/echo');
       assert.equal(await page().locator('#endpoint').inputValue(), 'sandbox/echo');
       assert.equal(await page().locator('#endpoint-problem').textContent(), '');
     });
