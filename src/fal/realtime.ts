@@ -191,7 +191,7 @@ export function throttleLatest<T>(
   fn: (value: T) => void,
   ms: number,
   onSkip?: (value: T) => void,
-): { call: (value: T) => void; cancel: () => void } {
+): { call: (value: T) => void; cancel: () => T | undefined } {
   let last = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   let pending: { value: T } | undefined;
@@ -215,10 +215,13 @@ export function throttleLatest<T>(
       pending = { value };
       if (!timer) timer = setTimeout(flush, Math.max(0, ms - (now - last)));
     },
+    /** Drops the value waiting for its turn, and returns it (its caller says what became of it). */
     cancel() {
       clearTimeout(timer);
       timer = undefined;
+      const dropped = pending?.value;
       pending = undefined;
+      return dropped;
     },
   };
 }

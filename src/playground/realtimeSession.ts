@@ -165,8 +165,10 @@ export class RealtimeSession implements Disposable {
       return 'Throttle must be a whole number of milliseconds from 0 to 60000.';
     const reconnect = maxBuffering !== this.options.maxBuffering && this.link !== undefined;
     this.options = { maxBuffering, throttleMs };
-    this.throttle?.cancel();
+    // A send the old throttle held is not sent: it shows as skipped, not waiting for ever.
+    const held = this.throttle?.cancel();
     this.throttle = undefined;
+    if (held) this.skip(held);
     if (reconnect && this.link) {
       const { endpointId, connection } = this.link;
       const wasOpen = this.state !== 'disconnected';

@@ -3,7 +3,7 @@
 // the images, Escape closes; focus goes into the overlay, stays there while it is open, and returns to
 // the thumbnail that opened it. One overlay per page.
 import type { VscodeButton } from '@vscode-elements/elements';
-import { button as vscodeButton } from './controls';
+import { button as vscodeButton, setDisabled } from './controls';
 import { el } from './dom';
 
 export interface LightboxImage {
@@ -40,7 +40,8 @@ function show(index: number): void {
   image.src = current.src;
   image.alt = current.name;
   caption.textContent = `${current.name} · ${at + 1} of ${images.length}`;
-  previous.disabled = next.disabled = images.length < 2;
+  setDisabled(previous, images.length < 2);
+  setDisabled(next, images.length < 2);
 }
 
 /** Enlarges `list[index]`; arrow keys and the buttons move through `list`. */
