@@ -18,6 +18,7 @@ import type {
   RealtimeSessionState,
 } from '../common/playgroundProtocol';
 import { describeBytes, describeLatency, frameControl, inspectable } from '../common/realtimeFrames';
+import { checkRealtimeOptions } from '../common/realtimeOptions';
 import type { Connection } from '../connection/falConnection';
 import { FalAbortError } from '../fal/errors';
 import { throttleLatest, type RealtimeEvent, type RealtimeInput } from '../fal/realtime';
@@ -155,14 +156,9 @@ export class RealtimeSession implements Disposable {
 
   /** New options; a changed max buffering reconnects (it is a parameter of the connection's URL). */
   setOptions(options: RealtimeSessionOptions): string | undefined {
+    const problem = checkRealtimeOptions(options);
+    if (problem) return problem;
     const { maxBuffering, throttleMs } = options;
-    if (
-      maxBuffering !== undefined &&
-      (!Number.isInteger(maxBuffering) || maxBuffering < 1 || maxBuffering > 60)
-    )
-      return 'Max buffering must be a whole number from 1 to 60 (or empty for the server default).';
-    if (!Number.isInteger(throttleMs) || throttleMs < 0 || throttleMs > 60_000)
-      return 'Throttle must be a whole number of milliseconds from 0 to 60000.';
     const reconnect = maxBuffering !== this.options.maxBuffering && this.link !== undefined;
     this.options = { maxBuffering, throttleMs };
     // A send the old throttle held is not sent: it shows as skipped, not waiting for ever.

@@ -16,6 +16,7 @@ import type {
   WebviewMessage,
 } from '../common/playgroundProtocol';
 import { describeBytes, describeLatency } from '../common/realtimeFrames';
+import { checkRealtimeOptions } from '../common/realtimeOptions';
 import { clock, createFrameInspector, MAX_INSPECTOR_ROWS } from './frameInspector';
 
 export interface RealtimeSessionViewOptions {
@@ -192,13 +193,11 @@ export function mountRealtimeSession(
 
 /** The options as typed, or what is wrong with them. */
 function readOptions(maxBuffering: string, throttle: string): RealtimeSessionOptions | string {
-  const buffering = maxBuffering.trim() === '' ? undefined : Number(maxBuffering);
-  if (buffering !== undefined && (!Number.isInteger(buffering) || buffering < 1 || buffering > 60))
-    return 'Max buffering is a whole number from 1 to 60, or empty for the server default.';
-  const throttleMs = throttle.trim() === '' ? 0 : Number(throttle);
-  if (!Number.isInteger(throttleMs) || throttleMs < 0 || throttleMs > 60_000)
-    return 'Throttle is a whole number of milliseconds from 0 to 60000.';
-  return { maxBuffering: buffering, throttleMs };
+  const options = {
+    maxBuffering: maxBuffering.trim() === '' ? undefined : Number(maxBuffering),
+    throttleMs: throttle.trim() === '' ? 0 : Number(throttle),
+  };
+  return checkRealtimeOptions(options) ?? options;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(
