@@ -61,7 +61,11 @@ export function decodeFrameView(frame: RealtimeFrameView): DecodedFrame {
     return { json: JSON.stringify(value, null, 2), encoding: 'text', control: frameControl(value) };
   }
   if (frame.base64 === undefined) {
-    return { json: '', encoding: 'msgpack', error: `${frame.size} bytes: too large to show here` };
+    return {
+      json: '',
+      encoding: 'msgpack',
+      error: `${frame.size} bytes: not kept here (too large, or among the session's oldest)`,
+    };
   }
   try {
     const value = decode(base64ToBytes(frame.base64));
@@ -91,4 +95,30 @@ export function describeLatency(ms: number): string {
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * Keeps the frames' payloads (base64 or text) within `maxChars` in all: the oldest frames beyond it keep
+ * their direction, time, size and pairing but lose their payload, as a frame too large to show does.
+ * Returns the frames, the same objects where nothing changed.
+ */
+export function capFramePayloads(
+  frames: readonly RealtimeFrameView[],
+  maxChars: number,
+): RealtimeFrameView[] {
+  let total = 0;
+  let full = false;
+  const kept = [...frames];
+  for (let i = kept.length - 1; i >= 0; i--) {
+    const frame = kept[i];
+    const length = (frame.base64?.length ?? 0) + (frame.text?.length ?? 0);
+    if (length === 0) continue;
+    if (!full && total + length <= maxChars) total += length;
+    else {
+      full = true;
+      const { base64: _base64, text: _text, ...rest } = frame;
+      kept[i] = rest;
+    }
+  }
+  return kept;
 }

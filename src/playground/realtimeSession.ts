@@ -17,7 +17,13 @@ import type {
   RealtimeSessionOptions,
   RealtimeSessionState,
 } from '../common/playgroundProtocol';
-import { describeBytes, describeLatency, frameControl, inspectable } from '../common/realtimeFrames';
+import {
+  capFramePayloads,
+  describeBytes,
+  describeLatency,
+  frameControl,
+  inspectable,
+} from '../common/realtimeFrames';
 import { checkRealtimeOptions } from '../common/realtimeOptions';
 import type { Connection } from '../connection/falConnection';
 import { FalAbortError } from '../fal/errors';
@@ -34,6 +40,8 @@ const MAX_SESSION_EVENTS = 1000;
 const MAX_SESSION_SENDS = 500;
 /** Frames larger than this go to the page as their size only. */
 const MAX_FRAME_BYTES_SHOWN = 1024 * 1024;
+/** The frames' contents kept in all (base64 characters); older frames keep their size only. */
+const MAX_KEPT_FRAME_CHARS = 16 * 1024 * 1024;
 
 export interface RealtimeSessionServices {
   /** A ready client for the current target. */
@@ -404,6 +412,7 @@ export class RealtimeSession implements Disposable {
     this.frames.push(frame);
     if (this.frames.length > MAX_SESSION_FRAMES)
       this.frames.splice(0, this.frames.length - MAX_SESSION_FRAMES);
+    this.frames = capFramePayloads(this.frames, MAX_KEPT_FRAME_CHARS);
     this.batch.frames.push(frame);
     this.schedule();
     if (event.direction === 'sent') return;
