@@ -10,6 +10,32 @@ import { activateExtension } from './extensionApi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Runs `input` on `endpointId` from the palette, opens that call in the playground, and has the page call
+ * it again with its form, as Ctrl+Enter does, until its result (with media) is shown. A page still loading
+ * (a loaded machine) does not hear the first ask, so it is asked again until it calls.
+ */
+async function callFromPlayground(endpointId: string, input: unknown) {
+  const api = await activateExtension();
+  const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
+    endpointId,
+    input,
+  });
+  assert.ok(first);
+  await vscode.commands.executeCommand('fal.openInPlayground', first.id);
+  const panel = api.playground();
+  assert.ok(panel);
+  const before = new Set(api.store.all().map((r) => r.id));
+  const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
+  let shown = panel.shownCall;
+  for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
+    if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
+    await sleep(100);
+    shown = panel.shownCall;
+  }
+  return { api, panel, shown, isNew };
+}
+
 describe('playground results (host side)', function () {
   this.timeout(120_000);
 
@@ -47,25 +73,10 @@ describe('playground results (host side)', function () {
   });
 
   it("gives the page the sandbox's media through asExternalUri's mapping, never the loopback URL, and lists it in the CSP", async () => {
-    const api = await activateExtension();
-    const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
-      endpointId: 'sandbox/image',
-      input: { prompt: 'a mapped fox', num_inference_steps: 1 },
+    const { api, panel, shown, isNew } = await callFromPlayground('sandbox/image', {
+      prompt: 'a mapped fox',
+      num_inference_steps: 1,
     });
-    assert.ok(first);
-    await vscode.commands.executeCommand('fal.openInPlayground', first.id);
-    const panel = api.playground();
-    assert.ok(panel);
-    // The page calls with its form when asked, as Ctrl+Enter does; its result comes back to it. A page
-    // still loading (a loaded machine) does not hear the first ask, so it is asked again until it calls.
-    const before = new Set(api.store.all().map((r) => r.id));
-    const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
-    let shown = panel.shownCall;
-    for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
-      if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
-      await sleep(100);
-      shown = panel.shownCall;
-    }
     assert.ok(
       api.store.all().some((r) => isNew(r.id) && r.endpointId === 'sandbox/image'),
       'the page made the call',
@@ -91,28 +102,12 @@ describe('playground results (host side)', function () {
   });
 
   it("loads no loopback media but the sandbox's, and offers no wildcard host: an output cannot widen the CSP", async () => {
-    const api = await activateExtension();
     // sandbox/echo answers its input: an output naming another local port and a wildcard https host.
     const input = {
       local: { url: 'http://127.0.0.1:6379/x.png', content_type: 'image/png' },
       wild: { url: 'https://*.com/a.png', content_type: 'image/png' },
     };
-    const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
-      endpointId: 'sandbox/echo',
-      input,
-    });
-    assert.ok(first);
-    await vscode.commands.executeCommand('fal.openInPlayground', first.id);
-    const panel = api.playground();
-    assert.ok(panel);
-    const before = new Set(api.store.all().map((r) => r.id));
-    const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
-    let shown = panel.shownCall;
-    for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
-      if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
-      await sleep(100);
-      shown = panel.shownCall;
-    }
+    const { panel, shown } = await callFromPlayground('sandbox/echo', input);
     const media = shown?.media ?? [];
     const local = media.find((m) => m.url === input.local.url);
     const wild = media.find((m) => m.url === input.wild.url);
