@@ -97,6 +97,11 @@ export function describeLatency(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** A frame's content as kept, in characters (its base64 or its text). */
+export function frameContentChars(frame: RealtimeFrameView): number {
+  return (frame.base64?.length ?? 0) + (frame.text?.length ?? 0);
+}
+
 /**
  * Keeps the frames' payloads (base64 or text) within `maxChars` in all: the oldest frames beyond it keep
  * their direction, time, size and pairing but lose their payload, as a frame too large to show does.
@@ -111,7 +116,7 @@ export function capFramePayloads(
   const kept = [...frames];
   for (let i = kept.length - 1; i >= 0; i--) {
     const frame = kept[i];
-    const length = (frame.base64?.length ?? 0) + (frame.text?.length ?? 0);
+    const length = frameContentChars(frame);
     if (length === 0) continue;
     if (!full && total + length <= maxChars) total += length;
     else {

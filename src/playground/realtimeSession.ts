@@ -19,6 +19,7 @@ import type {
 } from '../common/playgroundProtocol';
 import {
   capFramePayloads,
+  frameContentChars,
   describeBytes,
   describeLatency,
   frameControl,
@@ -79,6 +80,8 @@ export class RealtimeSession implements Disposable {
   private link: Link | undefined;
   private startedAt: number | undefined;
   private frames: RealtimeFrameView[] = [];
+  /** The characters of content (base64 or text) the kept frames hold. */
+  private frameChars = 0;
   private readonly sends = new Map<number, Send>();
   private events: RealtimeEventView[] = [];
   private batch: { frames: RealtimeFrameView[]; sends: Set<number>; events: RealtimeEventView[] } = {
@@ -410,9 +413,15 @@ export class RealtimeSession implements Disposable {
       ...(event.dropped ? { dropped: true } : {}),
     };
     this.frames.push(frame);
+    this.frameChars += frameContentChars(frame);
     if (this.frames.length > MAX_SESSION_FRAMES)
-      this.frames.splice(0, this.frames.length - MAX_SESSION_FRAMES);
-    this.frames = capFramePayloads(this.frames, MAX_KEPT_FRAME_CHARS);
+      for (const gone of this.frames.splice(0, this.frames.length - MAX_SESSION_FRAMES))
+        this.frameChars -= frameContentChars(gone);
+    // Most frames are small: the contents are walked only once the budget is passed.
+    if (this.frameChars > MAX_KEPT_FRAME_CHARS) {
+      this.frames = capFramePayloads(this.frames, MAX_KEPT_FRAME_CHARS);
+      this.frameChars = this.frames.reduce((n, f) => n + frameContentChars(f), 0);
+    }
     this.batch.frames.push(frame);
     this.schedule();
     if (event.direction === 'sent') return;
