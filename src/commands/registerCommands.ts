@@ -8,7 +8,7 @@ import type { RequestStore } from '../requests/requestStore';
 import type { CompletionNotifier } from '../requests/completionNotifier';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
-import { REDACTED } from '../common/secretHeaders';
+import { isRedactedUrl, REDACTED } from '../common/secretHeaders';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
@@ -50,10 +50,10 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const record = recordOf(store, arg);
     if (!record) return undefined;
     const { endpointId, input, headers, platform, webhookUrl } = record;
-    if (Object.values(headers ?? {}).includes(REDACTED)) {
-      // A secret header's value was not kept: the playground shows the call to fill it in.
+    if (Object.values(headers ?? {}).includes(REDACTED) || isRedactedUrl(webhookUrl)) {
+      // A secret header's value (or a webhook URL's token) was not kept: the playground shows the call to fill it in.
       void vscode.window.showWarningMessage(
-        'This call had a header whose value looks secret, and it was not kept: fill it in and call from the playground.',
+        'This call had a header or webhook URL token whose value looks secret, and it was not kept: fill it in and call from the playground.',
       );
       PlaygroundPanel.showWith(services, formOf(record));
       return undefined;

@@ -1,6 +1,7 @@
 // The one rule for which header values are secrets (names that speak of auth, a token, a secret, a
 // key, a cookie, a password, a credential, a session or a signature): snippets write a placeholder for them, and records keep
-// them redacted, so a saved request list or a support ticket never carries one.
+// them redacted, so a saved request list or a support ticket never carries one. The same rule picks
+// the query parameters of a URL (a webhook's `?token=`) that a record keeps redacted.
 const SECRET_HEADER_NAME = /auth|token|secret|key|cookie|password|credential|session|signature/i;
 
 /** What a record keeps in place of a secret header's value. */
@@ -20,4 +21,31 @@ export function redactHeaders(
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name, isSecretHeader(name) ? placeholder : value]),
   );
+}
+
+/**
+ * The URL with a password in it, and the value of each query parameter whose name looks secret
+ * (`?token=…`, `&api_key=…`), replaced by `<redacted>`; anything that is not an absolute URL as given.
+ */
+export function redactUrl(url: string): string;
+export function redactUrl(url: string | undefined): string | undefined;
+export function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  let changed = false;
+  if (parsed.password) {
+    parsed.password = REDACTED;
+    changed = true;
+  }
+  for (const name of [...new Set(parsed.searchParams.keys())]) {
+    if (!isSecretHeader(name)) continue;
+    parsed.searchParams.set(name, REDACTED);
+    changed = true;
+  }
+  return changed ? parsed.toString() : url;
+}
+
+/** True when `redactUrl` took something out of this URL. */
+export function isRedactedUrl(url: string | undefined): boolean {
+  return url !== undefined && decodeURIComponent(url).includes(REDACTED);
 }

@@ -3,7 +3,7 @@
 // outputFiles.ts); `removed` lists the ids windows removed lately, so a window sharing the file does
 // not bring them back from its memory. Reading tells a missing file from an unreadable one, and
 // migrates older versions (version 0 was a bare array of records).
-import { redactHeaders } from '../common/secretHeaders';
+import { redactHeaders, redactUrl } from '../common/secretHeaders';
 import * as fs from 'node:fs';
 import { FINAL_STATES, type RequestRecord, type RequestState } from '../common/callModel';
 
@@ -80,10 +80,14 @@ export function parseIndex(text: string): IndexRead {
   } else {
     return { kind: 'corrupt', reason: 'it is neither a list of records nor a versioned index' };
   }
-  // Records saved before headers were redacted (or under a narrower rule) are redacted as they load.
+  // Records saved before headers and webhook URLs were redacted (or under a narrower rule) are redacted as they load.
   const records = entries
     .filter(isRecord)
-    .map((r) => (r.headers ? { ...r, headers: redactHeaders(r.headers) } : r));
+    .map((r) =>
+      r.headers || r.webhookUrl
+        ? { ...r, headers: redactHeaders(r.headers), webhookUrl: redactUrl(r.webhookUrl) }
+        : r,
+    );
   return {
     kind: 'read',
     index: { version: INDEX_VERSION, records, removed },

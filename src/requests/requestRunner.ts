@@ -24,7 +24,7 @@ import {
   type RequestRecord,
 } from '../common/callModel';
 import { describeError, formatDuration } from '../common/recordText';
-import { redactHeaders } from '../common/secretHeaders';
+import { redactHeaders, redactUrl } from '../common/secretHeaders';
 import { CallEventLog, DEFAULT_OUTPUT_EVENTS, type OutputEvents } from './callEventLog';
 import type { CallExecutor, CallJob, CallReport, RealtimeRequester } from './executors/callExecutor';
 import { QueueExecutor } from './executors/queueExecutor';
@@ -123,7 +123,8 @@ export class RequestRunner implements Disposable {
       // Kept with secret-looking values redacted; the call itself sends them as given (below).
       headers: redactHeaders(call.headers),
       platform: call.platform,
-      webhookUrl: call.webhookUrl,
+      // A token in the webhook URL's query is kept redacted too; the call sends the URL as given.
+      webhookUrl: redactUrl(call.webhookUrl),
       target: connection.target,
       createdAt: Date.now(),
       updatedAt: Date.now(),
@@ -132,7 +133,7 @@ export class RequestRunner implements Disposable {
     });
     this.output.info(`${call.method} ${call.endpointId} on ${connection.description}`);
     options.onRecord?.(record);
-    const sent = { ...record, headers: call.headers };
+    const sent = { ...record, headers: call.headers, webhookUrl: call.webhookUrl };
     const { realtime } = options;
     const done = this.launch(sent, connection, (job, report) =>
       executor.start(realtime && call.method === 'realtime' ? { ...job, realtime } : job, report),

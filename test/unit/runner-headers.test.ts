@@ -1,25 +1,30 @@
 // A record keeps the headers of its call with secret-looking values redacted (in memory and in the
 // saved index), while the request itself carries them as given: checked on a loopback server that
-// keeps the headers it received.
+// keeps the headers it received. A webhook URL's token likewise: the sandbox delivers to the URL as
+// given, and the record keeps it redacted.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FAL_HEADERS } from '../../src/common/falHeaders';
-import { REDACTED } from '../../src/common/secretHeaders';
+import { REDACTED, redactUrl } from '../../src/common/secretHeaders';
+import { startSandbox } from '../../src/sandbox/server';
 import { RequestRunner } from '../../src/requests/requestRunner';
 import { RequestStore } from '../../src/requests/requestStore';
-import { LogLines, SandboxConnections, tempStoreFile } from './runner-harness';
+import { KEY, LogLines, SandboxConnections, tempStoreFile, until } from './runner-harness';
 
 describe('runner: the headers a record keeps', () => {
   let server: http.Server;
   let received: http.IncomingHttpHeaders[];
+  let receivedUrls: string[];
   let url: string;
 
   before(async () => {
     received = [];
+    receivedUrls = [];
     server = http.createServer((req, res) => {
       received.push(req.headers);
+      receivedUrls.push(req.url ?? '');
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -53,6 +58,43 @@ describe('runner: the headers a record keeps', () => {
     } finally {
       runner.dispose();
       store.dispose();
+    }
+  });
+
+  it('redacts a secret-looking query parameter and a password of a URL, nothing else', () => {
+    assert.equal(
+      redactUrl('https://user:pw@example.com/hook?token=abc&x=1&api_key=k'),
+      `https://user:${encodeURIComponent(REDACTED)}@example.com/hook?token=${encodeURIComponent(REDACTED)}&x=1&api_key=${encodeURIComponent(REDACTED)}`,
+    );
+    assert.equal(redactUrl('https://example.com/hook?x=1'), 'https://example.com/hook?x=1');
+    assert.equal(redactUrl('not a url'), 'not a url');
+  });
+
+  it('delivers the webhook to its URL as given, and keeps its token redacted on the record and on disk', async () => {
+    const sandbox = await startSandbox({ port: 0, key: KEY });
+    const file = tempStoreFile();
+    const store = new RequestStore(file);
+    const runner = new RequestRunner(store, new SandboxConnections(() => sandbox.url), new LogLines());
+    try {
+      const webhookUrl = `${url}/hook?token=webhook-secret&x=1`;
+      const started = await runner.start({
+        endpointId: 'sandbox/echo',
+        method: 'submit',
+        input: {},
+        webhookUrl,
+      });
+      const done = await until(store, started.record.id, (r) => r.state === 'COMPLETED', 'completed');
+      assert.ok(!done.webhookUrl?.includes('webhook-secret'), done.webhookUrl);
+      assert.match(done.webhookUrl ?? '', /x=1/);
+      for (let i = 0; i < 100 && !receivedUrls.some((u) => u.startsWith('/hook')); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(receivedUrls.includes('/hook?token=webhook-secret&x=1'), receivedUrls.join(', '));
+      await store.flush();
+      assert.ok(!fs.readFileSync(file, 'utf8').includes('webhook-secret'), 'the saved index has the token');
+    } finally {
+      runner.dispose();
+      store.dispose();
+      await sandbox.close();
     }
   });
 });
