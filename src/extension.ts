@@ -23,12 +23,15 @@ import { describeTarget, readTarget, type Target } from './target';
 import { RequestsTreeProvider } from './views/requestsTree';
 import { VscodeMessages } from './views/vscodeMessages';
 import { testApiOnly } from './testApi';
+import { sandboxHosts, type FalHosts } from './common/hosts';
 
 /** What `activate` returns in test mode only (see testApi.ts): what the integration tests read. */
 export interface FalPlaygroundApi {
   readonly output: vscode.LogOutputChannel;
   /** This extension's log folder (context.logUri); the channel's log file is in the window's log folder above it. */
   readonly logUri: vscode.Uri;
+  /** The folders the extension keeps its files in (context.storageUri, context.globalStorageUri). */
+  readonly storageUris: readonly vscode.Uri[];
   /** Where calls go now, as the settings say. */
   target(): Target;
   /** The fal key (SecretStorage, else FAL_KEY). */
@@ -46,6 +49,8 @@ export interface FalPlaygroundApi {
   readonly statusBar: TargetStatusBar;
   /** The messages shown to the user so far. */
   readonly messages: VscodeMessages;
+  /** Points the fal.ai target's hosts at a sandbox (its base URL), or back at fal.ai (undefined). */
+  useFalHosts(sandboxUrl: string | undefined): void;
 }
 
 /** How long the embedded sandbox of a test run waits, with no window, for results to be fetched. */
@@ -77,12 +82,15 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   const version = String(context.extension.packageJSON.version);
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const messages = new VscodeMessages(testMode);
+  // Test mode only: where the fal.ai target's hosts point (the test API sets it; nothing else can).
+  const testFalHosts: { hosts?: FalHosts } | undefined = testMode ? {} : undefined;
   const connection = new FalConnection(keys, output, `fal-playground/${version}`, {
     cliPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sandbox.js').fsPath,
     secrets: context.secrets,
     messages,
     // A test run's sandbox should not wait 10 minutes for results no test will fetch.
     holdMs: testMode ? TEST_SANDBOX_HOLD_MS : undefined,
+    testFalHosts,
   });
   const storage = context.storageUri ?? context.globalStorageUri;
   // Each start is a new window id. A folder's window also adopts at once the calls of its previous
@@ -163,6 +171,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   return testApiOnly(context.extensionMode, () => ({
     output,
     logUri: context.logUri,
+    storageUris: [context.storageUri, context.globalStorageUri].filter((u) => u !== undefined),
     target: () => readTarget(),
     keys,
     connection,
@@ -172,6 +181,9 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     playground: () => PlaygroundPanel.open,
     statusBar,
     messages,
+    useFalHosts: (url) => {
+      if (testFalHosts) testFalHosts.hosts = url ? sandboxHosts(url) : undefined;
+    },
   }));
 }
 

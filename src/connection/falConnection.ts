@@ -46,11 +46,17 @@ export interface EmbeddedSandboxSettings {
   readonly messages?: Messages;
   /** Longest stay of the sandbox with results waiting and no window (default 10 min). */
   readonly holdMs?: number;
+  /**
+   * Test mode only (extension.ts passes it nowhere else): where the fal.ai target's hosts point
+   * instead of fal.ai, so a test can send the real key path to a sandbox started with `--key`.
+   */
+  readonly testFalHosts?: { readonly hosts?: FalHosts };
 }
 
 export class FalConnection implements vscode.Disposable {
   private readonly embedded: EmbeddedSandbox;
   private readonly connections = new Map<string, Connection>();
+  private readonly testFalHosts: { readonly hosts?: FalHosts } | undefined;
   /** Fires with the URL of the embedded sandbox when it dies: its running records are lost. */
   readonly onDidLoseSandbox: Event<string>;
 
@@ -61,8 +67,11 @@ export class FalConnection implements vscode.Disposable {
     settings: EmbeddedSandboxSettings,
   ) {
     this.embedded = new EmbeddedSandbox({ ...settings, log });
+    this.testFalHosts = settings.testFalHosts;
     this.onDidLoseSandbox = this.embedded.onDidDie;
-    this.embedded.onDidDie((url) => this.connections.delete(connectionId({ kind: 'embedded-sandbox', url })));
+    this.embedded.onDidDie((url) =>
+      this.connections.delete(connectionId({ kind: 'embedded-sandbox', url }, undefined)),
+    );
   }
 
   /** A client for where the settings send calls now; starts the embedded sandbox when that is the target. */
@@ -100,7 +109,7 @@ export class FalConnection implements vscode.Disposable {
   }
 
   private connect(target: RecordTarget, sandbox: SandboxProcess | undefined): Connection {
-    const id = connectionId(target);
+    const id = connectionId(target, this.testFalHosts?.hosts);
     let connection = this.connections.get(id);
     if (!connection) {
       connection = this.make(target, sandbox);
@@ -114,7 +123,7 @@ export class FalConnection implements vscode.Disposable {
       createFalClient({ hosts, credentials, userAgent: this.userAgent });
     switch (target.kind) {
       case 'fal.ai': {
-        const hosts = falHosts();
+        const hosts = this.testFalHosts?.hosts ?? falHosts();
         return {
           hosts,
           target,
@@ -150,6 +159,7 @@ export class FalConnection implements vscode.Disposable {
   }
 }
 
-function connectionId(target: RecordTarget): string {
-  return target.kind === 'fal.ai' ? 'fal.ai' : `${target.kind} ${target.url}`;
+function connectionId(target: RecordTarget, testFalHosts: FalHosts | undefined): string {
+  if (target.kind === 'fal.ai') return testFalHosts ? `fal.ai at ${testFalHosts.run}` : 'fal.ai';
+  return `${target.kind} ${target.url}`;
 }

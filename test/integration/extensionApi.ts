@@ -1,5 +1,8 @@
 // The extension under test, activated, and its API: shared by every integration test file.
 import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
@@ -101,4 +104,29 @@ export async function recordToasts<T>(body: () => PromiseLike<T>): Promise<{ res
   } finally {
     for (const name of Object.keys(levels)) window[name] = originals.get(name)!;
   }
+}
+
+/** Every file under `dir` whose name ends with `suffix` (every file for ''). */
+export function filesUnder(dir: string, suffix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith(suffix) && fs.statSync(f).isFile());
+}
+
+/**
+ * The "fal" channel's log file, found by a marker written to it: VS Code keeps it in the window's log
+ * folder (`output_logging_<time>/<n>-fal.log`), beside this extension's own (context.logUri).
+ */
+export async function channelLogFile(api: FalPlaygroundApi): Promise<string> {
+  const marker = `log file marker ${randomUUID()}`;
+  api.output.info(marker);
+  const windowLogs = path.dirname(path.dirname(api.logUri.fsPath));
+  for (let i = 0; i < 100; i++) {
+    const file = filesUnder(windowLogs, 'fal.log').find((f) => fs.readFileSync(f, 'utf8').includes(marker));
+    if (file) return file;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no *fal.log under ${windowLogs} holds the marker`);
 }

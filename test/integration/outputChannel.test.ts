@@ -7,42 +7,16 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
-import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
+import { activateExtension, channelLogFile, falConfig, recordOutput, resetFalSettings } from './extensionApi';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An input of `n` keys, for which sandbox/echo streams n + 1 events. */
 const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
-
-/** Every file under `dir` whose name ends with `suffix`. */
-function filesUnder(dir: string, suffix: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .map((f) => path.join(dir, String(f)))
-    .filter((f) => f.endsWith(suffix));
-}
-
-/**
- * The channel's log file, found by a marker written to it: VS Code keeps it in the window's log
- * folder (`output_logging_<time>/<n>-fal.log`), beside this extension's own (context.logUri).
- */
-async function channelLogFile(api: FalPlaygroundApi): Promise<string> {
-  const marker = `log file marker ${randomUUID()}`;
-  api.output.info(marker);
-  const windowLogs = path.dirname(path.dirname(api.logUri.fsPath));
-  for (let i = 0; i < 100; i++) {
-    const file = filesUnder(windowLogs, 'fal.log').find((f) => fs.readFileSync(f, 'utf8').includes(marker));
-    if (file) return file;
-    await sleep(100);
-  }
-  throw new Error(`no *fal.log under ${windowLogs} holds the marker`);
-}
 
 /**
  * The lines of the log file written after a fresh marker while `body` runs, once the file holds a
