@@ -1,6 +1,6 @@
 // Builds every bundle the project ships or tests: the extension (Node, `vscode` external), the
-// standalone protocol client `dist/fal.js`, the sandbox CLI, the webview bundle (browser), and with
-// `--tests` the test bundles under `out/test`. `--watch` rebuilds on change; `--production` minifies.
+// standalone protocol client `dist/fal.js`, the sandbox CLI, the webview bundles (browser: the
+// playground, the image comparison), and with `--tests` the test bundles under `out/test`. `--watch` rebuilds on change; `--production` minifies.
 // The webview bundle is minified in every build (it is what the page loads, in tests as shipped),
 // and its size is printed after each build.
 const esbuild = require('esbuild');
@@ -29,16 +29,22 @@ const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/fal/index.ts'], outfile: 'dist/fal.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox.js', external: ['vscode'] },
-  {
+  webview('src/webview/playground.ts', WEBVIEW_BUNDLE),
+  webview('src/webview/imageCompare.ts', 'dist/webview/imageCompare.js'),
+];
+
+/** A page's bundle: browser, minified always. */
+function webview(entry, outfile) {
+  return {
     ...common,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
     minify: true,
-    entryPoints: ['src/webview/playground.ts'],
-    outfile: WEBVIEW_BUNDLE,
-  },
-];
+    entryPoints: [entry],
+    outfile,
+  };
+}
 
 function listTests(dir) {
   if (!fs.existsSync(dir)) return [];

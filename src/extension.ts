@@ -21,6 +21,7 @@ import { REQUEST_SCHEME, RequestDocuments } from './views/requestDocuments';
 import { TargetStatusBar } from './views/statusBar';
 import { describeTarget, readTarget, type Target } from './target';
 import { RequestsTreeProvider } from './views/requestsTree';
+import { bindFilterToView } from './views/requestsFilterView';
 import { VscodeMessages } from './views/vscodeMessages';
 import { testApiOnly } from './testApi';
 import { sandboxHosts, type FalHosts } from './common/hosts';
@@ -130,8 +131,15 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
   context.subscriptions.push(prices, schemas);
+  const requestsView = vscode.window.createTreeView('fal.requests', {
+    treeDataProvider: requestsTree,
+    showCollapseAll: true,
+    // Two rows selected: Compare Outputs / Compare Inputs.
+    canSelectMany: true,
+  });
   context.subscriptions.push(
-    vscode.window.createTreeView('fal.requests', { treeDataProvider: requestsTree, showCollapseAll: true }),
+    requestsView,
+    bindFilterToView(requestsView, requestsTree),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
   );
 
@@ -151,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     playgroundState,
     prices,
     schemas,
+    requestsTree,
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));

@@ -14,6 +14,9 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
 import { saveAllOutputs } from '../playground/outputSaving';
 import { callEndpoint, openRealtimeSession, type CallArgs } from './callCommands';
+import { compareRequests } from './compareCommands';
+import { clearRequestsFilter, filterRequests } from './filterCommands';
+import type { RequestsTreeProvider } from '../views/requestsTree';
 import {
   cancelRequest,
   clearFinishedRequests,
@@ -32,6 +35,7 @@ export interface CommandServices extends PlaygroundServices {
   readonly runner: RequestRunner;
   readonly messages: Messages;
   readonly notifier: CompletionNotifier;
+  readonly requestsTree: RequestsTreeProvider;
 }
 
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {
@@ -87,4 +91,13 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   });
   register('fal.removeRequest', (arg: RecordArg) => removeRequest(store, runner, arg));
   register('fal.clearFinishedRequests', () => clearFinishedRequests(store));
+  // Two rows of the tree (clicked, selection), two record ids, or none (a pick of two).
+  register('fal.compareOutputs', (...args: unknown[]) =>
+    compareRequests('output', store, services.extensionUri, args),
+  );
+  register('fal.compareInputs', (...args: unknown[]) =>
+    compareRequests('input', store, services.extensionUri, args),
+  );
+  register('fal.filterRequests', (filter?: unknown) => filterRequests(store, services.requestsTree, filter));
+  register('fal.clearRequestsFilter', () => clearRequestsFilter(services.requestsTree));
 }

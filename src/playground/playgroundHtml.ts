@@ -1,5 +1,6 @@
-// The playground webview's page: an empty shell whose only script is the bundled
-// dist/webview/playground.js, under a strict Content-Security-Policy (scripts by nonce only; no
+// The page of the extension's webviews (the playground; the image comparison with its own bundle and
+// title): an empty shell whose only script is the bundled dist/webview/playground.js (or the
+// page's own), under a strict Content-Security-Policy (scripts by nonce only; no
 // inline styles or handlers, but for the JSON editor's <style> elements, which carry the same nonce;
 // images and media only from the sources given: mediaSources.ts's list of the webview itself, data:
 // and blob:, local sandboxes as VS Code maps them, fal's media hosts and the user's). No `vscode`
@@ -18,6 +19,8 @@ export interface PlaygroundHtmlOptions {
    * data:, blob: and fal's media hosts.
    */
   readonly mediaSources?: readonly string[];
+  /** The document's title; "fal Playground" by default. */
+  readonly title?: string;
 }
 
 export function playgroundHtml(o: PlaygroundHtmlOptions): string {
@@ -38,7 +41,7 @@ export function playgroundHtml(o: PlaygroundHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(o.styleUri)}">
-<title>fal Playground</title>
+<title>${escapeText(o.title ?? 'fal Playground')}</title>
 </head>
 <body>
 <main id="app"></main>
@@ -46,6 +49,10 @@ export function playgroundHtml(o: PlaygroundHtmlOptions): string {
 </body>
 </html>
 `;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 function escapeAttribute(text: string): string {

@@ -3,7 +3,10 @@
 // date while the request runs: a stream's latest event, then the final output, or the error with what
 // to do about it. An output kept in its own file (too large for the saved index) is
 // read back through the store; one that could not be kept at all (`outputDropped`) is fetched again.
+// For Compare Outputs / Compare Inputs, the same input and output with every object's keys sorted
+// (`input.sorted.json`, `output.sorted.json`: sortedJson.ts), so a diff shows only real differences.
 import * as vscode from 'vscode';
+import { sortedJson } from '../common/sortedJson';
 import { describeError } from '../common/recordText';
 import { diagnoseRequest } from '../common/requestDiagnosis';
 import { isFinal, type RequestRecord } from '../common/callModel';
@@ -11,13 +14,21 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 
 export const REQUEST_SCHEME = 'fal-request';
-export type RequestPart = 'input' | 'output' | 'diagnosis';
+export type RequestPart = 'input' | 'output' | 'diagnosis' | 'sortedInput' | 'sortedOutput';
 
 const FILE_NAMES: Record<RequestPart, string> = {
   input: 'input.json',
   output: 'output.json',
   diagnosis: 'diagnosis.txt',
+  sortedInput: 'input.sorted.json',
+  sortedOutput: 'output.sorted.json',
 };
+
+/** The part a document's URI names (by its file name). */
+function partOf(uri: vscode.Uri): RequestPart | undefined {
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return (Object.keys(FILE_NAMES) as RequestPart[]).find((part) => FILE_NAMES[part] === name);
+}
 
 export function requestDocumentUri(
   record: Pick<RequestRecord, 'id' | 'endpointId'>,
@@ -44,46 +55,53 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
     this.subscription = store.onDidChange((record) => {
       if (!record) return;
       this.changed.fire(requestDocumentUri(record, 'output'));
+      this.changed.fire(requestDocumentUri(record, 'sortedOutput'));
       this.changed.fire(requestDocumentUri(record, 'diagnosis'));
     });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const record = this.store.get(uri.query);
-    const diagnosis = uri.path.endsWith(`/${FILE_NAMES.diagnosis}`);
+    const part = partOf(uri) ?? 'output';
+    const format = part === 'sortedInput' || part === 'sortedOutput' ? sortedJson : json;
     if (!record) {
       const note = 'This request is no longer in the Requests view.';
-      return diagnosis ? `${note}\n` : json({ note });
+      return part === 'diagnosis' ? `${note}\n` : format({ note });
     }
-    if (diagnosis) {
+    if (part === 'diagnosis') {
       return diagnoseRequest(record, {
         now: Date.now(),
         extensionVersion: this.extensionVersion,
         vscodeVersion: vscode.version,
       });
     }
-    if (uri.path.endsWith('/input.json')) return json(record.input);
-    if (record.output !== undefined) return json(record.output);
+    if (part === 'input' || part === 'sortedInput') return format(record.input);
+    return format(await this.outputOf(record));
+  }
+
+  /** What the output document shows: the output, or the error, or why there is none (yet). */
+  private async outputOf(record: RequestRecord): Promise<unknown> {
+    if (record.output !== undefined) return record.output;
     if (record.outputFile) {
       try {
-        return json(await this.store.output(record.id));
+        return await this.store.output(record.id);
       } catch (err) {
-        return json({ note: (err as Error).message });
+        return { note: (err as Error).message };
       }
     }
-    if (record.error) return json({ error: { ...record.error, summary: describeError(record.error) } });
+    if (record.error) return { error: { ...record.error, summary: describeError(record.error) } };
     if (record.outputDropped) {
       try {
-        return json(await this.runner.fetchResult(record));
+        return await this.runner.fetchResult(record);
       } catch (err) {
-        return json({
+        return {
           note: `The output was too large to keep and could not be fetched again: ${(err as Error).message}`,
-        });
+        };
       }
     }
     if (!isFinal(record))
-      return json({ state: record.state, note: 'No output yet; this document updates when it comes.' });
-    return json({ state: record.state });
+      return { state: record.state, note: 'No output yet; this document updates when it comes.' };
+    return { state: record.state };
   }
 
   dispose(): void {

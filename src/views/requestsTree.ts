@@ -5,7 +5,11 @@
 // Everything a server sent is shown as plain text (labels, and tooltips built with appendText). A
 // queued request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), refreshed every
 // few seconds while any request is queued.
+// The list can be filtered (requestFilter.ts: endpoint, state, text); the provider then shows the
+// matching records only and tells how many it shows of how many (`onDidChangeSummary`), and a record
+// whose change makes it enter or leave the filter refreshes the list, any other change only its row.
 import * as vscode from 'vscode';
+import { isFilterSet, RequestMatcher, type RequestFilter } from '../common/requestFilter';
 import type { RequestLog } from '../common/callModel';
 import { describeError, describeLogCount, describeQueueWait, describeState } from '../common/recordText';
 import type { RequestRecord, RequestState } from '../common/callModel';
@@ -19,6 +23,13 @@ export type RequestNode =
   | { readonly kind: 'logs'; readonly id: string }
   | { readonly kind: 'log'; readonly id: string; readonly log: RequestLog; readonly index: number }
   | { readonly kind: 'detail'; readonly id: string; readonly item: vscode.TreeItem };
+
+/** What the list shows while filtered: the filter, and how many records it shows of how many. */
+export interface FilterSummary {
+  readonly filter: RequestFilter;
+  readonly shown: number;
+  readonly total: number;
+}
 
 const ICONS: Record<RequestState, vscode.ThemeIcon> = {
   SUBMITTING: new vscode.ThemeIcon('loading~spin'),
@@ -45,6 +56,13 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   private readonly subscriptions: vscode.Disposable[];
   /** Runs while some record is queued: redraws the queued items. */
   private queueTimer: ReturnType<typeof setInterval> | undefined;
+  /** The filter in force, if any, and the ids of the records it showed at the last listing. */
+  private matcher: RequestMatcher | undefined;
+  private readonly shown = new Set<string>();
+  private summary: FilterSummary | undefined;
+  private readonly summaryChanged = new vscode.EventEmitter<FilterSummary | undefined>();
+  /** Fires when the filter or the count of records it shows changes; undefined once not filtered. */
+  readonly onDidChangeSummary = this.summaryChanged.event;
 
   constructor(
     private readonly store: RequestStore,
@@ -52,13 +70,50 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   ) {
     this.subscriptions = [
       store.onDidChange((record) => {
-        const node = record && this.nodes.get(record.id);
+        let node = record && this.nodes.get(record.id);
+        // A record entering or leaving the filter changes the list, not just its row.
+        if (record && this.matcher && this.matcher.matches(record) !== this.shown.has(record.id))
+          node = undefined;
         this.changed.fire(node);
         this.watchQueue();
       }),
     ];
     if (prices) this.subscriptions.push(prices.onDidLearnPrice(() => this.changed.fire(undefined)));
     this.watchQueue();
+  }
+
+  /** The filter in force, if any. */
+  get filter(): RequestFilter | undefined {
+    return this.matcher?.filter;
+  }
+
+  /** What the filtered list shows (undefined when not filtered), as of the last listing. */
+  get filterSummary(): FilterSummary | undefined {
+    return this.summary;
+  }
+
+  /** Shows only the records `filter` keeps; undefined (or an empty filter) shows them all. */
+  setFilter(filter: RequestFilter | undefined): void {
+    this.matcher = isFilterSet(filter) ? new RequestMatcher(filter) : undefined;
+    this.shown.clear();
+    this.changed.fire(undefined);
+    // Told now, before the view lists again, so the title and the context key follow at once.
+    this.tellSummary(this.matcher ? this.count(this.matcher) : undefined);
+  }
+
+  private count(matcher: RequestMatcher): FilterSummary {
+    const all = this.store.all();
+    let shown = 0;
+    for (const record of all) if (matcher.matches(record)) shown++;
+    return { filter: matcher.filter, shown, total: all.length };
+  }
+
+  private tellSummary(next: FilterSummary | undefined): void {
+    const before = this.summary;
+    if (before?.filter === next?.filter && before?.shown === next?.shown && before?.total === next?.total)
+      return;
+    this.summary = next;
+    this.summaryChanged.fire(next);
   }
 
   /** Starts the refresh while a record is queued, stops it once none is. */
@@ -102,7 +157,14 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     if (!node) {
       const ids = new Set(this.store.all().map((r) => r.id));
       for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
-      return this.store.all().map((r) => this.nodeOf(r.id));
+      const all = this.store.all();
+      const matcher = this.matcher;
+      if (!matcher) return all.map((r) => this.nodeOf(r.id));
+      const kept = all.filter((r) => matcher.matches(r));
+      this.shown.clear();
+      for (const r of kept) this.shown.add(r.id);
+      this.tellSummary({ filter: matcher.filter, shown: kept.length, total: all.length });
+      return kept.map((r) => this.nodeOf(r.id));
     }
     const record = this.store.get(node.id);
     if (!record) return [];
@@ -231,6 +293,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     this.queueTimer = undefined;
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+    this.summaryChanged.dispose();
   }
 }
 

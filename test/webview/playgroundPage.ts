@@ -1,4 +1,4 @@
-// The playground page as the extension serves it (the same playgroundHtml, the built bundle and
+// The playground page (or, with `open('imageCompare')`, the image comparison page) as the extension serves it (the same playgroundHtml, the built bundle and
 // stylesheet, the same CSP), loaded in headless Chromium from a loopback server, with this test as
 // its host: `acquireVsCodeApi` hands the page's messages and state to the test, and the test posts
 // host messages to the page the way VS Code delivers them (a window `message` event).
@@ -23,7 +23,12 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/clip.webm': { file: 'test/webview/fixtures/clip.webm', type: 'video/webm' },
   '/not-a-video.mp4': { file: 'media/fal.svg', type: 'video/mp4' },
   '/realtimeSession.css': { file: 'media/realtimeSession.css', type: 'text/css' },
+  '/imageCompare.js': { file: 'dist/webview/imageCompare.js', type: 'text/javascript' },
+  '/imageCompare.css': { file: 'media/imageCompare.css', type: 'text/css' },
 };
+
+/** The pages this harness serves: each its own bundle and stylesheet in the same shell. */
+export type PageBundle = 'playground' | 'imageCompare';
 
 export class PlaygroundPage {
   private constructor(
@@ -35,7 +40,7 @@ export class PlaygroundPage {
     readonly violations: string[],
   ) {}
 
-  static async open(): Promise<PlaygroundPage> {
+  static async open(bundle: PageBundle = 'playground'): Promise<PlaygroundPage> {
     ensureDebianPackages();
     const server = createServer((req, res) => {
       const origin = `http://${req.headers.host}`;
@@ -43,8 +48,8 @@ export class PlaygroundPage {
         const html = playgroundHtml({
           cspSource: origin,
           nonce: randomBytes(16).toString('base64'),
-          scriptUri: `${origin}/playground.js`,
-          styleUri: `${origin}/playground.css`,
+          scriptUri: `${origin}/${bundle}.js`,
+          styleUri: `${origin}/${bundle}.css`,
         });
         res.writeHead(200, { 'content-type': 'text/html' }).end(html);
         return;
