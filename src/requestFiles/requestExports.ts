@@ -9,7 +9,7 @@ import { jsonlLine } from '../common/requestExport';
 import { requestFileName, requestFileText } from '../common/requestFile';
 import { recordOf, type RecordArg } from '../commands/requestCommands';
 import type { RequestStore } from '../requests/requestStore';
-import { writeTextFile } from './requestFileWriting';
+import { REQUEST_FILE_FILTERS, writeTextFile } from './requestFileWriting';
 
 /** What a tree command is given: the node clicked (or an id), and with several selected, all of them. */
 export type ExportArg = RecordArg | CallSpec;
@@ -44,7 +44,7 @@ export async function saveAsRequestFile(
   return writeTextFile(requestFileText(calls.map((call) => ({ call }))), {
     title: 'Save as Request File',
     name: calls.length === 1 ? requestFileName(calls[0].endpointId) : 'requests.fal.json',
-    filters: { 'fal request files': ['fal.json', 'json'] },
+    filters: REQUEST_FILE_FILTERS,
     target,
     open: true,
   });

@@ -12,7 +12,7 @@ import { copyAsCode } from '../snippets/copyAsCode';
 import type { SnippetLanguage } from '../snippets/codeSnippets';
 import type { EnvConsent } from './envConsent';
 import { prepareCall, readRequest } from './requestFilePreparation';
-import { writeTextFile } from './requestFileWriting';
+import { REQUEST_FILE_FILTERS, writeTextFile } from './requestFileWriting';
 
 export interface RequestFileServices extends CallServices, PlaygroundServices {
   readonly consent: EnvConsent;
@@ -94,7 +94,7 @@ export async function newRequestFile(
   return writeTextFile(requestFileText([{ call }]), {
     title: NEW_REQUEST_FILE_TITLE,
     name: requestFileName(endpointId),
-    filters: { 'fal request files': ['fal.json', 'json'] },
+    filters: REQUEST_FILE_FILTERS,
     target: args.target,
     open: true,
   });

@@ -3,6 +3,9 @@
 // becomes an untitled editor with that name (its CodeLens works there too).
 import * as vscode from 'vscode';
 
+/** The save dialog's filter for request files. */
+export const REQUEST_FILE_FILTERS: Record<string, string[]> = { 'fal request files': ['fal.json', 'json'] };
+
 export interface WriteOptions {
   readonly title: string;
   /** The proposed file name, e.g. `image.fal.json`. */
