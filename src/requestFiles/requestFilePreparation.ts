@@ -78,9 +78,13 @@ export async function prepareCall(
  * folder (an unsaved file's: the workspace folder's).
  */
 function fileUri(document: vscode.TextDocument, file: string, label: string): vscode.Uri {
-  if (path.isAbsolute(file)) return document.uri.with({ path: vscode.Uri.file(file).path });
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (path.isAbsolute(file)) {
+    // The file's own scheme (a remote workspace's), or the folder's for an unsaved file.
+    const base = document.isUntitled ? folder : document.uri;
+    return base ? base.with({ path: vscode.Uri.file(file).path }) : vscode.Uri.file(file);
+  }
   if (document.isUntitled) {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (!folder) {
       throw new Error(
         `In ${label}: "${file}" is relative, and this unsaved file has no folder: save it first.`,

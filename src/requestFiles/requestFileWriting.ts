@@ -1,6 +1,6 @@
 // Where a new request file or an export goes: the path given (tests, other extensions), else the save
-// dialog starting in the workspace folder with a proposed name; with no folder open, a request file
-// becomes an untitled editor with that name (its CodeLens works there too).
+// dialog starting in the workspace folder with a proposed name; with no folder open, a file to open
+// (a request file) becomes an untitled editor with that name (its CodeLens works there too).
 import * as vscode from 'vscode';
 
 /** The save dialog's filter for request files. */
@@ -20,13 +20,7 @@ export interface WriteOptions {
 /** Writes `text` where the user says; resolves with where it went, or undefined when the user gave up. */
 export async function writeTextFile(text: string, options: WriteOptions): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!options.target && !folder) {
-    if (!options.open) {
-      void vscode.window.showErrorMessage(
-        `${options.title}: open a folder first, the file is written in it.`,
-      );
-      return undefined;
-    }
+  if (!options.target && !folder && options.open) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(`untitled:${options.name}`));
     const editor = await vscode.window.showTextDocument(document);
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
@@ -36,7 +30,7 @@ export async function writeTextFile(text: string, options: WriteOptions): Promis
     options.target ??
     (await vscode.window.showSaveDialog({
       title: options.title,
-      defaultUri: vscode.Uri.joinPath(folder!, options.name),
+      defaultUri: folder && vscode.Uri.joinPath(folder, options.name),
       filters: options.filters,
       saveLabel: 'Save',
     }));
