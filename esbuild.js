@@ -26,7 +26,15 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    // jsonc-parser's `main` is a UMD build that requires its parts by relative path at run time, which
+    // a bundle cannot follow: bundle its ES module build. (Tests load packages from node_modules.)
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  },
   { ...node, entryPoints: ['src/fal/index.ts'], outfile: 'dist/fal.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox.js', external: ['vscode'] },
   webview('src/webview/playground.ts', WEBVIEW_BUNDLE),

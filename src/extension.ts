@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
+import { registerRequestFiles } from './requestFiles/registerRequestFiles';
 import { EndpointPrices } from './connection/endpointPrices';
 import { EndpointSchemas } from './connection/endpointSchemas';
 import { FalConnection } from './connection/falConnection';
@@ -164,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   };
   context.subscriptions.push(PlaygroundPanel.registerSerializer(services));
   registerCommands(context, services);
+  registerRequestFiles(context, services);
   output.info(`fal Playground ${version} activated`);
   output.info(`Calls go to ${describeTarget(readTarget())}`);
   context.subscriptions.push(

@@ -68,7 +68,7 @@ export async function openRealtimeSession(
 }
 
 /** The endpoint to call: `given`, or the one the user picks; undefined when none (gave up, bad id, no connection). */
-async function askEndpoint(
+export async function askEndpoint(
   title: string,
   services: CallServices,
   given: string | undefined,

@@ -9,7 +9,7 @@ import type { CompletionNotifier } from '../requests/completionNotifier';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
 import { selectTarget } from '../views/statusBar';
 import { isRedactedUrl, REDACTED } from '../common/secretHeaders';
-import type { SnippetLanguage } from '../snippets/codeSnippets';
+import { SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
 import { saveAllOutputs } from '../playground/outputSaving';
@@ -80,14 +80,17 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.openInput', (arg: RecordArg) => openRequestDocument(store, arg, 'input'));
   register('fal.diagnoseRequest', (arg: RecordArg) => openRequestDocument(store, arg, 'diagnosis'));
   register('fal.copyRequestId', (arg: RecordArg) => copyRequestId(store, arg));
-  register('fal.copyAsCode', async (arg: RecordArg, language?: SnippetLanguage) => {
+  // The tree takes a selection, so a menu passes the selected nodes second: only a language or a
+  // folder given by a caller counts.
+  register('fal.copyAsCode', async (arg: RecordArg, language?: unknown) => {
     const record = recordOf(store, arg);
-    return record ? copyAsCode(record, language) : undefined;
+    return record ? copyAsCode(record, isSnippetLanguage(language) ? language : undefined) : undefined;
   });
   // `folder` skips the folder picker (tests, other extensions); resolves with the files saved.
-  register('fal.saveOutputs', async (arg: RecordArg, folder?: vscode.Uri) => {
+  register('fal.saveOutputs', async (arg: RecordArg, folder?: unknown) => {
     const record = recordOf(store, arg);
-    return record ? saveAllOutputs(record, record.output ?? (await store.output(record.id)), folder) : [];
+    const to = folder instanceof vscode.Uri ? folder : undefined;
+    return record ? saveAllOutputs(record, record.output ?? (await store.output(record.id)), to) : [];
   });
   register('fal.removeRequest', (arg: RecordArg) => removeRequest(store, runner, arg));
   register('fal.clearFinishedRequests', () => clearFinishedRequests(store));
@@ -100,4 +103,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   );
   register('fal.filterRequests', (filter?: unknown) => filterRequests(store, services.requestsTree, filter));
   register('fal.clearRequestsFilter', () => clearRequestsFilter(services.requestsTree));
+}
+
+function isSnippetLanguage(value: unknown): value is SnippetLanguage {
+  return (SNIPPET_LANGUAGES as readonly unknown[]).includes(value);
 }

@@ -19,6 +19,23 @@ export function checkJsonInput(text: string): string | undefined {
   return undefined;
 }
 
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * What is wrong with a custom header's name (not a header name, or Authorization, which the key
+ * sets), or undefined; the form's header lines and request files' `headers` both go by it.
+ */
+export function checkHeaderName(name: string): string | undefined {
+  if (!HEADER_NAME.test(name)) {
+    return `"${name}" is not a header name (letters, digits and !#$%&'*+.^_\`|~- only).`;
+  }
+  if (/^authorization$/i.test(name)) {
+    return 'The Authorization header comes from your fal key; remove it from the headers.';
+  }
+  return undefined;
+}
+
 /** Parses `Name: value` lines; returns the headers, or what is wrong with which line. */
 export function parseHeaderLines(text: string): { headers: Record<string, string> } | { problem: string } {
   const headers: Record<string, string> = {};
@@ -28,12 +45,11 @@ export function parseHeaderLines(text: string): { headers: Record<string, string
     if (!line || line.startsWith('#')) continue;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    if (!HEADER_NAME.test(name)) {
       return { problem: `Header line ${i + 1} should be "Name: value", got "${line}".` };
     }
-    if (/^authorization$/i.test(name)) {
-      return { problem: 'The Authorization header comes from your fal key; remove it from the headers.' };
-    }
+    const problem = checkHeaderName(name);
+    if (problem) return { problem };
     headers[name.toLowerCase()] = line.slice(colon + 1).trim();
   }
   return { headers };

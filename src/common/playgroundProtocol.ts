@@ -151,6 +151,8 @@ export type WebviewMessage =
   | { readonly type: 'cancel' }
   /** Copy the form's call as code (the host asks which language). */
   | { readonly type: 'copyAsCode'; readonly form: PlaygroundForm }
+  /** Save the form's call as a request file (`*.fal.json`; the host asks where). */
+  | { readonly type: 'saveAsRequestFile'; readonly form: PlaygroundForm }
   | { readonly type: 'example'; readonly endpointId: string }
   | { readonly type: 'openOutput' }
   | { readonly type: 'setApiKey' }

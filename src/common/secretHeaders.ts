@@ -49,3 +49,17 @@ export function redactUrl(url: string | undefined): string | undefined {
 export function isRedactedUrl(url: string | undefined): boolean {
   return url !== undefined && decodeURIComponent(url).includes(REDACTED);
 }
+
+/**
+ * The headers without the secret-looking ones (and without values already redacted), for what is
+ * written to files: request files and exports carry no placeholder a later call would send as is.
+ * Undefined when none is left.
+ */
+export function withoutSecretHeaders(
+  headers: Readonly<Record<string, string>> | undefined,
+): Record<string, string> | undefined {
+  const kept = Object.entries(headers ?? {}).filter(
+    ([name, value]) => !isSecretHeader(name) && value !== REDACTED,
+  );
+  return kept.length ? Object.fromEntries(kept) : undefined;
+}

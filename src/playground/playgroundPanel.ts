@@ -1,6 +1,6 @@
 // The playground's host side: opens (or revives after a reload) the webview panel, answers its
 // messages (calls through the same RequestRunner as the palette commands, example inputs from the
-// endpoint's schema, cancel, open output, copy as code, set key), keeps it told about the call it
+// endpoint's schema, cancel, open output, copy as code, save as a request file, set key), keeps it told about the call it
 // started (with its estimated cost, timings and media, mapped by mediaSources.ts), saves its outputs
 // (outputSaving.ts), tells it the endpoint's unit price, and saves its form and that call so both
 // come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
@@ -345,6 +345,13 @@ export class PlaygroundPanel implements vscode.Disposable {
         const call = this.checkedCall(message.form);
         if (typeof call === 'string') return this.problem(call);
         await copyAsCode(call);
+        return;
+      }
+      case 'saveAsRequestFile': {
+        const call = this.checkedCall(message.form);
+        if (typeof call === 'string') return this.problem(call);
+        // The request files' command (src/requestFiles), which the Requests view's menu runs too.
+        await vscode.commands.executeCommand('fal.saveAsRequestFile', call);
         return;
       }
       case 'setApiKey':
@@ -713,8 +720,8 @@ function catalogueEntry(model: CatalogueModel): CatalogueEntry {
   };
 }
 
-/** The playground form that makes the same call as a record. */
-export function formOf(record: RequestRecord): PlaygroundForm {
+/** The playground form that makes the same call as a record (or a request file's call). */
+export function formOf(record: CallSpec): PlaygroundForm {
   return {
     endpointId: record.endpointId,
     method: record.method,

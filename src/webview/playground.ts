@@ -146,6 +146,10 @@ const copyButton = button('Copy as code', {
   id: 'copy-code',
   title: 'JavaScript, Python or curl; the key comes from FAL_KEY',
 });
+const saveRequestButton = button('Save as Request File', {
+  id: 'save-request-file',
+  title: 'Save this call as a *.fal.json request file, with CodeLens to call it from the editor',
+});
 const setKeyButton = button('Set API Key', { id: 'set-key', hidden: true });
 
 // ---- the result (resultView.ts) ----
@@ -175,7 +179,15 @@ document
       inputProblem,
       fieldsHint,
       headersBox,
-      el('div', { className: 'row actions' }, callButton, cancelButton, copyButton, setKeyButton),
+      el(
+        'div',
+        { className: 'row actions' },
+        callButton,
+        cancelButton,
+        copyButton,
+        saveRequestButton,
+        setKeyButton,
+      ),
       problem,
     ),
     resultSection,
@@ -400,6 +412,9 @@ callButton.addEventListener('click', call);
 cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
 copyButton.addEventListener('click', () => {
   if (validate()) vscode.postMessage({ type: 'copyAsCode', form: readForm() });
+});
+saveRequestButton.addEventListener('click', () => {
+  if (validate()) vscode.postMessage({ type: 'saveAsRequestFile', form: readForm() });
 });
 setKeyButton.addEventListener('click', () => vscode.postMessage({ type: 'setApiKey' }));
 

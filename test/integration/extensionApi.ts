@@ -130,3 +130,32 @@ export async function channelLogFile(api: FalPlaygroundApi): Promise<string> {
   }
   throw new Error(`no *fal.log under ${windowLogs} holds the marker`);
 }
+
+/**
+ * Answers every modal question the extension asks while `body` runs with `answer(text)` (undefined:
+ * the user closed it), by wrapping `vscode.window`'s show…Message functions as `recordToasts` does;
+ * messages that are not modal go on as usual. Resolves with what `body` did and the questions asked.
+ */
+export async function answerModals<T>(
+  answer: (text: string) => string | undefined,
+  body: () => PromiseLike<T>,
+): Promise<{ result: T; asked: string[] }> {
+  const asked: string[] = [];
+  const window = vscode.window as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const names = ['showInformationMessage', 'showWarningMessage', 'showErrorMessage'];
+  const originals = new Map(names.map((name) => [name, window[name]]));
+  for (const name of names) {
+    const original = originals.get(name)!;
+    window[name] = (text: unknown, ...rest: unknown[]) => {
+      const options = rest[0] as { modal?: boolean } | undefined;
+      if (typeof options !== 'object' || !options?.modal) return original.call(vscode.window, text, ...rest);
+      asked.push(String(text));
+      return Promise.resolve(answer(String(text)));
+    };
+  }
+  try {
+    return { result: await body(), asked };
+  } finally {
+    for (const name of names) window[name] = originals.get(name)!;
+  }
+}

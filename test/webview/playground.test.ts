@@ -226,6 +226,19 @@ describe('playground webview', function () {
     assert.equal(message.form.inputText, '{"copy": true}');
   });
 
+  it("asks the host to save the form's call as a request file, and refuses a malformed form in place", async () => {
+    await playground.setEndpoint('sandbox/echo');
+    await playground.typeInput('{"save": true}');
+    await page().locator('#save-request-file').click();
+    const message = await playground.nextMessage('saveAsRequestFile');
+    assert.equal(message.form.endpointId, 'sandbox/echo');
+    assert.equal(message.form.inputText, '{"save": true}');
+    await playground.typeInput('{"save": ');
+    await page().locator('#save-request-file').click();
+    await page().locator('#input-problem', { hasText: 'Not valid JSON' }).waitFor();
+    assert.equal((await playground.posted()).filter((m) => m.type === 'saveAsRequestFile').length, 0);
+  });
+
   it('takes a whole form from the host ("Open in Playground") and saves it', async () => {
     await playground.post({
       type: 'form',
@@ -613,6 +626,7 @@ describe('playground webview', function () {
         ['button', 'Example input'],
         ['button', 'Call'],
         ['button', 'Copy as code'],
+        ['button', 'Save as Request File'],
       ] as const) {
         assert.equal(await page().getByRole(role, { name, exact: true }).count(), 1, `${role} ${name}`);
       }
