@@ -2,7 +2,7 @@
 // before it, and freely within its own folder. Editor-free code sits at the bottom, editor glue on
 // top, so the protocol client and the sandbox run in plain Node and the page bundles no host code.
 //   common → fal, sandbox → storage, auth, target.ts, snippets → connection → requests
-//          → views, playground → commands → extension.ts;   webview → common only.
+//          → views, playground, requestFiles → commands → extension.ts;   webview → common only.
 /** Each layer: the folders (or files) in it, below src/. */
 const LAYERS = [
   ['common'],
@@ -10,7 +10,7 @@ const LAYERS = [
   ['storage', 'auth', 'target.ts', 'snippets'],
   ['connection'],
   ['requests'],
-  ['views', 'playground'],
+  ['views', 'playground', 'requestFiles'],
   ['commands'],
   ['extension.ts'],
 ];
