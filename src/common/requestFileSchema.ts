@@ -75,7 +75,7 @@ function requestSchema(inputChecks: readonly JsonSchema[]): JsonSchema {
         type: 'string',
         enum: [...CALL_METHODS],
         enumDescriptions: CALL_METHODS.map((m) => METHOD_DESCRIPTIONS[m]),
-        description: "How the request is called; the CodeLens offers every method, this one first.",
+        description: 'How the request is called; the CodeLens offers every method, this one first.',
       },
       input: {
         type: 'object',
@@ -87,7 +87,7 @@ function requestSchema(inputChecks: readonly JsonSchema[]): JsonSchema {
           'Custom headers sent with the call, as "Name": "value". Not Authorization: the key is the extension\'s business.',
         propertyNames: {
           pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
-          patternErrorMessage: 'A header name: letters, digits and !#$%&\'*+.^_`|~-',
+          patternErrorMessage: "A header name: letters, digits and !#$%&'*+.^_`|~-",
           not: { pattern: '^[Aa][Uu][Tt][Hh][Oo][Rr][Ii][Zz][Aa][Tt][Ii][Oo][Nn]$' },
           errorMessage: 'The Authorization header comes from your fal key; remove it from the headers.',
         },
@@ -132,8 +132,7 @@ export function requestFileSchema(inputs: ReadonlyMap<string, JsonSchema>): Json
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'fal request file',
-    description:
-      'One request {"endpoint", "method", "input", ...}, or an array of them, each with a "name".',
+    description: 'One request {"endpoint", "method", "input", ...}, or an array of them, each with a "name".',
     type: ['object', 'array'],
     if: { type: 'array' },
     then: { items: { $ref: '#/definitions/namedRequest' } },

@@ -61,7 +61,8 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
         this.schedule();
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('fal.target') || e.affectsConfiguration('fal.sandboxUrl')) this.schedule(0);
+        if (e.affectsConfiguration('fal.target') || e.affectsConfiguration('fal.sandboxUrl'))
+          this.schedule(0);
       }),
       services.connection.onDidLoseSandbox(() => this.schedule(0)),
     );
@@ -103,7 +104,9 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
   }
 
   /** Each id's input schema at the current target, or why there is none. */
-  private async lookUp(ids: readonly string[]): Promise<Map<string, { input: JsonSchema } | { why: string }>> {
+  private async lookUp(
+    ids: readonly string[],
+  ): Promise<Map<string, { input: JsonSchema } | { why: string }>> {
     const found = new Map<string, { input: JsonSchema } | { why: string }>();
     if (ids.length === 0) return found;
     let connection: Pick<Connection, 'target' | 'description'>;
@@ -117,7 +120,10 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
     await Promise.all(
       ids.map(async (id) => {
         const { schema, missing } = await this.services.schemas.lookup(connection.target, id);
-        found.set(id, schema ? { input: schema.input } : { why: describeMissing(missing, connection.description) });
+        found.set(
+          id,
+          schema ? { input: schema.input } : { why: describeMissing(missing, connection.description) },
+        );
       }),
     );
     return found;
@@ -136,7 +142,9 @@ function render(inputs: ReadonlyMap<string, JsonSchema>): string {
 
 /** "the embedded fal sandbox at http://… answered 404 (Endpoint x/y not found)", or the failure's words. */
 function describeMissing(missing: MissingSchema, where: string): string {
-  return missing.status !== undefined ? `${where} answered ${missing.status} (${missing.message})` : missing.message;
+  return missing.status !== undefined
+    ? `${where} answered ${missing.status} (${missing.message})`
+    : missing.message;
 }
 
 /** A hint on each `endpoint` value whose schema could not be had. */
