@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE, REQUEST_FILE_SCHEMA_URI } from '../../src/requestFiles/requestFileSchemas';
-import { activateExtension } from './extensionApi';
+import { activateExtension, EXTENSION_ID } from './extensionApi';
 
 /** Long enough for the embedded sandbox to start and the JSON server to read the schema. */
 const WAIT_MS = 30_000;
@@ -67,11 +67,17 @@ describe('request file schema (VS Code JSON language features)', function () {
     const schema = JSON.parse(served.getText()) as { title: string; definitions: { request: unknown } };
     assert.equal(schema.title, 'fal request file');
     assert.ok(schema.definitions.request);
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    assert.deepEqual(pkg.contributes.jsonValidation, [
+      { fileMatch: ['*.fal.json', '**/*.fal.json'], url: REQUEST_FILE_SCHEMA_URI.toString() },
+    ]);
+    assert.ok(pkg.activationEvents.includes(`onFileSystem:${REQUEST_FILE_SCHEMA_URI.scheme}`));
   });
 
   it('a wrongly typed input field is a diagnostic from the served schema, and the diagnostics follow the endpoint', async () => {
+    // In a folder: the jsonValidation's fileMatch reaches request files at any depth.
     const editor = await writeRequestFile(
-      'typed.fal.json',
+      'requests/deep/typed.fal.json',
       '{\n  "endpoint": "sandbox/image",\n  "method": "subscribe",\n' +
         '  "input": {"prompt": "a fox", "num_images": "two", "duration_s": "long"}\n}\n',
     );
