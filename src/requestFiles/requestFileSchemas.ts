@@ -21,6 +21,9 @@ export const DIAGNOSTIC_SOURCE = 'fal';
 /** How long the endpoints named must stay unchanged while typing before their schemas are asked for. */
 const DEBOUNCE_MS = 300;
 
+/** An endpoint's input schema at the current target, or why there is none. */
+type Answer = { readonly input: JsonSchema } | { readonly why: string };
+
 export interface RequestFileSchemaServices {
   /** Where calls go now (starts the embedded sandbox when that is the target, as a call would). */
   readonly connection: {
@@ -104,10 +107,8 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
   }
 
   /** Each id's input schema at the current target, or why there is none. */
-  private async lookUp(
-    ids: readonly string[],
-  ): Promise<Map<string, { input: JsonSchema } | { why: string }>> {
-    const found = new Map<string, { input: JsonSchema } | { why: string }>();
+  private async lookUp(ids: readonly string[]): Promise<Map<string, Answer>> {
+    const found = new Map<string, Answer>();
     if (ids.length === 0) return found;
     let connection: Pick<Connection, 'target' | 'description'>;
     try {
@@ -151,7 +152,7 @@ function describeMissing(missing: MissingSchema, where: string): string {
 function hints(
   document: vscode.TextDocument,
   mentions: readonly EndpointMention[],
-  found: ReadonlyMap<string, { input: JsonSchema } | { why: string }>,
+  found: ReadonlyMap<string, Answer>,
 ): vscode.Diagnostic[] {
   return mentions.flatMap((mention) => {
     const answer = found.get(mention.endpoint);
