@@ -22,7 +22,15 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // jsonc-parser's `main` is a UMD build that loads its parts with a require() esbuild cannot follow
+  // (the bundle would fail with "Cannot find module './impl/format'"): bundle its ES module build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [

@@ -11,6 +11,7 @@ import { EndpointPrices } from './connection/endpointPrices';
 import { EndpointSchemas } from './connection/endpointSchemas';
 import { FalConnection } from './connection/falConnection';
 import { PlaygroundPanel, type PlaygroundSaved } from './playground/playgroundPanel';
+import { RequestFileSchemas, SCHEMA_SCHEME } from './requestFiles/requestFileSchemas';
 import { JsonFile } from './storage/jsonFile';
 import { BatchedLog } from './common/batchedLog';
 import { DEFAULT_OUTPUT_EVENTS, OUTPUT_EVENTS } from './requests/callEventLog';
@@ -132,6 +133,12 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   // still running are followed again after a reload (RequestRunner.resume).
   context.subscriptions.push(keys, connection, store, runner, requestsTree, documents, statusBar, notifier);
   context.subscriptions.push(prices, schemas);
+  // The schema of `*.fal.json` request files, for VS Code's JSON language features (package.json's jsonValidation).
+  const requestFileSchemas = new RequestFileSchemas({ connection, schemas });
+  context.subscriptions.push(
+    requestFileSchemas,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEMA_SCHEME, requestFileSchemas),
+  );
   const requestsView = vscode.window.createTreeView('fal.requests', {
     treeDataProvider: requestsTree,
     showCollapseAll: true,

@@ -68,4 +68,25 @@ describe('EndpointSchemas', () => {
     );
     assert.ok(logs.lines[0].includes('404') || /not found/i.test(logs.lines[0]), logs.lines[0]);
   });
+
+  it('says why there is no schema: the status of a refusal, the words of another failure, kept while remembered', async () => {
+    const calls: string[] = [];
+    const schemas = service(new LogLines(), calls);
+    const target: RecordTarget = { kind: 'sandbox', url: sandbox.url };
+    const refused = await schemas.lookup(target, 'nobody/nothing');
+    assert.equal(refused.schema, undefined);
+    assert.equal(refused.missing?.status, 404);
+    assert.match(refused.missing?.message ?? '', /nobody\/nothing not found/);
+    assert.deepEqual(
+      await schemas.lookup(target, 'nobody/nothing'),
+      refused,
+      'the remembered "none" keeps why',
+    );
+    assert.equal(calls.length, 1);
+    const noClient = await schemas.lookup({ kind: 'fal.ai' }, 'fal-ai/flux/dev');
+    assert.deepEqual(noClient.missing, { message: 'no client for its target now' });
+    const found = await schemas.lookup(target, 'sandbox/image');
+    assert.equal(found.schema?.endpointId, 'sandbox/image');
+    assert.equal(found.missing, undefined);
+  });
 });
