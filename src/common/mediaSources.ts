@@ -3,6 +3,7 @@
 // as VS Code maps it, `env.asExternalUri`), fal's media hosts, and the hosts the user allowed
 // (`fal.mediaHosts`). Any other host's media is not loaded: the page shows a card naming the host.
 // Pure, so the decision and the CSP text are unit-tested; the host does the mapping.
+import { isLoopbackHostname } from './loopback';
 
 /**
  * fal's media, as CSP sources: its CDN (`fal.media`, `v3.fal.media`, `v3b.fal.media`, ...) and the
@@ -34,12 +35,10 @@ export function mediaHostsOf(setting: unknown): string[] {
   return [...new Set(list.map(normalizeMediaHost).filter((h): h is string => !!h))];
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /** True for an http(s) URL of this machine (127.x.x.x, localhost, [::1]): a local sandbox's. */
 export function isLoopbackUrl(url: string): boolean {
   const parsed = parseUrl(url);
-  return !!parsed && /^https?:$/.test(parsed.protocol) && LOOPBACK.test(parsed.hostname);
+  return !!parsed && /^https?:$/.test(parsed.protocol) && isLoopbackHostname(parsed.hostname);
 }
 
 function parseUrl(url: string): URL | undefined {
