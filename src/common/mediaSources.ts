@@ -82,7 +82,7 @@ export function cspAllows(sources: readonly string[], url: string): boolean {
 
 /** How the page may show a media URL. */
 export type MediaSource =
-  /** A data or blob URL: shown as it is. */
+  /** A blob URL, or a data URL of an image, audio or video type: shown as it is. */
   | { readonly kind: 'inline' }
   /** A sandbox on this machine: shown through the URL VS Code maps it to. */
   | { readonly kind: 'local' }
@@ -93,7 +93,8 @@ export type MediaSource =
 
 /** Where a media URL comes from, given the hosts the user allowed (`fal.mediaHosts`, normalized). */
 export function mediaSourceOf(url: string, userHosts: readonly string[]): MediaSource {
-  if (/^(data|blob):/i.test(url)) return { kind: 'inline' };
+  // Only media data URLs: a data:text/html (or any other) one is never a source, whatever an output says.
+  if (/^(data:(image|audio|video)\/|blob:)/i.test(url)) return { kind: 'inline' };
   if (isLoopbackUrl(url)) return { kind: 'local' };
   const parsed = parseUrl(url);
   const https = parsed?.protocol === 'https:';

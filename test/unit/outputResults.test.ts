@@ -174,6 +174,8 @@ describe('media sources', () => {
     assert.deepEqual(mediaSourceOf('http://127.0.0.1:4000/files/a.png', []), { kind: 'local' });
     assert.deepEqual(mediaSourceOf('http://localhost:4000/files/a.png', []), { kind: 'local' });
     assert.deepEqual(mediaSourceOf('data:image/png;base64,AA', []), { kind: 'inline' });
+    assert.equal(mediaSourceOf('data:text/html,<script>x</script>', []).kind, 'foreign');
+    assert.equal(mediaSourceOf('javascript:alert(1)', []).kind, 'foreign');
     assert.equal(isLoopbackUrl('http://127.0.0.1.example.com/'), false);
   });
 
