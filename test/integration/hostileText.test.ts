@@ -26,7 +26,7 @@ describe('hostile server text in notifications', () => {
     const progress: string[] = [];
     const window = vscode.window as unknown as { withProgress: typeof vscode.window.withProgress };
     const original = window.withProgress;
-    window.withProgress = (options, task) =>
+    window.withProgress = ((options, task) =>
       original.call(vscode.window, options, (p, token) =>
         task(
           {
@@ -37,7 +37,7 @@ describe('hostile server text in notifications', () => {
           },
           token,
         ),
-      );
+      )) as typeof original;
     let run;
     try {
       run = await recordToasts(() =>
