@@ -62,17 +62,23 @@ export function hostHeaderAllowed(ctx: SandboxContext, hostHeader: string | unde
   return hostname !== undefined && isAllowedHostname(ctx, hostname);
 }
 
+/** The lower-case hostname of an http(s) URL; undefined for another scheme or no URL. */
+function httpHostnameOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+      ? parsed.hostname.toLowerCase()
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** May a browser page of `origin` talk to the sandbox? No Origin (not a browser) may; `null` may not. */
 export function originAllowed(ctx: SandboxContext, origin: string | undefined): boolean {
   if (origin === undefined || origin === '') return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return isAllowedHostname(ctx, url.hostname);
+  const hostname = httpHostnameOf(origin);
+  return hostname !== undefined && isAllowedHostname(ctx, hostname);
 }
 
 /** The refusal for a request the checks stop, or undefined when it may go on. */
@@ -114,15 +120,9 @@ export function guardRequest(ctx: SandboxContext, req: IncomingMessage, res: Ser
 
 /** May a webhook be delivered to `url`? Loopback, or a host given with `--allow-webhooks-to`. */
 export function webhookTargetAllowed(ctx: SandboxContext, url: string): boolean {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    return false;
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return false;
-  const name = target.hostname.toLowerCase();
-  return isLoopbackHostname(name) || ctx.options.allowWebhooksTo.includes(name);
+  const hostname = httpHostnameOf(url);
+  if (hostname === undefined) return false;
+  return isLoopbackHostname(hostname) || ctx.options.allowWebhooksTo.includes(hostname);
 }
 
 /** Why a webhook URL is refused, for the submit's 400 answer. */
