@@ -2,6 +2,7 @@
 // The key is typed into a password box and never echoed, logged or shown afterwards.
 import * as vscode from 'vscode';
 import { checkApiKey, type ApiKeyStore } from '../auth/apiKeyStore';
+import { withoutLinks } from '../common/recordText';
 
 export async function setApiKey(keys: ApiKeyStore, output: vscode.LogOutputChannel): Promise<boolean> {
   const key = await vscode.window.showInputBox({
@@ -25,5 +26,7 @@ export async function clearApiKey(keys: ApiKeyStore, output: vscode.LogOutputCha
   const remaining = await keys.get();
   const note = remaining ? ' FAL_KEY from the environment still applies.' : '';
   output.info(`fal key removed from VS Code's secret storage.${note}`);
-  void vscode.window.showInformationMessage(`fal key removed from VS Code's secret storage.${note}`);
+  void vscode.window.showInformationMessage(
+    withoutLinks(`fal key removed from VS Code's secret storage.${note}`),
+  );
 }

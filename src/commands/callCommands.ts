@@ -84,7 +84,7 @@ export async function askEndpoint(
   if (endpointId === undefined) return undefined;
   const problem = checkEndpointId(endpointId);
   if (problem) {
-    void vscode.window.showErrorMessage(problem);
+    void vscode.window.showErrorMessage(withoutLinks(problem));
     return undefined;
   }
   return endpointId;
@@ -141,7 +141,7 @@ function followWithProgress(
 ): Promise<RequestRecord> {
   return Promise.resolve(
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: withoutLinks(title), cancellable: true },
       async (progress, token) => {
         const cancelling = token.onCancellationRequested(() => {
           void services.runner.cancel(record).catch(() => {});
@@ -179,10 +179,10 @@ async function showOutcome(services: CallServices, record: RequestRecord): Promi
 
 function showConnectionError(err: unknown): void {
   if (err instanceof MissingApiKeyError) {
-    void vscode.window.showErrorMessage(err.message, 'Set API Key').then((choice) => {
+    void vscode.window.showErrorMessage(withoutLinks(err.message), 'Set API Key').then((choice) => {
       if (choice) void vscode.commands.executeCommand('fal.setApiKey');
     });
     return;
   }
-  void vscode.window.showErrorMessage((err as Error)?.message ?? String(err));
+  void vscode.window.showErrorMessage(withoutLinks((err as Error)?.message ?? String(err)));
 }

@@ -6,6 +6,7 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { requestDocumentUri, type RequestPart } from '../views/requestDocuments';
 import type { RequestNode } from '../views/requestsTree';
+import { withoutLinks } from '../common/recordText';
 
 export type RecordArg = RequestNode | string | undefined;
 
@@ -24,7 +25,9 @@ export async function cancelRequest(
   try {
     await runner.cancel(record);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Could not cancel ${record.endpointId}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(
+      withoutLinks(`Could not cancel ${record.endpointId}: ${(err as Error).message}`),
+    );
   }
 }
 
@@ -54,7 +57,7 @@ export async function removeRequest(
   if (!record) return;
   if (!isFinal(record)) {
     const choice = await vscode.window.showWarningMessage(
-      `${record.endpointId} is still running. Cancel it and remove it from the list?`,
+      withoutLinks(`${record.endpointId} is still running. Cancel it and remove it from the list?`),
       { modal: true },
       'Cancel and Remove',
     );
@@ -65,7 +68,7 @@ export async function removeRequest(
     await runner.remove(record.id);
   } catch (err) {
     void vscode.window.showErrorMessage(
-      `Removed ${record.endpointId}, but could not cancel it at fal: ${(err as Error).message}`,
+      withoutLinks(`Removed ${record.endpointId}, but could not cancel it at fal: ${(err as Error).message}`),
     );
   }
 }

@@ -3,6 +3,7 @@
 // as VS Code maps it, `env.asExternalUri`), fal's media hosts, and the hosts the user allowed
 // (`fal.mediaHosts`). Any other host's media is not loaded: the page shows a card naming the host.
 // Pure, so the decision and the CSP text are unit-tested; the host does the mapping.
+import { isLoopbackHostname } from './loopback';
 
 /**
  * fal's media, as CSP sources: its CDN (`fal.media`, `v3.fal.media`, `v3b.fal.media`, ...) and the
@@ -34,12 +35,10 @@ export function mediaHostsOf(setting: unknown): string[] {
   return [...new Set(list.map(normalizeMediaHost).filter((h): h is string => !!h))];
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /** True for an http(s) URL of this machine (127.x.x.x, localhost, [::1]): a local sandbox's. */
 export function isLoopbackUrl(url: string): boolean {
   const parsed = parseUrl(url);
-  return !!parsed && /^https?:$/.test(parsed.protocol) && LOOPBACK.test(parsed.hostname);
+  return !!parsed && /^https?:$/.test(parsed.protocol) && isLoopbackHostname(parsed.hostname);
 }
 
 function parseUrl(url: string): URL | undefined {
@@ -83,7 +82,7 @@ export function cspAllows(sources: readonly string[], url: string): boolean {
 
 /** How the page may show a media URL. */
 export type MediaSource =
-  /** A data or blob URL: shown as it is. */
+  /** A blob URL, or a data URL of an image, audio or video type: shown as it is. */
   | { readonly kind: 'inline' }
   /** A sandbox on this machine: shown through the URL VS Code maps it to. */
   | { readonly kind: 'local' }
@@ -94,7 +93,8 @@ export type MediaSource =
 
 /** Where a media URL comes from, given the hosts the user allowed (`fal.mediaHosts`, normalized). */
 export function mediaSourceOf(url: string, userHosts: readonly string[]): MediaSource {
-  if (/^(data|blob):/i.test(url)) return { kind: 'inline' };
+  // Only media data URLs: a data:text/html (or any other) one is never a source, whatever an output says.
+  if (/^(data:(image|audio|video)\/|blob:)/i.test(url)) return { kind: 'inline' };
   if (isLoopbackUrl(url)) return { kind: 'local' };
   const parsed = parseUrl(url);
   const https = parsed?.protocol === 'https:';

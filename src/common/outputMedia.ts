@@ -38,9 +38,14 @@ export function mediaKindOf(contentType: string | undefined): MediaKind {
   return top === 'image' || top === 'audio' || top === 'video' ? top : 'file';
 }
 
-/** True for URLs a media value may have: http(s) and data URLs. */
+/**
+ * True for URLs a media value may have: http(s), and data URLs that declare an image, audio or video
+ * type. Any other scheme (`javascript:`, `file:`, `command:`) and other data URLs (`data:text/html`,
+ * which a browser would open as a page) are never media: they stay text in the JSON tree, never a
+ * source, a link or a file to save.
+ */
 export function isMediaUrl(url: string): boolean {
-  return /^(https?:\/\/\S+|data:[^,]*,)/i.test(url);
+  return /^(https?:\/\/\S+|data:(image|audio|video)\/[^,]*,)/i.test(url);
 }
 
 /** The content type a data URL declares ("data:image/png;base64,..." → "image/png"). */

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { RequestRecord } from '../common/callModel';
 import { findOutputMedia, type OutputMedia } from '../common/outputMedia';
 import { outputFileName } from '../common/outputFileNames';
+import { withoutLinks } from '../common/recordText';
 
 export const OUTPUTS_FOLDER_SETTING = 'outputs.folder';
 
@@ -54,7 +55,9 @@ export async function saveAllOutputs(
 ): Promise<SavedOutput[]> {
   const media = findOutputMedia(output);
   if (media.length === 0) {
-    void vscode.window.showInformationMessage(`The output of ${record.endpointId} has no files to save.`);
+    void vscode.window.showInformationMessage(
+      withoutLinks(`The output of ${record.endpointId} has no files to save.`),
+    );
     return [];
   }
   const target =
@@ -116,7 +119,7 @@ async function saveWithProgress(
   items: ReadonlyArray<{ media: OutputMedia; uri: vscode.Uri }>,
 ): Promise<SavedOutput[]> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: withoutLinks(title), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const cancelled = token.onCancellationRequested(() => abort.abort());
@@ -124,7 +127,7 @@ async function saveWithProgress(
       try {
         for (const [i, { media, uri }] of items.entries()) {
           if (token.isCancellationRequested) break;
-          progress.report({ message: `${i + 1} of ${items.length}: ${media.name}` });
+          progress.report({ message: withoutLinks(`${i + 1} of ${items.length}: ${media.name}`) });
           let bytes: Uint8Array;
           try {
             bytes = await downloadOutput(media.url, abort.signal);

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection/falConnection';
 import { sniffContentType } from '../fal/storage';
 import { contentTypeOfName } from '../common/contentTypes';
+import { withoutLinks } from '../common/recordText';
 
 /** A file put into an argument: where it is now, and what to show of it. */
 export interface PlacedFile {
@@ -60,7 +61,9 @@ export async function placeFile(
   const name = uri.path.split('/').pop() || 'file';
   if (!vscode.workspace.getWorkspaceFolder(uri)) {
     const choice = await vscode.window.showWarningMessage(
-      `${uri.fsPath || uri.toString()} is outside the workspace. Read it and send it to ${connection.description}?`,
+      withoutLinks(
+        `${uri.fsPath || uri.toString()} is outside the workspace. Read it and send it to ${connection.description}?`,
+      ),
       { modal: true },
       'Read and Send',
     );

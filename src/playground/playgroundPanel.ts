@@ -42,6 +42,7 @@ import { saveAllOutputs, saveOneOutput } from './outputSaving';
 import { callTimings } from '../common/callTimings';
 import { RealtimeSession } from './realtimeSession';
 import { DEFAULT_REALTIME_TIMEOUT_MS } from '../requests/realtimePool';
+import { withoutLinks } from '../common/recordText';
 
 export const PLAYGROUND_VIEW_TYPE = 'fal.playground';
 
@@ -420,7 +421,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       if (item) await saveOneOutput(record, output, item.index, item.url, to);
       else await saveAllOutputs(record, output, to);
     } catch (err) {
-      void vscode.window.showErrorMessage((err as Error).message);
+      void vscode.window.showErrorMessage(withoutLinks((err as Error).message));
     }
   }
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { STORE_IO_HEADER_TITLE } from '../common/falHeaders';
 import { listeningLine, SANDBOX_KEY_ENV } from './controlProtocol';
 import { exitWhenUnattached } from './lifetime';
+import { normalizeHostEntry } from './requestGuard';
 import { startSandbox } from './server';
 
 const HELP = `Usage: node dist/sandbox.js [options]
@@ -32,6 +33,12 @@ Options:
                          result waits to be fetched; with results waiting, --hold-ms at most
   --window-timeout-ms N  A window counts as gone N ms after its last attach (default 30000)
   --hold-ms N            Longest stay with results waiting and no window (default 600000)
+  --allow-host H         Also answer to the name H (as Host, and as a browser's Origin): loopback
+                         names and the bound address only by default, against DNS rebinding;
+                         repeatable (e.g. the name a remote code-server is reached by)
+  --allow-fetch          Let image_url download any http(s) URL (default: only the sandbox's own
+                         files and data URIs)
+  --allow-webhooks-to H  Also deliver webhooks to host H (default: loopback only); repeatable
   --verbose              Log what the sandbox does to stderr
   --help                 Show this help
 `;
@@ -49,6 +56,16 @@ function intOption(name: string, value: string | undefined, min: number): number
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
   return n;
+}
+
+/** A repeatable host option's values, each a host name or address without a port. */
+function hostList(name: string, values: string[] | undefined): string[] {
+  return (values ?? []).map((value) => {
+    const host = normalizeHostEntry(value);
+    if (host === undefined)
+      fail(`--${name} takes a host name or address without a port or path, not ${JSON.stringify(value)}`);
+    return host;
+  });
 }
 
 async function main(): Promise<void> {
@@ -73,6 +90,9 @@ async function main(): Promise<void> {
         'exit-unattached': { type: 'boolean' },
         'window-timeout-ms': { type: 'string' },
         'hold-ms': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        'allow-fetch': { type: 'boolean' },
+        'allow-webhooks-to': { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -94,6 +114,8 @@ async function main(): Promise<void> {
   if (retentionScale !== undefined && !(Number.isFinite(retentionScale) && retentionScale > 0)) {
     fail('--retention-scale must be a positive number');
   }
+  const allowHosts = hostList('allow-host', values['allow-host']);
+  const allowWebhooksTo = hostList('allow-webhooks-to', values['allow-webhooks-to']);
   const key = values.key ?? (process.env[SANDBOX_KEY_ENV] || undefined);
   delete process.env[SANDBOX_KEY_ENV];
   const sandbox = await startSandbox({
@@ -107,6 +129,9 @@ async function main(): Promise<void> {
     retentionScale,
     maxMultipartMb: intOption('max-multipart-mb', values['max-multipart-mb'], 1),
     cdnTokenTtlSeconds: intOption('cdn-token-ttl', values['cdn-token-ttl'], 1),
+    allowHosts,
+    allowFetch: values['allow-fetch'],
+    allowWebhooksTo,
     log: values.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   process.stdout.write(`${listeningLine(sandbox.url)}\n`);

@@ -3,6 +3,7 @@
 // `/files/`, and the scratch folder where multipart upload parts wait and stored file bodies live.
 import { randomBytes } from 'node:crypto';
 import { FileStore } from './files';
+import { normalizeHostEntry } from './requestGuard';
 import { ScratchDir } from './scratchDir';
 
 export interface SandboxOptions {
@@ -29,12 +30,27 @@ export interface SandboxOptions {
    * 10 KB or more), so tests need not wait: 0.001 keeps them 3.6 s and 0.36 s (default 1).
    */
   retentionScale?: number;
+  /**
+   * More names the sandbox answers to besides loopback and its bound address (`--allow-host`), as
+   * `Host` and as the origin of browser requests; see requestGuard.ts.
+   */
+  allowHosts?: readonly string[];
+  /** Let `image_url` download any http(s) URL, not only the sandbox's own files (`--allow-fetch`). */
+  allowFetch?: boolean;
+  /** Hosts besides loopback that webhooks may be delivered to (`--allow-webhooks-to`). */
+  allowWebhooksTo?: readonly string[];
   /** Where the sandbox logs what it does (default: nowhere). */
   log?: (line: string) => void;
 }
 
 export interface SandboxContext {
-  readonly options: Required<Omit<SandboxOptions, 'key' | 'log'>> & Pick<SandboxOptions, 'key'>;
+  readonly options: Required<Omit<SandboxOptions, 'key' | 'log' | 'allowHosts'>> &
+    Pick<SandboxOptions, 'key'>;
+  /**
+   * The `--allow-host` names (normalized), and those a window adds on its keyed attach (the host
+   * its editor reaches the sandbox through, e.g. code-server's port proxy on a remote machine).
+   */
+  readonly allowedHosts: Set<string>;
   /** `http://HOST:PORT`, known once the server listens. */
   baseUrl: string;
   /** Per-start secret: signs JWT tokens (HS256) and upload URLs. */
@@ -51,6 +67,11 @@ const DEFAULT_MAX_STORE_MB = 512;
 const DEFAULT_MAX_MULTIPART_MB = 10 * 1024;
 const DEFAULT_CDN_TOKEN_TTL_SECONDS = 60 * 60;
 
+/** The valid host entries of a list, normalized (the CLI refuses invalid ones before they get here). */
+function hostEntries(list: readonly string[] | undefined): string[] {
+  return (list ?? []).map(normalizeHostEntry).filter((h): h is string => h !== undefined);
+}
+
 export function createContext(options: SandboxOptions): SandboxContext {
   const scratch = new ScratchDir();
   const ctx: SandboxContext = {
@@ -65,7 +86,10 @@ export function createContext(options: SandboxOptions): SandboxContext {
       cdnTokenTtlSeconds: options.cdnTokenTtlSeconds ?? DEFAULT_CDN_TOKEN_TTL_SECONDS,
       maxStoreMb: options.maxStoreMb ?? DEFAULT_MAX_STORE_MB,
       retentionScale: options.retentionScale ?? 1,
+      allowFetch: options.allowFetch ?? false,
+      allowWebhooksTo: hostEntries(options.allowWebhooksTo),
     },
+    allowedHosts: new Set(hostEntries(options.allowHosts)),
     baseUrl: '',
     secret: randomBytes(32),
     files: new FileStore(

@@ -3,7 +3,9 @@
 // single `Range` answered `206 Partial Content` with `Content-Range`, one that no byte satisfies
 // answered `416` with `Content-Range: bytes */size`. A malformed `Range`, several ranges, or an
 // `If-Range` naming another version get the whole file (200), as HTTP lets a server do. Stored
-// files never change, so the file id is the ETag.
+// files never change, so the file id is the ETag. Every file is served with
+// `X-Content-Type-Options: nosniff`, and a type a browser would open as a page of the sandbox's origin
+// (HTML, XHTML, SVG, XML, PDF) as an attachment, so an uploaded or generated file cannot run script.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -29,6 +31,30 @@ export function byteRange(
   return { start: ranges[0].start, end: ranges[0].end };
 }
 
+/**
+ * Types a browser shows as a document that can run script (or load others) when navigated to; served
+ * with `Content-Disposition: attachment`. `<img>` and `<video>` ignore the disposition.
+ */
+export function opensAsPage(contentType: string): boolean {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return (
+    type === '' ||
+    type === 'text/html' ||
+    type === 'application/pdf' ||
+    type === 'text/xml' ||
+    type === 'application/xml' ||
+    type === 'text/xsl' ||
+    type.endsWith('+xml') || // image/svg+xml, application/xhtml+xml, application/rss+xml, ...
+    type.startsWith('multipart/')
+  );
+}
+
+/** `attachment; filename*=UTF-8''name`, the stored (already %-encoded) name as RFC 5987 wants it. */
+function attachmentDisposition(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9!#$&+.^_`|~%-]/g, (c) => encodeURIComponent(c));
+  return `attachment; filename*=UTF-8''${safe}`;
+}
+
 const etagOf = (file: Pick<StoredFile, 'id'>) => `"${file.id}"`;
 
 export function serveFile(
@@ -51,8 +77,10 @@ export function serveFile(
     'accept-ranges': 'bytes',
     etag: etagOf(file),
     'cache-control': 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
     [FAL_HEADERS.requestId]: randomUUID(),
   };
+  if (opensAsPage(file.contentType)) headers['content-disposition'] = attachmentDisposition(file.name);
   const ifRange = req.headers['if-range'];
   const range = byteRange(file, req.headers.range, typeof ifRange === 'string' ? ifRange : undefined);
   if (range === 'unsatisfiable') {

@@ -8,6 +8,7 @@ import type { CallKind, Fault, FaultBook } from './faults';
 import { send } from './faults';
 import type { InfraErrorType } from '../common/falErrorTypes';
 import { expiredBody, type ExpiredRequest, type Queue, type QueueRequest } from './queue';
+import { webhookRefusal, webhookTargetAllowed } from './requestGuard';
 import { readInput } from './requestInput';
 import { SseWriter } from './sse';
 
@@ -90,6 +91,10 @@ export async function handleQueue(
     if (!parsed || !endpoint) {
       return send(res, 404, { detail: `Application '${route.endpointPath}' not found` });
     }
+    const webhookUrl = url.searchParams.get('fal_webhook') ?? undefined;
+    if (webhookUrl !== undefined && !webhookTargetAllowed(ctx, webhookUrl)) {
+      return send(res, 400, { detail: webhookRefusal(webhookUrl) });
+    }
     const read = await readInput(req, url);
     if (!read.ok) return send(res, read.status, { detail: read.detail });
     const timeoutHeader = req.headers[FAL_HEADERS.requestTimeout];
@@ -114,7 +119,7 @@ export async function handleQueue(
         String(req.headers[FAL_HEADERS.queuePriority] ?? '').toLowerCase() === 'low' ? 'low' : 'normal',
       noRetry,
       startTimeout,
-      webhookUrl: url.searchParams.get('fal_webhook') ?? undefined,
+      webhookUrl,
       runnerFailures: faults.runnerFailures,
       failWith: faults.failWith,
       storeIo: !['0', 'false', 'no'].includes(

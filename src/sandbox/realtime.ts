@@ -19,6 +19,7 @@ import { findEndpoint, parseEndpointId, renderImage } from './endpoints';
 import { IMAGE_SIZES } from './endpoints/image';
 import { pause } from './endpoints/types';
 import { decodePath, requireKey, sendDetail } from './http';
+import { originAllowed, refusal } from './requestGuard';
 import { verifyToken } from './tokens';
 import { validateInput } from './validate';
 
@@ -112,19 +113,6 @@ function parseRealtimePath(pathname: string): ParsedApp | undefined {
   return { appId: `${parsed.owner}/${parsed.alias}`, alias: parsed.alias, endpointId };
 }
 
-function isAllowedOrigin(ctx: SandboxContext, origin: string | undefined): boolean {
-  if (origin === undefined || origin === '') return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (ctx.baseUrl && url.origin === new URL(ctx.baseUrl).origin) return true;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
-}
-
 /** A ServerResponse written straight onto the upgrade socket, so refusals reuse the HTTP helpers. */
 function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
   const res = new ServerResponse(req);
@@ -149,13 +137,14 @@ async function admit(
   url: URL,
   app: ParsedApp,
 ): Promise<boolean> {
-  if (!isAllowedOrigin(ctx, req.headers.origin)) {
-    refuse(
-      req,
-      socket,
-      403,
-      `Origin ${req.headers.origin} is not allowed: the sandbox accepts loopback origins only.`,
-    );
+  const refused = refusal(ctx, req);
+  if (refused) {
+    refuse(req, socket, refused.status, refused.detail);
+    return false;
+  }
+  if (!originAllowed(ctx, req.headers.origin)) {
+    const detail = `Origin ${req.headers.origin} is not allowed: the sandbox accepts loopback origins (and --allow-host ones) only.`;
+    refuse(req, socket, 403, detail);
     return false;
   }
   const token = url.searchParams.get('fal_jwt_token');

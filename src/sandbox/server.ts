@@ -28,6 +28,7 @@ import { ESTIMATE_PATH, handleEstimate, handlePricing, PRICING_PATH } from './pr
 import { Queue } from './queue';
 import { handleQueue, parseQueuePath, type QueueScope } from './queueRoutes';
 import { handleRealtimeUpgrade } from './realtime';
+import { guardRequest } from './requestGuard';
 import { handleRun, parseRunPath } from './run';
 import { handleStorage } from './storage';
 import { handleTokens } from './tokens';
@@ -67,6 +68,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const upgraded = new Set<Duplex>();
 
   const server = createServer({ keepAlive: true }, (req, res) => {
+    if (!guardRequest(ctx, req, res)) return;
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     const handled =
       path === ATTACH_PATH || path === DETACH_PATH

@@ -53,6 +53,7 @@ export function serveThumbnail(req: IncomingMessage, res: ServerResponse, path: 
     'content-type': 'image/png',
     'content-length': bytes.length,
     'cache-control': 'public, max-age=86400',
+    'x-content-type-options': 'nosniff',
     [FAL_HEADERS.requestId]: randomUUID(),
   });
   res.end(req.method === 'HEAD' ? undefined : bytes);

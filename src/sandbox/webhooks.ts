@@ -2,7 +2,8 @@
 // Each sandbox start has its own key pair. A delivery is `POST <fal_webhook>` with fal's JSON body and
 // the headers X-Fal-Webhook-Request-Id / -User-Id / -Timestamp / -Signature, where the signature is
 // hex Ed25519 over `request_id\nuser_id\ntimestamp\nhex(sha256(body))`. Failed deliveries (transport
-// error or non-2xx) are retried with exponential backoff, a bounded number of times.
+// error or non-2xx) are retried with exponential backoff, a bounded number of times. Only loopback
+// targets, and hosts given with `--allow-webhooks-to`, are delivered to (requestGuard.ts).
 import { FAL_HEADERS } from '../common/falHeaders';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import * as http from 'node:http';
@@ -11,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context';
 import { pause } from './endpoints/types';
 import { sendJson } from './http';
+import { webhookRefusal, webhookTargetAllowed } from './requestGuard';
 
 export interface WebhookDelivery {
   url: string;
@@ -157,6 +159,11 @@ export async function deliverWebhook(
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     ctx.log(`webhook: ${delivery.requestId}: not delivered, invalid URL ${delivery.url}`);
+    return;
+  }
+  // The submit refused such a URL already; checked again where the socket is opened.
+  if (!webhookTargetAllowed(ctx, delivery.url)) {
+    ctx.log(`webhook: ${delivery.requestId}: not delivered, ${webhookRefusal(delivery.url)}`);
     return;
   }
   const body = webhookBody(delivery);

@@ -1,6 +1,7 @@
 // The playground in the real workbench: opened from the palette, a person fills the form in the
 // webview, calls sandbox endpoints with several methods and sees the output (and images), the call
 // lands in the Requests view, and the panel comes back with its form after a reload.
+import { HOSTILE_PAYLOADS } from '../../src/sandbox/endpoints/hostile';
 import { imageLoads } from '../../tools/vscode-host/browser';
 import { Workbench } from '../../tools/vscode-host/workbench';
 
@@ -159,5 +160,51 @@ describe('workbench: the playground webview', function () {
     );
     if (!(advanced > 0.3)) throw new Error(`video time ${advanced}`);
     await workbench.screenshot('playground-video');
+  });
+
+  it("sandbox/hostile's payloads (catalogue, logs, output, file names, URLs, error) stay text", async () => {
+    // Alone (FAL_TEST_GREP), it opens the playground itself.
+    if ((await workbench.page.locator('.tab', { hasText: 'fal Playground' }).count()) === 0)
+      await workbench.runCommand('fal: Open Playground');
+    await view().locator('.target', { hasText: 'embedded fal sandbox at http://127.0.0.1:' }).waitFor();
+    // Its catalogue entry, from the sandbox, in the picker: name and description as text.
+    await view().locator('#endpoint').fill('hostile');
+    const option = view().locator('#endpoint-options li', { hasText: 'sandbox/hostile' });
+    await option.locator('.name', { hasText: HOSTILE_PAYLOADS.img }).waitFor();
+    await option.click();
+    await view().locator('vscode-radio.method[data-method="subscribe"]').click();
+    await view().locator('#json-input').fill('{}');
+    await view().locator('#call').click();
+    await view()
+      .locator('#status', { hasText: /subscribe sandbox\/hostile: completed/ })
+      .waitFor();
+    await view().locator('#gallery img').waitFor();
+    await imageLoads(view().locator('#gallery img'));
+    await view().locator('#logs', { hasText: HOSTILE_PAYLOADS.script }).waitFor({ state: 'attached' });
+    await view().locator('#output', { hasText: HOSTILE_PAYLOADS.javascriptUrl }).waitFor();
+    await view().locator('#json-input').fill('{"fail": true}');
+    await view().locator('#call').click();
+    await view().locator('#error .message', { hasText: HOSTILE_PAYLOADS.commandLink }).waitFor();
+    const traces = await view()
+      .locator('body')
+      .evaluate(() => {
+        const all = Array.from(document.querySelectorAll('*'));
+        const bad = (v: string | null) => !!v && /^\s*(javascript:|data:text\/html)/i.test(v);
+        return {
+          pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
+          marked: all.filter((el) => el.hasAttribute('data-pwned')).length,
+          badUrls: all.filter((el) => ['href', 'src'].some((a) => bad(el.getAttribute(a)))).length,
+        };
+      });
+    const expected = { pwned: null, marked: 0, badUrls: 0 };
+    if (JSON.stringify(traces) !== JSON.stringify(expected))
+      throw new Error(`traces of the payloads: ${JSON.stringify(traces)}`);
+    // Nor in the workbench around it (the Requests view, the tab, notifications).
+    const outside = await workbench.page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
+      marked: document.querySelectorAll('[data-pwned]').length,
+    }));
+    if (outside.pwned !== null || outside.marked !== 0)
+      throw new Error(`traces in the workbench: ${JSON.stringify(outside)}`);
   });
 });

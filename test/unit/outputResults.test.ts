@@ -69,6 +69,24 @@ describe('output media and text', () => {
     assert.deepEqual(findOutputMedia({ url: 'javascript:alert(1)', content_type: 'image/png' }), []);
   });
 
+  it('never takes a javascript:, data:text/html or other non-media URL as media, whatever its content_type', () => {
+    const hostile = [
+      'javascript:window.__pwned=1',
+      'JavaScript:alert(1)//.png',
+      'data:text/html,<script>window.__pwned=1</script>',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'data:application/xhtml+xml,<x/>',
+      'file:///etc/passwd.png',
+      'command:fal.clearApiKey',
+      'vbscript:msgbox(1)',
+    ];
+    const output = {
+      files: hostile.map((url) => ({ url, content_type: 'image/png', file_name: 'a.png' })),
+      bare: hostile,
+    };
+    assert.deepEqual(findOutputMedia(output), []);
+  });
+
   it('finds the text of an output: a string output, or its top-level strings that are not URLs', () => {
     assert.deepEqual(findOutputText('hello'), [{ key: '', text: 'hello' }]);
     assert.deepEqual(findOutputText({ output: 'An answer.', url: 'https://h/a.png', seed: 1, empty: ' ' }), [
@@ -156,6 +174,8 @@ describe('media sources', () => {
     assert.deepEqual(mediaSourceOf('http://127.0.0.1:4000/files/a.png', []), { kind: 'local' });
     assert.deepEqual(mediaSourceOf('http://localhost:4000/files/a.png', []), { kind: 'local' });
     assert.deepEqual(mediaSourceOf('data:image/png;base64,AA', []), { kind: 'inline' });
+    assert.equal(mediaSourceOf('data:text/html,<script>x</script>', []).kind, 'foreign');
+    assert.equal(mediaSourceOf('javascript:alert(1)', []).kind, 'foreign');
     assert.equal(isLoopbackUrl('http://127.0.0.1.example.com/'), false);
   });
 

@@ -11,6 +11,7 @@ const IDS = [
   'sandbox/slow',
   'sandbox/error',
   'sandbox/compose',
+  'sandbox/hostile',
 ];
 
 describe('sandbox: catalogue and OpenAPI', () => {
@@ -37,7 +38,7 @@ describe('sandbox: catalogue and OpenAPI', () => {
       cursor = r.json.next_cursor;
       pages++;
     } while (cursor);
-    assert.equal(pages, 3);
+    assert.equal(pages, 4);
     assert.deepEqual(seen.sort(), [...IDS].sort());
     assert.equal((await call(s.url, '/api/v1/models?cursor=garbage', { key: null })).status, 422);
     assert.equal((await call(s.url, '/api/v1/models?limit=0', { key: null })).status, 422);

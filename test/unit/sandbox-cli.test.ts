@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -95,6 +96,39 @@ describe('sandbox: CLI', () => {
     const second = await put(2, 700_000);
     assert.equal(second.status, 413, 'the two parts together pass --max-multipart-mb 1');
     assert.match(((await second.json()) as { detail: string }).detail, /--max-multipart-mb/);
+  });
+
+  it('passes --allow-host (repeatable), --allow-fetch and --allow-webhooks-to', async () => {
+    child = spawn(
+      process.execPath,
+      [cli, '--port', '0', '--open', '--allow-host', 'a.example', '--allow-host', 'B.example.'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const line = await new Promise<string>((resolve) =>
+      createInterface({ input: child!.stdout! }).once('line', resolve),
+    );
+    const { port } = new URL(/listening on (\S+)$/.exec(line)![1]);
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) =>
+        http
+          .get(
+            { host: '127.0.0.1', port, path: '/_sandbox/health', headers: { host }, agent: false },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
+          .on('error', reject),
+      );
+    assert.equal(await statusFor('a.example'), 200);
+    assert.equal(await statusFor('b.example:8080'), 200);
+    assert.equal(await statusFor('c.example'), 421);
+    const badHost = spawnSync(process.execPath, [cli, '--allow-host', 'a.example/x'], { encoding: 'utf8' });
+    assert.equal(badHost.status, 2);
+    assert.match(badHost.stderr, /--allow-host takes a host name or address without a port or path/);
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    for (const flag of ['--allow-host H', '--allow-fetch', '--allow-webhooks-to H'])
+      assert.ok(help.stdout.includes(flag), flag);
   });
 
   it('prints help and refuses bad flags', () => {

@@ -140,6 +140,11 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Print code-server's own output. */
   verbose?: boolean;
+  /**
+   * Workspace trust on, with no prompt: a folder opened for the first time is untrusted (Restricted
+   * Mode), as a repository a person just cloned. Off by default (no trust dialog in the tests).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -162,13 +167,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   fs.mkdirSync(tmp);
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   // A calm workbench: no welcome page, no telemetry prompts, no trust dialog.
+  const trust = options.workspaceTrust
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : { 'security.workspace.trust.enabled': false };
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
     JSON.stringify({
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'telemetry.telemetryLevel': 'off',
-      'security.workspace.trust.enabled': false,
+      ...trust,
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'update.mode': 'none',
@@ -193,7 +201,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       path.join(stateDir, 'extensions'),
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--ignore-last-opened',
       // Its port proxy stays on: `env.asExternalUri` maps a local port to `/proxy/<port>/` whether it
       // is on or not, and the playground loads the sandbox's media through that mapping.

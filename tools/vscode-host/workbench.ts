@@ -23,10 +23,15 @@ export class Workbench {
    * extension host (e.g. FAL_SANDBOX_URL, to point the extension at a sandbox that outlives a reload).
    */
   static async open(
-    options: { files?: Record<string, string | Uint8Array>; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      files?: Record<string, string | Uint8Array>;
+      env?: NodeJS.ProcessEnv;
+      /** Workspace trust on: the new folder opens untrusted, in Restricted Mode. */
+      untrusted?: boolean;
+    } = {},
   ): Promise<Workbench> {
     const files = options.files ?? { 'README.md': '# e2e workspace\n' };
-    const server = await startCodeServer({ env: options.env });
+    const server = await startCodeServer({ env: options.env, workspaceTrust: options.untrusted });
     const folder = tempWorkspace(files);
     const workbench = await Workbench.show(server.workbenchUrl({ folder }), server);
     workbench.folder = folder;

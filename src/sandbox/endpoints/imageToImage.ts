@@ -1,5 +1,6 @@
-// `sandbox/image-to-image`: fetches an image (a sandbox file URL, any http(s) URL or a data URI),
-// inverts it blended by `strength` and returns it like `sandbox/image`; exercises file inputs.
+// `sandbox/image-to-image`: reads an image (a sandbox file URL or a data URI; any http(s) URL only
+// when the sandbox was started with `--allow-fetch`, so a request cannot make it probe the user's
+// network), inverts it blended by `strength` and returns it like `sandbox/image`; exercises file inputs.
 import { PNG } from 'pngjs';
 import { IMAGE_SCHEMA, fieldError, ref, sleep, type EndpointCall, type SandboxEndpoint } from './types';
 
@@ -29,6 +30,13 @@ async function fetchImage(url: string, call: EndpointCall): Promise<Buffer> {
     return bytes;
   }
   if (!/^https?:\/\//.test(url)) throw fieldError('image_url', 'Expected an http(s) URL or a data URI');
+  if (!call.ctx.options.allowFetch) {
+    throw fieldError(
+      'image_url',
+      `The sandbox reads only its own files (${base}/files/...) and data URIs, not ${url}: upload the ` +
+        `image first, or start the sandbox with --allow-fetch to let it download other URLs.`,
+    );
+  }
   try {
     const res = await fetch(url, { signal: call.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);

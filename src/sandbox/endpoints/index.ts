@@ -5,6 +5,7 @@ import { audioEndpoint } from './audio';
 import { composeEndpoint } from './compose';
 import { echoEndpoint } from './echo';
 import { errorEndpoint } from './error';
+import { hostileEndpoint } from './hostile';
 import { imageEndpoint } from './image';
 import { imageToImageEndpoint } from './imageToImage';
 import { slowEndpoint } from './slow';
@@ -26,6 +27,7 @@ export const ENDPOINTS: readonly SandboxEndpoint[] = [
   slowEndpoint,
   errorEndpoint,
   composeEndpoint,
+  hostileEndpoint,
 ];
 
 const byId = new Map(ENDPOINTS.map((e) => [e.id, e]));
