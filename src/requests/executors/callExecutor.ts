@@ -18,6 +18,8 @@ export interface CallJob {
   readonly signal: AbortSignal;
   /** A realtime call's own connection (the playground's session); else the warm pool's. */
   readonly realtime?: RealtimeRequester;
+  /** How long a direct call waits for its reply, and a stream for its next byte (ms); none when unset. */
+  readonly timeoutMs?: number;
 }
 
 /** Where a realtime call sends its input and gets its output, paired by order (PairedRealtime). */

@@ -3,12 +3,13 @@
 import { callHeaders, type CallExecutor, type CallJob, type CallReport } from './callExecutor';
 
 export class RunExecutor implements CallExecutor {
-  async start({ record, connection, signal }: CallJob, report: CallReport): Promise<void> {
+  async start({ record, connection, signal, timeoutMs }: CallJob, report: CallReport): Promise<void> {
     report.update({ startedAt: Date.now() });
     const result = await connection.client.run(record.endpointId, {
       input: record.input,
       headers: callHeaders(record),
       abortSignal: signal,
+      timeout: timeoutMs,
     });
     report.complete({ output: result.data, requestId: result.requestId || undefined });
   }
