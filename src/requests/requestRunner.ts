@@ -257,10 +257,14 @@ export class RequestRunner implements Disposable {
     this.events.begin(record.id);
     try {
       const timeoutMs = this.callTimeoutMs();
-      await work(
-        { record, connection, signal: abort.signal, ...(timeoutMs > 0 ? { timeoutMs } : {}) },
-        this.reportFor(record.id),
-      );
+      const job = {
+        record,
+        connection,
+        signal: abort.signal,
+        outputFile: this.store.outputFileOf(record.id),
+        ...(timeoutMs > 0 ? { timeoutMs } : {}),
+      };
+      await work(job, this.reportFor(record.id));
     } catch (err) {
       // The window is closing: resume() follows the record again (or marks the call cut) after the reload.
       if (!this.disposed) this.failWith(record.id, err);

@@ -4,6 +4,7 @@
 // to do about it. An output kept in its own file (too large for the saved index) is
 // read back through the store; one that could not be kept at all (`outputDropped`) is fetched again.
 import * as vscode from 'vscode';
+import { formatSize } from '../common/outputMedia';
 import { describeError } from '../common/recordText';
 import { diagnoseRequest } from '../common/requestDiagnosis';
 import { isFinal, type RequestRecord } from '../common/callModel';
@@ -64,6 +65,15 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
     }
     if (uri.path.endsWith('/input.json')) return json(record.input);
     if (record.output !== undefined) return json(record.output);
+    if (record.outputFile && record.outputPreview !== undefined) {
+      // Too large to read (it was never parsed): where it is, and its start as text.
+      const { file } = this.store.outputFileOf(record.id);
+      return json({
+        note: `The output is ${formatSize(record.outputBytes ?? 0)}, too large to show here; it is saved whole in the file below. Its start:`,
+        file,
+        preview: record.outputPreview,
+      });
+    }
     if (record.outputFile) {
       try {
         return json(await this.store.output(record.id));

@@ -4,8 +4,10 @@
 // faults (which are retried, how) is in client-faults.test.ts; SECURITY.md's "Fault matrix" lists
 // every case with the test covering it.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import type { CallSpec, RequestRecord } from '../../src/common/callModel';
+import { OUTPUT_PREVIEW_BYTES } from '../../src/requests/outputFiles';
 import { RequestRunner, type RequestRunnerOptions } from '../../src/requests/requestRunner';
 import type { RequestStore } from '../../src/requests/requestStore';
 import { realtimeSettings } from '../../src/sandbox/realtime';
@@ -246,6 +248,27 @@ describe('runner: the fault matrix', () => {
     );
     assert.match(error!.message, /not valid JSON/);
     assert.match(error!.hint!, /call again/i);
+  });
+
+  it('a response too large to read: written to the output file as it comes, the record keeps a preview', async () => {
+    const record = await settle({
+      endpointId: 'sandbox/echo',
+      method: 'subscribe',
+      input: { n: 'big' },
+      headers: fault('big-body:12;on=result'),
+    });
+    completed(record);
+    assert.equal(record.output, undefined, 'never read into the record');
+    assert.ok(record.outputPreview?.startsWith('{"n":"big","_sandbox_padding":"xxx'), record.outputPreview);
+    assert.equal(Buffer.byteLength(record.outputPreview!), OUTPUT_PREVIEW_BYTES);
+    const { file, name } = store.outputFileOf(record.id);
+    assert.equal(record.outputFile, name);
+    assert.equal(fs.statSync(file).size, record.outputBytes);
+    assert.ok(record.outputBytes! > 12 * 1024 * 1024);
+    const saved = (await store.output(record.id)) as { n: string; _sandbox_padding: string };
+    assert.equal(saved.n, 'big', 'the file holds the whole reply');
+    assert.equal(saved._sandbox_padding.length, 12 * 1024 * 1024);
+    assert.ok(!fs.existsSync(`${file}.part`));
   });
 
   it('the sandbox target not running: the record says nothing answers there and how to start it', async () => {
