@@ -12,6 +12,7 @@ import {
   type InfraErrorType,
   STORE_IO_OFF_LARGE_RETENTION_MS,
 } from '../common/falErrorTypes';
+import { FAL_HEADERS } from '../common/falHeaders';
 import { ApiError, FalTimeoutError, NetworkError, ProtocolError, ValidationError } from '../fal/errors';
 
 /** A failure the runner itself decides (a realtime call with no answer, a lost sandbox), with what to do. */
@@ -160,7 +161,7 @@ function apiError(err: ApiError, call?: ErrorContext): RequestError {
   if (isInfraErrorType(errorType)) {
     const words = INFRA_WORDS[errorType];
     const noRetry = call?.platform?.noRetry
-      ? 'It was sent with x-fal-no-retry, so fal did not try another runner. '
+      ? `It was sent with ${FAL_HEADERS.noRetry}, so fal did not try another runner. `
       : '';
     return { ...base, message: `${words.what} (${err.status} ${errorType})`, hint: noRetry + words.hint };
   }

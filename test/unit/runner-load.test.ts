@@ -30,7 +30,7 @@ async function all(
 }
 
 describe('runner: under load', function () {
-  this.timeout(90_000);
+  this.timeout(150_000);
   const sandbox = useSandbox({ concurrency: 50 });
   let runner: RequestRunner | undefined;
   afterEach(() => runner?.dispose());
@@ -54,11 +54,13 @@ describe('runner: under load', function () {
     assert.equal(store.all().length, 200);
     assert.ok(store.all().every(isFinal));
     // Each new record, state and request id is on disk before the call goes on (requestStore.ts):
-    // about 4 synchronous rewrites of the whole index per call, which is what bounds the time here
-    // far above the 1 s floor; the bound catches worse (a write per log line or event, say).
+    // about 4 synchronous rewrites of the whole index per call, which is what sets the time here,
+    // far above the 1 s floor (40 to 60 s measured here, 2 cores shared by many runs); the
+    // write count is the bound that does not depend on the machine (a write per log line or event
+    // would break it), the time bound only catches a hang.
     assert.ok(writes <= 5 * 500, `${writes} writes of the index for 500 calls`);
     const floor = (500 / 50) * 100;
-    assert.ok(ms < 60 * floor, `took ${ms} ms; the floor is ${floor} ms`);
+    assert.ok(ms < 100 * floor, `took ${ms} ms; the floor is ${floor} ms`);
     store.dispose();
   });
 
