@@ -115,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
   const runner = new RequestRunner(store, connection, log, {
     // Read at each realtime call, so a changed setting applies without a reload.
     realtimeTimeoutMs: () => realtimeTimeoutSeconds() * 1000,
+    callTimeoutMs: () => callTimeoutSeconds() * 1000,
     outputEvents: () => outputEvents,
   });
   const prices = new EndpointPrices(async (target) => (await connection.forRecord(target))?.client, output);
@@ -220,6 +221,12 @@ function oneOf<T extends string>(key: string, values: readonly T[], fallback: T)
 
 const notificationsSetting = () => oneOf('fal.notifications', NOTIFICATIONS, DEFAULT_NOTIFICATIONS);
 const outputEventsSetting = () => oneOf(OUTPUT_EVENTS_SETTING, OUTPUT_EVENTS, DEFAULT_OUTPUT_EVENTS);
+
+/** "fal.timeoutSeconds" (0: no client timeout), within its bounds (package.json). */
+function callTimeoutSeconds(): number {
+  const value = vscode.workspace.getConfiguration('fal').get<number>('timeoutSeconds', 600);
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(value, 0), 86_400) : 600;
+}
 
 /** "fal.realtime.timeoutSeconds", within its bounds (package.json), whatever the settings file says. */
 function realtimeTimeoutSeconds(): number {

@@ -135,6 +135,12 @@ export interface RequestRecord extends CallSpec {
   outputFile?: string;
   /** True when the output could not be kept across reloads (not even in its own file). */
   outputDropped?: boolean;
+  /**
+   * An output too large to read (written to `outputFile` as it arrived, never parsed): the start of
+   * its JSON text, and its size in bytes.
+   */
+  outputPreview?: string;
+  outputBytes?: number;
   error?: RequestError;
   /** The window (extension host instance) that made the call and follows it. */
   windowId?: string;

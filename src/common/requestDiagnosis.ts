@@ -121,7 +121,11 @@ function lastStatus(record: RequestRecord): string[] {
   if (record.completedAt !== undefined) lines.push(`  Ended: ${time(record.completedAt)}`);
   const inference = record.metrics?.inference_time;
   if (typeof inference === 'number') lines.push(`  Inference time: ${inference.toFixed(3)} s`);
-  if (record.outputFile) lines.push('  Output: kept in its own file (too large for the list)');
+  if (record.outputPreview !== undefined)
+    lines.push(
+      `  Output: ${record.outputBytes ?? '?'} bytes, too large to read; saved whole in its own file`,
+    );
+  else if (record.outputFile) lines.push('  Output: kept in its own file (too large for the list)');
   if (record.outputDropped) lines.push('  Output: too large to keep; fetched again when opened');
   return lines;
 }

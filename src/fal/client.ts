@@ -91,8 +91,9 @@ export function createFalClient(options: CreateFalClientOptions = {}): FalClient
           headers,
           signal: deadline.signal,
           retry: RUN_RETRY,
+          spool: opts.spool,
         });
-        return { data: res.data, requestId: res.requestId };
+        return { data: res.data, requestId: res.requestId, ...(res.spooled ? { spooled: res.spooled } : {}) };
       } catch (error) {
         if (deadline.expired) {
           throw new FalTimeoutError(

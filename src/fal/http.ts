@@ -2,6 +2,8 @@
 // across calls, fal's default headers and `Authorization: Key`, non-2xx replies turned into
 // ApiError/ValidationError, deadlines, aborts, and retries with the policy each call passes.
 import { FAL_HEADERS } from '../common/falHeaders';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
@@ -16,6 +18,7 @@ import {
   errorMessage,
 } from './errors';
 import { DEFAULT_RETRY, isRetryableError, retryDelay, withOverrides, type RetryPolicy } from './retry';
+import type { SpooledBody, SpoolOptions } from './types';
 
 export type ResponseType = 'json' | 'stream' | 'buffer' | 'text';
 
@@ -39,6 +42,8 @@ export interface RequestOptions {
   responseType?: ResponseType;
   /** Send `Authorization` when credentials resolve (default true). */
   auth?: boolean;
+  /** `json` only: a 2xx JSON reply larger than `aboveBytes` is written to a file, not read (`spooled`). */
+  spool?: SpoolOptions;
 }
 
 export interface HttpResponse<T> {
@@ -48,6 +53,8 @@ export interface HttpResponse<T> {
   /** `x-fal-request-id`, or "". */
   requestId: string;
   url: string;
+  /** Set (and `data` undefined) when the body went to a file (`RequestOptions.spool`). */
+  spooled?: SpooledBody;
 }
 
 export const REQUEST_ID_HEADER = FAL_HEADERS.requestId;
@@ -137,6 +144,7 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
     let settled = false;
     let res: IncomingMessage | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let spooler: Spooler | undefined;
 
     const cleanup = () => {
       if (timer) clearTimeout(timer);
@@ -148,6 +156,7 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
       cleanup();
       req.destroy();
       res?.destroy();
+      spooler?.discard();
       reject(error);
     };
     const succeed = (value: HttpResponse<T>) => {
@@ -186,15 +195,40 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
       }
 
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      const contentType = headerValue(response.headers['content-type']) ?? '';
+      const spool =
+        ok && responseType === 'json' && contentType.includes('application/json') ? opts.spool : undefined;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (!spooler && spool && received > spool.aboveBytes) {
+          try {
+            spooler = new Spooler(spool, chunks.splice(0), response, (error) =>
+              fail(new NetworkError(method, url, error)),
+            );
+          } catch (error) {
+            fail(new NetworkError(method, url, error));
+            return;
+          }
+        }
+        if (spooler) spooler.write(chunk);
+        else chunks.push(chunk);
+      });
       response.on('error', (error) => fail(new NetworkError(method, url, error)));
       response.on('aborted', () =>
         fail(new NetworkError(method, url, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))),
       );
       response.on('end', () => {
         if (settled) return;
+        if (spooler) {
+          spooler.finish(contentType).then(
+            (spooled) =>
+              succeed({ status, headers: response.headers, data: undefined as T, requestId, url, spooled }),
+            (error: unknown) => fail(new NetworkError(method, url, error)),
+          );
+          return;
+        }
         const raw = Buffer.concat(chunks);
-        const contentType = headerValue(response.headers['content-type']) ?? '';
         if (!ok) {
           fail(toApiError(status, response, raw, contentType, requestId, url));
           return;
@@ -214,6 +248,60 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
     });
     req.end(body);
   });
+}
+
+/**
+ * A reply body on its way to a file: what came before the spooling began, then every chunk as it
+ * arrives (pausing the reply while the disk catches up), to `<file>.part`, renamed once complete.
+ */
+class Spooler {
+  private readonly out: fs.WriteStream;
+  private readonly part: string;
+  private readonly head: Buffer;
+  private bytes = 0;
+  private paused = false;
+
+  constructor(
+    private readonly options: SpoolOptions,
+    before: Buffer[],
+    private readonly response: IncomingMessage,
+    onError: (error: unknown) => void,
+  ) {
+    this.part = `${options.file}.part`;
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    this.out = fs.createWriteStream(this.part);
+    this.out.on('error', onError);
+    this.head = Buffer.concat(before).subarray(0, options.previewBytes);
+    for (const chunk of before) this.write(chunk);
+  }
+
+  write(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (!this.out.write(chunk) && !this.paused) {
+      this.paused = true;
+      this.response.pause();
+      this.out.once('drain', () => {
+        this.paused = false;
+        this.response.resume();
+      });
+    }
+  }
+
+  async finish(contentType: string): Promise<SpooledBody> {
+    await new Promise<void>((resolve, reject) => {
+      this.out.once('error', reject);
+      this.out.end(resolve);
+    });
+    await fs.promises.rename(this.part, this.options.file);
+    const preview = new TextDecoder('utf-8').decode(this.head);
+    return { file: this.options.file, bytes: this.bytes, preview, contentType };
+  }
+
+  /** The reply failed: the partial file goes. */
+  discard(): void {
+    this.out.destroy();
+    fs.rm(this.part, { force: true }, () => {});
+  }
 }
 
 function decodeBody(raw: Buffer, contentType: string, responseType: ResponseType): unknown {

@@ -18,6 +18,7 @@ import type {
   QueueStatus,
   QueueStatusSubscriptionOptions,
   Result,
+  ResultOptions,
   StatusOptions,
   SubmitOptions,
 } from './types';
@@ -43,7 +44,7 @@ export interface QueueClient {
     endpointId: string,
     options: QueueStatusSubscriptionOptions,
   ): Promise<CompletedQueueStatus>;
-  result<Output = unknown>(endpointId: string, options: BaseRequestOptions): Promise<Result<Output>>;
+  result<Output = unknown>(endpointId: string, options: ResultOptions): Promise<Result<Output>>;
   /** Resolves with the reply body (`{status: "CANCELLATION_REQUESTED"}`); 400/404 reject. */
   cancel(endpointId: string, options: BaseRequestOptions): Promise<unknown>;
 }
@@ -83,10 +84,10 @@ export function createQueueClient(config: ClientConfig, storage: StorageSeam): Q
       return waitForCompletion(queue, endpointId, options);
     },
 
-    async result<Output>(endpointId: string, { requestId, abortSignal }: BaseRequestOptions) {
+    async result<Output>(endpointId: string, { requestId, abortSignal, spool }: ResultOptions) {
       const url = requestUrl(config, endpointId, requestId);
-      const res = await request<Output>(config, { url, signal: abortSignal, retry: QUEUE_RETRY });
-      return { data: res.data, requestId: res.requestId };
+      const res = await request<Output>(config, { url, signal: abortSignal, retry: QUEUE_RETRY, spool });
+      return { data: res.data, requestId: res.requestId, ...(res.spooled ? { spooled: res.spooled } : {}) };
     },
 
     async cancel(endpointId, { requestId, abortSignal }) {

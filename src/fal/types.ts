@@ -43,9 +43,33 @@ export type QueueStatus = InQueueQueueStatus | InProgressQueueStatus | Completed
 
 /** What run, subscribe and result resolve to. */
 export interface Result<T> {
+  /** The reply's body; undefined when it was spooled to a file (`spooled`). */
   data: T;
   /** `x-fal-request-id`, or "". */
   requestId: string;
+  /** Where a JSON reply larger than the call's `spool.aboveBytes` was written instead of being read. */
+  spooled?: SpooledBody;
+}
+
+/**
+ * Large replies written to a file as they arrive, never held or parsed in memory, so a 100 MB
+ * result does not stall the process reading it.
+ */
+export interface SpoolOptions {
+  /** A JSON reply with more bytes than this goes to `file`. */
+  aboveBytes: number;
+  /** Where (written as `<file>.part`, renamed once complete). Its folder is created if needed. */
+  file: string;
+  /** How many bytes of the start of the body `preview` keeps. */
+  previewBytes: number;
+}
+
+export interface SpooledBody {
+  readonly file: string;
+  readonly bytes: number;
+  /** The first `previewBytes` of the body, as text. */
+  readonly preview: string;
+  readonly contentType: string;
 }
 
 export type QueuePriority = 'low' | 'normal';
@@ -63,6 +87,8 @@ export interface RunOptions<Input = unknown> {
   timeout?: number;
   /** Server-side start deadline in seconds (> 1), sent as `x-fal-request-timeout`. */
   startTimeout?: number;
+  /** Writes a large JSON reply to a file instead of reading it (`Result.spooled`). */
+  spool?: SpoolOptions;
 }
 
 export interface SubmitOptions<Input = unknown> {
@@ -80,6 +106,11 @@ export interface SubmitOptions<Input = unknown> {
 export interface BaseRequestOptions {
   requestId: string;
   abortSignal?: AbortSignal;
+}
+
+export interface ResultOptions extends BaseRequestOptions {
+  /** Writes a large JSON reply to a file instead of reading it (`Result.spooled`). */
+  spool?: SpoolOptions;
 }
 
 export interface StatusOptions extends BaseRequestOptions {

@@ -13,6 +13,14 @@ import { writeFileAtomicSync } from '../storage/fileLock';
  */
 export const MAX_INDEX_OUTPUT_BYTES = 16 * 1024;
 
+/**
+ * A reply larger than this is never read into memory: it is written to the record's output file as
+ * it arrives (the protocol client's `spool`), and the record keeps a preview of its start.
+ */
+export const SPOOL_ABOVE_BYTES = 8 * 1024 * 1024;
+/** How much of the start of a spooled output the record keeps to show. */
+export const OUTPUT_PREVIEW_BYTES = 4 * 1024;
+
 /** JSON size of each output seen, so a save does not serialise every output twice. */
 const sizes = new WeakMap<object, number>();
 
@@ -38,7 +46,7 @@ export function outputFileName(recordId: string): string {
   return `${safe}.json`;
 }
 
-function outputPath(folder: string, name: string): string {
+export function outputPath(folder: string, name: string): string {
   return path.join(folder, 'outputs', path.basename(name));
 }
 

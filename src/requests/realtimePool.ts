@@ -17,6 +17,8 @@ export const DEFAULT_REALTIME_TIMEOUT_MS = 60_000;
 export interface RealtimePoolOptions {
   /** How long a call may wait for its output before its connection is reset, in ms; read per call. */
   readonly timeoutMs: () => number;
+  /** Lifetime of the connections' temporary tokens, in seconds (default fal's 120 s). */
+  readonly tokenSeconds?: number;
   readonly log: Logger;
 }
 
@@ -48,6 +50,7 @@ export class RealtimePool implements Disposable {
         // Every output is claimed by a request, or dropped for a request given up.
         onResult: () => {},
         onError: (err) => this.options.log.warn(`realtime ${endpointId}: ${err.message}`),
+        tokenExpirationSeconds: this.options.tokenSeconds,
       });
       const entry: PooledConnection = {
         target: connection.target,

@@ -3,7 +3,7 @@
 // fal""s error types, its locked-account 403, the key, the concurrency limit, a start timeout and an
 // expired result each get plain words and a hint here, in one table.
 import { InvalidEndpointIdError } from '../common/endpointId';
-import { isQueueMethod, type CallSpec, type RequestError } from '../common/callModel';
+import { isQueueMethod, type CallSpec, type RecordTarget, type RequestError } from '../common/callModel';
 import {
   isInfraErrorType,
   isLockedAccountDetail,
@@ -12,7 +12,8 @@ import {
   type InfraErrorType,
   STORE_IO_OFF_LARGE_RETENTION_MS,
 } from '../common/falErrorTypes';
-import { ApiError, NetworkError, ValidationError } from '../fal/errors';
+import { FAL_HEADERS } from '../common/falHeaders';
+import { ApiError, FalTimeoutError, NetworkError, ProtocolError, ValidationError } from '../fal/errors';
 
 /** A failure the runner itself decides (a realtime call with no answer, a lost sandbox), with what to do. */
 export class CallFailure extends Error {
@@ -57,6 +58,9 @@ const INFRA_WORDS: Record<InfraErrorType, { what: string; hint: string }> = {
 
 /** What of the call (its record) the wording depends on. */
 export type ErrorContext = Pick<CallSpec, 'method' | 'platform'> & {
+  readonly endpointId?: string;
+  /** Where the call went: a sandbox that does not answer is named, with how to start it. */
+  readonly target?: RecordTarget;
   readonly requestId?: string;
   /** When the record last changed: a result cannot have expired sooner than 6 minutes after it. */
   readonly updatedAt?: number;
@@ -81,13 +85,64 @@ export function toRequestError(err: unknown, call?: ErrorContext): RequestError 
   if (err instanceof InvalidEndpointIdError) {
     return { message: err.message, hint: 'An endpoint id looks like owner/app or owner/app/sub/path.' };
   }
-  if (err instanceof NetworkError) {
+  if (err instanceof NetworkError) return networkError(err, call);
+  if (err instanceof FalTimeoutError) {
+    const what = call?.endpointId ?? 'the endpoint';
     return {
-      message: err.message,
-      hint: 'Check that the fal host (or the sandbox) is reachable, then call again.',
+      message: `No reply from ${what} within ${inSeconds(err.timeoutMs)} (the client timeout); the call was given up, not retried.`,
+      hint:
+        'Call again, or raise the setting "fal.timeoutSeconds" (0 waits as long as it takes); ' +
+        'for long jobs use subscribe or submit, which follow the request through the queue.',
+    };
+  }
+  if (err instanceof ProtocolError) {
+    return {
+      message: `The reply was not valid JSON, so it cannot be read: ${err.message}`,
+      ...(err.status ? { status: err.status } : {}),
+      hint:
+        'Something between you and the endpoint (a proxy, or the server itself) sent a broken reply; ' +
+        'call again, and if it keeps happening, copy "fal: Diagnose Request" into a support ticket.',
     };
   }
   return { message: err instanceof Error ? err.message : String(err) };
+}
+
+/** "0.3 s", "12 s". */
+function inSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** A transport failure; a sandbox that refuses connections is not running, and says how to start one. */
+function networkError(err: NetworkError, call?: ErrorContext): RequestError {
+  const target = call?.target;
+  if (err.code === 'ECONNREFUSED' && target && target.kind !== 'fal.ai') {
+    if (target.kind === 'sandbox') {
+      const port = portOf(target.url);
+      return {
+        message: `No fal sandbox is running at ${target.url} (the setting "fal.sandboxUrl"): the connection was refused.`,
+        hint:
+          `Start it (npm run sandbox -- --port ${port}), or clear the setting "fal.sandboxUrl" to use ` +
+          'the embedded sandbox, which starts by itself; then call again.',
+      };
+    }
+    return {
+      message: `The embedded fal sandbox at ${target.url} does not answer: the connection was refused.`,
+      hint: 'Call again; a new embedded sandbox starts.',
+    };
+  }
+  return {
+    message: err.message,
+    hint: 'Check that the fal host (or the sandbox) is reachable, then call again.',
+  };
+}
+
+function portOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  } catch {
+    return '8787';
+  }
 }
 
 function apiError(err: ApiError, call?: ErrorContext): RequestError {
@@ -99,13 +154,16 @@ function apiError(err: ApiError, call?: ErrorContext): RequestError {
     const seconds = call?.platform?.startTimeout;
     return {
       ...base,
-      message: `No runner started within ${seconds === undefined ? 'the start timeout' : `${seconds} s`} (the request's start timeout, 504)`,
+      message: `No runner started within ${seconds === undefined ? 'the start timeout' : `${seconds} s`} (the request's start timeout, 504); not retried, since the timeout is the call's own`,
       hint: 'Raise the start timeout, or call again when the endpoint is less busy.',
     };
   }
   if (isInfraErrorType(errorType)) {
     const words = INFRA_WORDS[errorType];
-    return { ...base, message: `${words.what} (${err.status} ${errorType})`, hint: words.hint };
+    const noRetry = call?.platform?.noRetry
+      ? `It was sent with ${FAL_HEADERS.noRetry}, so fal did not try another runner. `
+      : '';
+    return { ...base, message: `${words.what} (${err.status} ${errorType})`, hint: noRetry + words.hint };
   }
   if (err.status === 403 && isLockedAccountDetail(detail)) {
     return {
@@ -114,7 +172,26 @@ function apiError(err: ApiError, call?: ErrorContext): RequestError {
       hint: 'Top up or settle the account at fal, then call again; the key itself is fine.',
     };
   }
+  const page = htmlPage(err.body);
+  if (page) {
+    return {
+      ...base,
+      message: `${page.title || `HTTP ${err.status}`} from ${page.server ?? 'a proxy'} in front of the endpoint (an HTML page, not the endpoint's reply)`,
+      hint: hintFor(err),
+    };
+  }
   return { ...base, message: `${err.status}: ${err.message}`, hint: hintFor(err) };
+}
+
+/**
+ * An error reply that is an HTML page (nginx's 502, a load balancer's 503) rather than fal's JSON:
+ * its title and the server that wrote it, so the message never carries the markup.
+ */
+function htmlPage(body: unknown): { title: string; server?: string } | undefined {
+  if (typeof body !== 'string' || !/<html[\s>]/i.test(body)) return undefined;
+  const title = /<title>([^<]{0,200})<\/title>/i.exec(body)?.[1].trim() ?? '';
+  const server = /\b(nginx|cloudflare|envoy|haproxy|apache|varnish)\b/i.exec(body)?.[1].toLowerCase();
+  return { title, server };
 }
 
 /**

@@ -67,6 +67,13 @@ export interface RequestRunnerOptions {
   readonly realtimeTimeoutMs?: number | (() => number);
   /** What the log tells of stream events and realtime frames (`fal.output.events`); read as they come. */
   readonly outputEvents?: () => OutputEvents;
+  /**
+   * How long a direct call waits for its reply, and a stream for its next byte, in ms (0: as long as
+   * it takes; the default). Read at each call (`fal.timeoutSeconds`).
+   */
+  readonly callTimeoutMs?: () => number;
+  /** Lifetime of the realtime connections' temporary tokens, in seconds (default fal's 120 s). */
+  readonly realtimeTokenSeconds?: number;
 }
 
 export class RequestRunner implements Disposable {
@@ -77,6 +84,7 @@ export class RequestRunner implements Disposable {
   private readonly executors: Readonly<Record<CallMethod, CallExecutor>>;
   private readonly subscriptions: Disposable[] = [];
   private readonly events: CallEventLog;
+  private readonly callTimeoutMs: () => number;
   private disposed = false;
 
   constructor(
@@ -89,8 +97,10 @@ export class RequestRunner implements Disposable {
     const timeout = options.realtimeTimeoutMs ?? DEFAULT_REALTIME_TIMEOUT_MS;
     this.realtime = new RealtimePool({
       timeoutMs: typeof timeout === 'function' ? timeout : () => timeout,
+      tokenSeconds: options.realtimeTokenSeconds,
       log: output,
     });
+    this.callTimeoutMs = options.callTimeoutMs ?? (() => 0);
     this.executors = {
       run: new RunExecutor(),
       subscribe: this.queue,
@@ -247,7 +257,15 @@ export class RequestRunner implements Disposable {
     this.inFlight.set(record.id, abort);
     this.events.begin(record.id);
     try {
-      await work({ record, connection, signal: abort.signal }, this.reportFor(record.id));
+      const timeoutMs = this.callTimeoutMs();
+      const job = {
+        record,
+        connection,
+        signal: abort.signal,
+        outputFile: this.store.outputFileOf(record.id),
+        ...(timeoutMs > 0 ? { timeoutMs } : {}),
+      };
+      await work(job, this.reportFor(record.id));
     } catch (err) {
       // The window is closing: resume() follows the record again (or marks the call cut) after the reload.
       if (!this.disposed) this.failWith(record.id, err);

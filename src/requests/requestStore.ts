@@ -25,6 +25,7 @@ import {
   deleteOutputFile,
   MAX_INDEX_OUTPUT_BYTES,
   outputFileName,
+  outputPath,
   outputSize,
   readOutputFile,
   writeOutputFile,
@@ -167,6 +168,12 @@ export class RequestStore implements Disposable {
     if (record?.output !== undefined) return record.output;
     if (record?.outputFile) return readOutputFile(this.folder, record.outputFile);
     return undefined;
+  }
+
+  /** Where the output file of the record `id` goes (its name, as `outputFile` keeps it, and its path). */
+  outputFileOf(id: string): { name: string; file: string } {
+    const name = outputFileName(id);
+    return { name, file: outputPath(this.folder, name) };
   }
 
   /** Adds a record this window follows (owned by this window); on disk when this returns. */

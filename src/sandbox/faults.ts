@@ -272,14 +272,10 @@ export function send(
 ): void {
   const fault = bodyFaults.get(res);
   if (!fault) return sendJson(res, status, body, headers);
+  if (fault.name === 'big-body')
+    return sendPadded(res, status, body, headers, Math.round(fault.arg * 1024 * 1024));
   let text = JSON.stringify(body);
-  if (fault.name === 'big-body') {
-    const pad = 'x'.repeat(Math.round(fault.arg * 1024 * 1024));
-    text =
-      typeof body === 'object' && body !== null && !Array.isArray(body)
-        ? JSON.stringify({ ...body, _sandbox_padding: pad })
-        : JSON.stringify({ value: body, _sandbox_padding: pad });
-  } else if (fault.name === 'bad-json') {
+  if (fault.name === 'bad-json') {
     text = text.slice(0, Math.max(1, Math.floor(text.length / 2))) + '<<not json';
   }
   const head = {
@@ -295,6 +291,45 @@ export function send(
     return;
   }
   res.end(text);
+}
+
+/**
+ * `body` with a `_sandbox_padding` string of `bytes` x's (a non-object body becomes `{value: body}`),
+ * written in 1 MB pieces as the socket takes them: a 100 MB reply costs the sandbox neither a
+ * 100 MB string nor the CPU to build one, so a test measures the client, not the sandbox.
+ */
+function sendPadded(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  bytes: number,
+): void {
+  const base = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : { value: body };
+  const json = JSON.stringify(base);
+  const head = Buffer.from(`${json.slice(0, -1)}${json === '{}' ? '' : ','}"_sandbox_padding":"`);
+  const tail = Buffer.from('"}');
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(head.length + bytes + tail.length),
+    [FAL_HEADERS.requestId]: headers[FAL_HEADERS.requestId] ?? randomUUID(),
+    ...headers,
+  });
+  res.write(head);
+  const piece = Buffer.alloc(1024 * 1024, 'x');
+  let left = bytes;
+  const pump = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const n = Math.min(left, piece.length);
+      left -= n;
+      if (!res.write(n === piece.length ? piece : piece.subarray(0, n))) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end(tail);
+  };
+  pump();
 }
 
 /** `POST /_sandbox/faults` arms, `GET` lists, `DELETE` clears. */

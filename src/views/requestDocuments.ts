@@ -7,6 +7,7 @@
 // (`input.sorted.json`, `output.sorted.json`: sortedJson.ts), so a diff shows only real differences.
 import * as vscode from 'vscode';
 import { sortedJson } from '../common/sortedJson';
+import { formatSize } from '../common/outputMedia';
 import { describeError } from '../common/recordText';
 import { diagnoseRequest } from '../common/requestDiagnosis';
 import { isFinal, type RequestRecord } from '../common/callModel';
@@ -82,6 +83,15 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   /** What the output document shows: the output, or the error, or why there is none (yet). */
   private async outputOf(record: RequestRecord): Promise<unknown> {
     if (record.output !== undefined) return record.output;
+    if (record.outputFile && record.outputPreview !== undefined) {
+      // Too large to read (it was never parsed): where it is, and its start as text.
+      const { file } = this.store.outputFileOf(record.id);
+      return {
+        note: `The output is ${formatSize(record.outputBytes ?? 0)}, too large to show here; it is saved whole in the file below. Its start:`,
+        file,
+        preview: record.outputPreview,
+      };
+    }
     if (record.outputFile) {
       try {
         return await this.store.output(record.id);

@@ -51,13 +51,13 @@ describe('runner on the embedded sandbox process', function () {
   const runners: RequestRunner[] = [];
   const pids = new Set<number>();
 
-  function window(secrets: MemorySecrets, file: string) {
+  function window(secrets: MemorySecrets, file: string, windowTimeoutMs = 400) {
     const sandbox = new EmbeddedSandbox({
       cliPath,
       secrets,
       log: new LogLines(),
       attachEveryMs: 100,
-      windowTimeoutMs: 400,
+      windowTimeoutMs,
     });
     managers.push(sandbox);
     const store = new RequestStore(file);
@@ -118,5 +118,36 @@ describe('runner on the embedded sandbox process', function () {
     const done = await until(second.store, record.id, (r) => r.state === 'COMPLETED', 'completed');
     assert.equal((await second.sandbox.existing())!.pid, before.pid, 'a new sandbox was started');
     assert.ok(done.output, 'no output');
+  });
+
+  it('a reload with 100 requests running there: all followed again and completed', async () => {
+    const secrets = new MemorySecrets();
+    const file = tempStoreFile();
+    // A busy test process may miss attaches for a while: the sandbox waits 5 s before it counts
+    // the window gone (the extension's default is 30 s).
+    const first = window(secrets, file, 5_000);
+    // The embedded sandbox runs one at a time: most are still queued when the window reloads.
+    const started = await Promise.all(
+      Array.from({ length: 100 }, (_, n) =>
+        first.runner.start({ endpointId: 'sandbox/slow', method: 'submit', input: { duration_ms: 20, n } }),
+      ),
+    );
+    const ids = started.map((s) => s.record.id);
+    await Promise.all(ids.map((id) => until(first.store, id, (r) => !!r.requestId, 'a request id')));
+    pids.add((await first.sandbox.existing())!.pid);
+    first.runner.dispose();
+    await first.store.flush();
+    first.store.dispose();
+    await first.sandbox.close();
+
+    const second = window(secrets, file, 5_000);
+    const running = second.store.all().filter((r) => r.state !== 'COMPLETED').length;
+    assert.ok(running > 50, `only ${running} of 100 were still running at the reload`);
+    await second.runner.resume();
+    for (const id of ids) {
+      const done = await until(second.store, id, (r) => r.state === 'COMPLETED', 'completed', 20_000);
+      assert.equal((done.output as { duration_ms: number }).duration_ms, 20);
+    }
+    assert.equal(second.store.all().length, 100, 'none lost, none doubled');
   });
 });

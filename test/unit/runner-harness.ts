@@ -11,6 +11,7 @@ import type { RecordTarget, RequestRecord } from '../../src/common/callModel';
 import type { Logger } from '../../src/common/messages';
 import type { Connection } from '../../src/connection/falConnection';
 import { createFalClient } from '../../src/fal/client';
+import type { RetryOptions } from '../../src/fal/retry';
 import type { ConnectionSource } from '../../src/requests/requestRunner';
 import { RequestStore } from '../../src/requests/requestStore';
 import { call } from './sandbox-helpers';
@@ -24,10 +25,14 @@ export class SandboxConnections implements ConnectionSource {
   /** False once the sandbox is "gone": `forRecord` then answers undefined, as after a reload. */
   reachable = true;
   private connection: Connection | undefined;
+  /** Every retry the client made (its URL and what it waited), in order. */
+  readonly retries: Array<{ url: string; delayMs: number; error: unknown }> = [];
 
   constructor(
     private readonly url: () => string,
     private readonly kind: 'sandbox' | 'embedded-sandbox' = 'sandbox',
+    /** The client's retry overrides (default: a fast base delay, at most 50 ms between tries). */
+    private readonly retry: RetryOptions = { baseDelayMs: 2, maxDelayMs: 50 },
   ) {}
 
   get(): Promise<Connection> {
@@ -50,7 +55,14 @@ export class SandboxConnections implements ConnectionSource {
     const url = this.url();
     const hosts = sandboxHosts(url);
     return {
-      client: createFalClient({ credentials: KEY, hosts, retry: { baseDelayMs: 2, maxDelayMs: 50 } }),
+      client: createFalClient({
+        credentials: KEY,
+        hosts,
+        retry: {
+          ...this.retry,
+          onRetry: ({ url, delayMs, error }) => this.retries.push({ url, delayMs, error }),
+        },
+      }),
       hosts,
       description: `the test sandbox at ${url}`,
       target: { kind: this.kind, url },
@@ -120,7 +132,7 @@ export function until(
 /** Arms a sandbox fault (`POST /_sandbox/faults`). */
 export async function armFault(
   base: string,
-  fault: { kind: string; times?: number; on?: string },
+  fault: { kind: string; times?: number; on?: string; retry_after?: number },
 ): Promise<void> {
   const reply = await call(base, '/_sandbox/faults', { body: fault, key: KEY });
   assert.equal(reply.status, 200, reply.text);

@@ -7,6 +7,8 @@ import type { CallSpec, RequestLog, RequestRecord } from '../../common/callModel
 import { platformHeaders } from '../../common/falHeaders';
 import type { Connection } from '../../connection/falConnection';
 import type { RealtimeInput } from '../../fal/realtime';
+import type { Result, SpoolOptions } from '../../fal/types';
+import { OUTPUT_PREVIEW_BYTES, SPOOL_ABOVE_BYTES } from '../outputFiles';
 import type { CallEventKind } from '../callEventLog';
 import type { RecordPatch } from '../recordTransitions';
 
@@ -18,6 +20,10 @@ export interface CallJob {
   readonly signal: AbortSignal;
   /** A realtime call's own connection (the playground's session); else the warm pool's. */
   readonly realtime?: RealtimeRequester;
+  /** How long a direct call waits for its reply, and a stream for its next byte (ms); none when unset. */
+  readonly timeoutMs?: number;
+  /** The record's output file (its name in the store, and its path): where a huge reply is written. */
+  readonly outputFile: { readonly name: string; readonly file: string };
 }
 
 /** Where a realtime call sends its input and gets its output, paired by order (PairedRealtime). */
@@ -40,8 +46,16 @@ export interface CallReport {
   info(line: string): void;
   /** A stream's event or a realtime frame: told to the log as `fal.output.events` says, and counted. */
   event(kind: CallEventKind, value: unknown): void;
-  /** The call ended well, with its output and what else fal said of it (request id, metrics). */
-  complete(facts: Pick<RecordPatch, 'output' | 'requestId' | 'metrics'>): void;
+  /**
+   * The call ended well, with its output (or, for one too large to read, the file it went to and
+   * its preview) and what else fal said of it (request id, metrics).
+   */
+  complete(
+    facts: Pick<
+      RecordPatch,
+      'output' | 'outputFile' | 'outputPreview' | 'outputBytes' | 'requestId' | 'metrics'
+    >,
+  ): void;
   /** fal answered that the request was cancelled. */
   cancelled(): void;
 }
@@ -57,4 +71,19 @@ export interface CallExecutor {
 /** The headers a call sends: its custom headers plus those of its platform options. */
 export function callHeaders(call: CallSpec): Record<string, string> {
   return { ...call.headers, ...platformHeaders(call.platform, call.method) };
+}
+
+/** How a job's call writes a reply too large to read: to the record's output file, as it arrives. */
+export function spoolFor(job: CallJob): SpoolOptions {
+  return { aboveBytes: SPOOL_ABOVE_BYTES, file: job.outputFile.file, previewBytes: OUTPUT_PREVIEW_BYTES };
+}
+
+/** What the record keeps of a reply: its output, or the file a huge one went to with its preview. */
+export function outputFacts(
+  job: CallJob,
+  result: Result<unknown>,
+): Pick<RecordPatch, 'output' | 'outputFile' | 'outputPreview' | 'outputBytes'> {
+  const spooled = result.spooled;
+  if (!spooled) return { output: result.data };
+  return { outputFile: job.outputFile.name, outputPreview: spooled.preview, outputBytes: spooled.bytes };
 }

@@ -7,7 +7,14 @@ import { CANCELLED_STATUS } from '../../common/callModel';
 import { INFRA_ERRORS, isInfraErrorType } from '../../common/falErrorTypes';
 import { ApiError } from '../../fal/errors';
 import type { CompletedQueueStatus, QueueStatus } from '../../fal/types';
-import { callHeaders, type CallExecutor, type CallJob, type CallReport } from './callExecutor';
+import {
+  callHeaders,
+  outputFacts,
+  spoolFor,
+  type CallExecutor,
+  type CallJob,
+  type CallReport,
+} from './callExecutor';
 
 export class QueueExecutor implements CallExecutor {
   async start(job: CallJob, report: CallReport): Promise<void> {
@@ -34,7 +41,8 @@ export class QueueExecutor implements CallExecutor {
   }
 
   /** Follows a queue request (it has its request id) to its end, then gets its result. */
-  async follow({ record, connection, signal }: CallJob, report: CallReport): Promise<void> {
+  async follow(job: CallJob, report: CallReport): Promise<void> {
+    const { record, connection, signal } = job;
     const requestId = report.current()?.requestId ?? record.requestId;
     if (!requestId) throw new Error('This queue request has no fal request id to follow.');
     try {
@@ -52,8 +60,9 @@ export class QueueExecutor implements CallExecutor {
       const result = await connection.client.queue.result(record.endpointId, {
         requestId,
         abortSignal: signal,
+        spool: spoolFor(job),
       });
-      report.complete({ output: result.data });
+      report.complete(outputFacts(job, result));
     } catch (err) {
       if (err instanceof ApiError && err.status === CANCELLED_STATUS) report.cancelled();
       else throw err;
