@@ -30,11 +30,24 @@ export class RawHttp {
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 0) >= 300) reject(new Error(`raw POST ${url}: HTTP ${res.statusCode} ${text}`));
+          if ((res.statusCode ?? 0) >= 300)
+            reject(new Error(`raw POST ${url}: HTTP ${res.statusCode} ${text}`));
           else resolve(JSON.parse(text));
         });
       });
       req.end(payload);
+    });
+  }
+
+  /** GETs `url`; resolves with the value of the reply's header `name` (the body is read and dropped). */
+  header(url: string, name: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const req = http.get(url, { agent: this.agent, headers: this.headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers[name] as string | undefined));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
     });
   }
 

@@ -81,7 +81,12 @@ export function machineLine(m: Machine): string {
   );
 }
 
-export function writeResults(root: string, machine: Machine, figures: readonly Figure[], seconds: number): string {
+export function writeResults(
+  root: string,
+  machine: Machine,
+  figures: readonly Figure[],
+  seconds: number,
+): string {
   const dir = path.join(root, 'bench');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'results.json');
