@@ -49,7 +49,11 @@ export async function extensionFigures(root: string, log: (line: string) => void
         extensionTestsPath: runner,
       }),
     );
-    const frames = watchPlayground(page, dir);
+    const frames = watchPlayground(page, dir).catch((error: unknown) => {
+      log(`the playground's frames could not be observed: ${String(error)}`);
+      if (fs.existsSync(dir)) fs.writeFileSync(path.join(dir, 'observing'), '0');
+      return { longestFrameMs: NaN, longFrames: NaN, longestRafGapMs: NaN, error: String(error) };
+    });
     const code = await Promise.race([exit, timeout(300_000)]);
     if (code !== 0) throw new Error(`the extension host's bench ended with ${code}`);
     const host = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as HostFigures;
@@ -71,6 +75,7 @@ async function waitForFile(file: string, ms: number): Promise<void> {
 }
 
 interface FrameStats {
+  error?: string;
   /** Longest long-animation-frame entry, ms (0: none over Chromium's 50 ms threshold). */
   longestFrameMs: number;
   longFrames: number;
@@ -82,6 +87,7 @@ interface FrameStats {
 async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
   await waitForFile(path.join(dir, 'playground-open'), 240_000);
   const frame = await playgroundFrame(page);
+  console.log(`[bench]   the playground's frame: ${frame.url().slice(0, 80)}`);
   // As text: the bench runs under tsx, whose compiled functions would name helpers the page lacks.
   await frame.evaluate(`(() => {
     const bench = { loaf: [], rafGap: 0 };
@@ -108,7 +114,7 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
 }
 
 async function playgroundFrame(page: Page): Promise<Frame> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 50; i++) {
     const handle = await page
       .frameLocator('iframe.webview.ready')
       .locator('iframe#active-frame')
