@@ -6,6 +6,22 @@ import { createParser } from 'eventsource-parser';
 import * as http from 'node:http';
 import WebSocket from 'ws';
 
+/**
+ * Sends once more when a kept-alive socket turned out closed by the server (its idle timeout) before
+ * the request went out: what Node's documentation advises for `req.reusedSocket`.
+ */
+async function onceMoreIfStale<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if ((error as { stale?: boolean }).stale) return send();
+    throw error;
+  }
+}
+
+const markStale = (req: http.ClientRequest, reject: (e: unknown) => void) => (error: NodeJS.ErrnoException) =>
+  reject(Object.assign(error, { stale: req.reusedSocket && error.code === 'ECONNRESET' }));
+
 export class RawHttp {
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
   private readonly headers = {
@@ -16,6 +32,10 @@ export class RawHttp {
 
   /** POSTs `body` as JSON; resolves with the reply parsed. */
   post(url: string, body: unknown): Promise<unknown> {
+    return onceMoreIfStale(() => this.postOnce(url, body));
+  }
+
+  private postOnce(url: string, body: unknown): Promise<unknown> {
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
@@ -23,7 +43,7 @@ export class RawHttp {
         agent: this.agent,
         headers: { ...this.headers, 'content-length': payload.length },
       });
-      req.on('error', reject);
+      req.on('error', markStale(req, reject));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -41,18 +61,26 @@ export class RawHttp {
 
   /** GETs `url`; resolves with the value of the reply's header `name` (the body is read and dropped). */
   header(url: string, name: string): Promise<string | undefined> {
+    return onceMoreIfStale(() => this.headerOnce(url, name));
+  }
+
+  private headerOnce(url: string, name: string): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
       const req = http.get(url, { agent: this.agent, headers: this.headers }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.headers[name] as string | undefined));
         res.on('error', reject);
       });
-      req.on('error', reject);
+      req.on('error', markStale(req, reject));
     });
   }
 
   /** POSTs `body` and reads the SSE reply to its end; `onEvent` gets every event parsed. */
   sse(url: string, body: unknown, onEvent: (event: unknown) => void): Promise<void> {
+    return onceMoreIfStale(() => this.sseOnce(url, body, onEvent));
+  }
+
+  private sseOnce(url: string, body: unknown, onEvent: (event: unknown) => void): Promise<void> {
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
@@ -60,7 +88,7 @@ export class RawHttp {
         agent: this.agent,
         headers: { ...this.headers, accept: 'text/event-stream', 'content-length': payload.length },
       });
-      req.on('error', reject);
+      req.on('error', markStale(req, reject));
       req.on('response', (res) => {
         if (res.statusCode !== 200) {
           res.resume();
