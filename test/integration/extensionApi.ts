@@ -1,5 +1,7 @@
 // The extension under test, activated, and its API: shared by every integration test file.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
@@ -101,4 +103,17 @@ export async function recordToasts<T>(body: () => PromiseLike<T>): Promise<{ res
   } finally {
     for (const name of Object.keys(levels)) window[name] = originals.get(name)!;
   }
+}
+
+/** An input of `n` keys, for which sandbox/echo streams n + 1 events (also used by `npm run bench`). */
+export const keys = (n: number): Record<string, number> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
+
+/** Every file under `dir` whose name ends with `suffix`. */
+export function filesUnder(dir: string, suffix: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => f.endsWith(suffix));
 }

@@ -12,21 +12,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
-import { activateExtension, falConfig, recordOutput, resetFalSettings } from './extensionApi';
+import {
+  activateExtension,
+  falConfig,
+  filesUnder,
+  keys,
+  recordOutput,
+  resetFalSettings,
+} from './extensionApi';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An input of `n` keys, for which sandbox/echo streams n + 1 events. */
-const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
-
-/** Every file under `dir` whose name ends with `suffix`. */
-function filesUnder(dir: string, suffix: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .map((f) => path.join(dir, String(f)))
-    .filter((f) => f.endsWith(suffix));
-}
 
 /**
  * The channel's log file, found by a marker written to it: VS Code keeps it in the window's log

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
+import { filesUnder, keys } from '../../test/integration/extensionApi';
 import { median } from './stats';
 
 const EXTENSION_ID = 'fal-playground.fal-playground';
@@ -142,17 +143,6 @@ async function commandWhileRendering(): Promise<HostFigures['commandDuringRender
     samples: times.length,
     renderMs: performance.now() - t0,
   };
-}
-
-/** An input of `n` keys, for which sandbox/echo streams n + 1 events. */
-const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
-
-function filesUnder(dir: string, suffix: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .map((f) => path.join(dir, String(f)))
-    .filter((f) => f.endsWith(suffix));
 }
 
 /** 10,000 stream events through fal.stream with the channel shown: every line in its log file? */
