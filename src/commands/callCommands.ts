@@ -73,14 +73,17 @@ export async function askEndpoint(
   services: CallServices,
   given: string | undefined,
 ): Promise<string | undefined> {
-  let connection;
+  // The pick does not wait for the connection (first UI at once, issue 12); a failed connection
+  // closes it and is told here.
+  const connecting = services.connection.get();
+  const picked = given ?? (await pickEndpoint(title, services.store, connecting));
   try {
-    connection = await services.connection.get();
+    await connecting;
   } catch (err) {
     showConnectionError(err);
     return undefined;
   }
-  const endpointId = given ?? (await pickEndpoint(title, services.store, connection));
+  const endpointId = picked;
   if (endpointId === undefined) return undefined;
   const problem = checkEndpointId(endpointId);
   if (problem) {

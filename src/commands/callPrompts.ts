@@ -14,7 +14,7 @@ interface EndpointItem extends vscode.QuickPickItem {
 export async function pickEndpoint(
   title: string,
   store: RequestStore,
-  connection: Connection,
+  connecting: Promise<Connection>,
 ): Promise<string | undefined> {
   const recent = [...new Set(store.all().map((r) => r.endpointId))];
   const pick = vscode.window.createQuickPick<EndpointItem>();
@@ -42,8 +42,20 @@ export async function pickEndpoint(
   pick.onDidChangeValue(refresh);
   refresh();
   pick.busy = true;
-  connection.client.models
-    .search('', { limit: 50 })
+  // The pick is shown at once; the catalogue fills it once the connection (the embedded sandbox
+  // may take a second to start) answers. Without a connection the pick closes (the caller says why).
+  let connection: Connection | undefined;
+  connecting
+    .then(
+      (ready) => {
+        connection = ready;
+        return ready.client.models.search('', { limit: 50 });
+      },
+      (error: unknown) => {
+        pick.hide();
+        throw error;
+      },
+    )
     .then((page) => {
       const catalogue = page.models
         .filter((m) => !recent.includes(m.endpoint_id))
@@ -52,7 +64,7 @@ export async function pickEndpoint(
           endpointId: m.endpoint_id,
           description: m.metadata?.display_name,
         }));
-      if (catalogue.length) fixed.push(separator(connection.description), ...catalogue);
+      if (catalogue.length && connection) fixed.push(separator(connection.description), ...catalogue);
       refresh();
     })
     .catch(() => {

@@ -61,9 +61,13 @@ export const REQUEST_ID_HEADER = FAL_HEADERS.requestId;
 export const REQUEST_TIMEOUT_TYPE_HEADER = FAL_HEADERS.requestTimeoutType;
 
 // Shared by every client in the process, so connections are kept alive and reused across calls.
+// No cap on sockets per host (as the official client's fetch has none): a status stream holds its
+// socket until its request completes, so with a cap of 64, 1,000 requests followed at once queued
+// their submits and result fetches behind streams still waiting (1.18x the queue's own time in
+// `npm run bench`). Idle sockets beyond 16 per host are closed.
 const agents = {
-  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16 }),
-  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 64, maxFreeSockets: 16 }),
+  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 16 }),
+  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 16 }),
 };
 
 /** Sends one logical request, retrying it as `retry` allows. */

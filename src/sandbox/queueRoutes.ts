@@ -47,6 +47,9 @@ export function queueUrls(ctx: SandboxContext, r: QueueRequest): Record<string, 
   return { response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel` };
 }
 
+/** Sandbox only, on a completed request's status: when it completed, in epoch ms (fractional). */
+export const COMPLETED_AT_HEADER = 'x-sandbox-completed-at';
+
 /** The status body; `logsFrom` picks which log lines (all for polling, the new ones for the stream). */
 export function statusBody(
   scope: QueueScope,
@@ -170,7 +173,9 @@ export async function handleQueue(
         res,
         found.state === 'COMPLETED' ? 200 : 202,
         statusBody(scope, found, wantsLogs(url)),
-        idHeader,
+        found.completedAt === undefined
+          ? idHeader
+          : { ...idHeader, [COMPLETED_AT_HEADER]: found.completedAt.toFixed(3) },
       );
     case 'result': {
       if (!found) return send(res, 404, { detail: `Request ${route.requestId} not found` }, idHeader);

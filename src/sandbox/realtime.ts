@@ -48,13 +48,18 @@ export function registerRealtimeHandler(appId: string, handler: RealtimeHandler)
   handlers.set(appId, handler);
 }
 
-registerRealtimeHandler('sandbox/echo', async (input, { seq, signal }) => {
+// Answers at once (not through a promise) unless asked to wait, so a fast burst of inputs is
+// answered as it is read and never fills the session's buffer (see runSession's pump).
+registerRealtimeHandler('sandbox/echo', (input, { seq, signal }) => {
+  const answer = () => {
+    if (typeof input.fail === 'string' || input.fail === true) {
+      throw new Error(typeof input.fail === 'string' ? input.fail : 'sandbox/echo was asked to fail');
+    }
+    return { ...input, seq };
+  };
   const delay = input.delay_ms;
-  if (typeof delay === 'number' && delay > 0) await pause(Math.min(delay, 10_000), signal);
-  if (typeof input.fail === 'string' || input.fail === true) {
-    throw new Error(typeof input.fail === 'string' ? input.fail : 'sandbox/echo was asked to fail');
-  }
-  return { ...input, seq };
+  if (typeof delay === 'number' && delay > 0) return pause(Math.min(delay, 10_000), signal).then(answer);
+  return answer();
 });
 
 /** The input with the endpoint's defaults, or an error naming the fields that did not validate. */
@@ -280,7 +285,10 @@ function runSession(
         }
         try {
           if (!handler) throw new Error('unreachable');
-          const output = await handler(item.input, { ctx, seq: item.seq, signal: aborter.signal });
+          // A handler that answers at once is not awaited: the inputs read in one go are then
+          // answered one by one as they arrive, as an app that keeps up would, none of them buffered.
+          const answer = handler(item.input, { ctx, seq: item.seq, signal: aborter.signal });
+          const output = answer instanceof Promise ? await answer : answer;
           if (open()) ws.send(encode(output, { ignoreUndefined: true }));
         } catch (err) {
           const reason = err instanceof Error ? err.message : String(err);

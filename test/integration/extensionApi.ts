@@ -106,6 +106,10 @@ export async function recordToasts<T>(body: () => PromiseLike<T>): Promise<{ res
   }
 }
 
+/** An input of `n` keys, for which sandbox/echo streams n + 1 events (also used by `npm run bench`). */
+export const keys = (n: number): Record<string, number> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
+
 /** Every file under `dir` whose name ends with `suffix` (every file for ''). */
 export function filesUnder(dir: string, suffix = ''): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -11,12 +11,16 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
-import { activateExtension, channelLogFile, falConfig, recordOutput, resetFalSettings } from './extensionApi';
+import {
+  activateExtension,
+  channelLogFile,
+  falConfig,
+  keys,
+  recordOutput,
+  resetFalSettings,
+} from './extensionApi';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An input of `n` keys, for which sandbox/echo streams n + 1 events. */
-const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i + 1}`, i + 1]));
 
 /**
  * The lines of the log file written after a fresh marker while `body` runs, once the file holds a

@@ -1,0 +1,297 @@
+// Runs inside the real VS Code extension host (the bench opens code-server with this file, bundled,
+// as `extensionTestsPath`): item 6 of issue 12 measured from the extension's side. It writes its
+// figures to FAL_BENCH_RESULT_FILE; the driver (extensionFigures.ts) adds the playground's frames,
+// which only the browser sees, and waits for files in FAL_BENCH_DIR to know when to look.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { RequestRecord } from '../../src/common/callModel';
+import type { FalPlaygroundApi } from '../../src/extension';
+import { filesUnder, keys } from '../../test/integration/extensionApi';
+import { median } from './stats';
+
+const EXTENSION_ID = 'fal-playground.fal-playground';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => console.log(`[fal-bench] ${line}`);
+const benchDir = process.env.FAL_BENCH_DIR ?? '';
+
+/** Tells the driver `name` happened, and waits for its answer file when `answer` is given. */
+async function signal(name: string, answer?: string): Promise<void> {
+  fs.writeFileSync(path.join(benchDir, name), String(Date.now()));
+  log(`signal ${name}`);
+  if (!answer) return;
+  for (let i = 0; i < 600 && !fs.existsSync(path.join(benchDir, answer)); i++) await sleep(50);
+}
+
+export interface HostFigures {
+  activateMs: number;
+  activateBodyMs: number;
+  firstCommandToUiMs: number;
+  commandDuringRenderMs: { max: number; median: number; samples: number; renderMs: number };
+  statusChange: { syncMs: number; hostMs: number; records: number; samples: number };
+  outputChannel: {
+    events: number;
+    lines: number;
+    inOrder: boolean;
+    eventsPerSecond: number;
+    maxLoopDelayMs: number;
+  };
+  playgroundEvents: number;
+}
+
+export async function run(): Promise<void> {
+  const figures: Partial<HostFigures> = {};
+  try {
+    await measure(figures);
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+    throw error;
+  } finally {
+    fs.writeFileSync(
+      process.env.FAL_BENCH_RESULT_FILE ?? path.join(benchDir, 'host.json'),
+      JSON.stringify(figures),
+    );
+  }
+}
+
+async function measure(figures: Partial<HostFigures>): Promise<void> {
+  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  // activate(): the module's load and its activate function, as the extension host runs them.
+  const t0 = performance.now();
+  const api = await extension.activate();
+  figures.activateMs = performance.now() - t0;
+  figures.activateBodyMs = api.activationMs;
+  log(`activate ${figures.activateMs.toFixed(1)} ms (its function ${api.activationMs.toFixed(1)} ms)`);
+
+  // The first command: fal.run from the palette, to its first UI (the endpoint pick).
+  figures.firstCommandToUiMs = await timeToQuickPick('fal.run');
+  log(`first command to its pick ${figures.firstCommandToUiMs.toFixed(1)} ms`);
+
+  // The embedded sandbox renders 4 images of 1024²; meanwhile a command answers.
+  figures.commandDuringRenderMs = await commandWhileRendering();
+  log(`command during render: ${JSON.stringify(figures.commandDuringRenderMs)}`);
+
+  figures.outputChannel = await outputChannelBurst(api);
+  log(`output channel: ${JSON.stringify(figures.outputChannel)}`);
+
+  figures.statusChange = await statusChangeCost(api);
+  log(`status change: ${JSON.stringify(figures.statusChange)}`);
+
+  figures.playgroundEvents = await playgroundStream(api);
+}
+
+/** From executeCommand to the command's quick pick being shown; the pick is then closed. */
+async function timeToQuickPick(command: string): Promise<number> {
+  const window = vscode.window as unknown as { createQuickPick: typeof vscode.window.createQuickPick };
+  const original = window.createQuickPick;
+  let shownAt = 0;
+  window.createQuickPick = <T extends vscode.QuickPickItem>() => {
+    const pick = original.call(vscode.window) as vscode.QuickPick<T>;
+    const show = pick.show.bind(pick);
+    pick.show = () => {
+      shownAt ||= performance.now();
+      show();
+    };
+    return pick;
+  };
+  try {
+    const t0 = performance.now();
+    void vscode.commands.executeCommand(command);
+    for (let i = 0; i < 400 && !shownAt; i++) await sleep(5);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    if (!shownAt) throw new Error(`${command} showed no pick`);
+    return shownAt - t0;
+  } finally {
+    window.createQuickPick = original;
+  }
+}
+
+/** fal.run of sandbox/image (4 × 1024²) in the embedded sandbox; a command every 20 ms meanwhile. */
+async function commandWhileRendering(): Promise<HostFigures['commandDuringRenderMs']> {
+  // A first small call starts the embedded sandbox, so its start is not counted.
+  await vscode.commands.executeCommand('fal.run', { endpointId: 'sandbox/echo', input: { warm: true } });
+  const times: number[] = [];
+  let rendering = true;
+  const t0 = performance.now();
+  const render = vscode.commands
+    .executeCommand<RequestRecord | undefined>('fal.run', {
+      endpointId: 'sandbox/image',
+      input: {
+        prompt: 'four large foxes',
+        num_images: 4,
+        image_size: { width: 1024, height: 1024 },
+        num_inference_steps: 1,
+      },
+    })
+    .then((record) => {
+      rendering = false;
+      if (record?.state !== 'COMPLETED') throw new Error(`the render ended ${record?.state}`);
+    });
+  while (rendering) {
+    const c0 = performance.now();
+    await vscode.commands.executeCommand('fal.showOutput');
+    times.push(performance.now() - c0);
+    await sleep(20);
+  }
+  await render;
+  return {
+    max: Math.max(...times),
+    median: median(times),
+    samples: times.length,
+    renderMs: performance.now() - t0,
+  };
+}
+
+/** 10,000 stream events through fal.stream with the channel shown: every line in its log file? */
+async function outputChannelBurst(api: FalPlaygroundApi): Promise<HostFigures['outputChannel']> {
+  api.output.show(true);
+  const marker = `bench marker ${randomUUID()}`;
+  api.output.info(marker);
+  const windowLogs = path.dirname(path.dirname(api.logUri.fsPath));
+  let file: string | undefined;
+  for (let i = 0; i < 100 && !file; i++) {
+    file = filesUnder(windowLogs, 'fal.log').find((f) => fs.readFileSync(f, 'utf8').includes(marker));
+    if (!file) await sleep(100);
+  }
+  if (!file) throw new Error('the output channel has no log file');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  let first = 0;
+  let last = 0;
+  const sub = api.store.onDidChange((r) => {
+    if (r?.method !== 'stream') return;
+    if (r.state === 'IN_PROGRESS' && !first) {
+      first = performance.now();
+      delay.enable();
+    }
+    if (r.state === 'COMPLETED') last = performance.now();
+  });
+  const events = 10_000;
+  try {
+    const record = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.stream', {
+      endpointId: 'sandbox/echo',
+      input: keys(events - 1),
+    });
+    if (record?.state !== 'COMPLETED') throw new Error(`the stream ended ${record?.state}`);
+  } finally {
+    sub.dispose();
+    delay.disable();
+  }
+  let numbers: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const text = fs.readFileSync(file, 'utf8');
+    const lines = text.slice(text.indexOf(marker)).split('\n');
+    numbers = lines.flatMap((l) => {
+      const m = /(?:^|\] )sandbox\/echo event (\d+): /.exec(l);
+      return m ? [Number(m[1])] : [];
+    });
+    if (lines.some((l) => /sandbox\/echo: completed in/.test(l))) break;
+    await sleep(100);
+  }
+  return {
+    events,
+    lines: numbers.length,
+    inOrder: numbers.every((n, i) => n === i + 1),
+    eventsPerSecond: events / ((last - first) / 1000),
+    maxLoopDelayMs: delay.max / 1e6,
+  };
+}
+
+/**
+ * One status change (IN_QUEUE to IN_PROGRESS) with 10,000 records in the store: the time of the
+ * store's update itself, and all the extension host's busy time it causes (the tree, the status bar,
+ * the save), from the event loop's utilisation over the next 300 ms minus that of a quiet 300 ms.
+ */
+async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['statusChange']> {
+  await vscode.workspace
+    .getConfiguration('fal')
+    .update('history.maxRecords', 10_000, vscode.ConfigurationTarget.Global);
+  const template = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
+    endpointId: 'sandbox/echo',
+    input: { message: 'a record like the others', n: 1 },
+  });
+  if (!template) throw new Error('no template record');
+  // The store is filled in one go (10,000 adds would each write the whole index).
+  // Owned and followed by this window, so the runner's search for orphaned calls leaves them alone.
+  const store = api.store as unknown as { records: RequestRecord[]; followed: Set<string> };
+  const records = store.records;
+  const fake = new Set<string>();
+  const samples = 15;
+  const queued: string[] = [];
+  for (let i = records.length; i < 10_000; i++) {
+    const id = randomUUID();
+    fake.add(id);
+    store.followed.add(id);
+    const waiting = queued.length < samples;
+    if (waiting) queued.push(id);
+    records.push({
+      ...structuredClone(template),
+      id,
+      requestId: randomUUID(),
+      state: waiting ? 'IN_QUEUE' : 'COMPLETED',
+      windowId: api.store.windowId,
+    } as RequestRecord);
+  }
+  api.store.setMaxRecords(10_000);
+  (api.store as unknown as { writeNow(): boolean }).writeNow();
+  const filled = api.store.all().length;
+  if (filled < 10_000) throw new Error(`the store holds ${filled} records, not 10,000`);
+  await sleep(1000);
+  const busy = async (ms: number, body?: () => void) => {
+    const before = performance.eventLoopUtilization();
+    body?.();
+    await sleep(ms);
+    return performance.eventLoopUtilization(before).active;
+  };
+  const syncs: number[] = [];
+  const hosts: number[] = [];
+  for (const id of queued) {
+    const quiet = await busy(300);
+    let sync = 0;
+    const active = await busy(300, () => {
+      const t0 = performance.now();
+      const changed = api.store.update(id, { state: 'IN_PROGRESS', startedAt: Date.now() });
+      sync = performance.now() - t0;
+      if (changed?.state !== 'IN_PROGRESS') throw new Error(`the record ${id} did not change`);
+    });
+    syncs.push(sync);
+    hosts.push(Math.max(0, active - quiet));
+  }
+  api.store.removeWhere((r) => fake.has(r.id));
+  await vscode.workspace
+    .getConfiguration('fal')
+    .update('history.maxRecords', undefined, vscode.ConfigurationTarget.Global);
+  return { syncMs: median(syncs), hostMs: median(hosts), records: filled, samples };
+}
+
+/** The playground streams 10,000 events while the driver watches the page's frames. */
+async function playgroundStream(api: FalPlaygroundApi): Promise<number> {
+  const events = 10_000;
+  const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.stream', {
+    endpointId: 'sandbox/echo',
+    input: keys(events - 1),
+  });
+  if (!first) throw new Error('no stream record to open');
+  await vscode.commands.executeCommand('fal.openInPlayground', first.id);
+  const panel = api.playground();
+  if (!panel) throw new Error('no playground');
+  for (let i = 0; i < 200 && panel.shownCall?.recordId !== first.id; i++) await sleep(50);
+  await signal('playground-open', 'observing');
+  const before = new Set(api.store.all().map((r) => r.id));
+  panel.requestCall();
+  let done = false;
+  for (let i = 0; i < 600 && !done; i++) {
+    await sleep(100);
+    const shown = panel.shownCall;
+    done = !!shown && !before.has(shown.recordId ?? '') && !shown.running;
+    if (i % 50 === 49) {
+      log(`playground: ${JSON.stringify({ recordId: shown?.recordId, running: shown?.running })}`);
+      if (!api.store.all().some((r) => !before.has(r.id))) panel.requestCall();
+    }
+  }
+  await sleep(500);
+  await signal('playground-done');
+  return events;
+}
