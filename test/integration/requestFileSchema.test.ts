@@ -12,11 +12,15 @@ import { activateExtension, EXTENSION_ID } from './extensionApi';
 /** Long enough for the embedded sandbox to start and the JSON server to read the schema. */
 const WAIT_MS = 30_000;
 
+/** The request files the tests wrote (emptied afterwards, see `after`). */
+const written: vscode.Uri[] = [];
+
 async function writeRequestFile(name: string, text: string): Promise<vscode.TextEditor> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   assert.ok(folder, 'the test workspace has a folder');
   const uri = vscode.Uri.joinPath(folder, name);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  written.push(uri);
   return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 }
 
@@ -57,6 +61,18 @@ describe('request file schema (VS Code JSON language features)', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  // A closed editor's document stays open in the extension host for a while: emptied, it names no
+  // endpoint, so later tests' target changes set off no schema look-ups on their sandboxes.
+  after(async () => {
+    const edit = new vscode.WorkspaceEdit();
+    for (const document of vscode.workspace.textDocuments) {
+      if (!written.some((uri) => uri.toString() === document.uri.toString())) continue;
+      edit.replace(document.uri, new vscode.Range(0, 0, document.lineCount, 0), '');
+    }
+    await vscode.workspace.applyEdit(edit);
+    await vscode.workspace.saveAll(false);
   });
 
   it("runs beside VS Code's built-in JSON language features, which take *.fal.json as JSON", async () => {
