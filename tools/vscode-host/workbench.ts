@@ -111,6 +111,24 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /** Opens a workspace file by its path with Quick Open (Ctrl+P), as a person would, and waits for its editor tab. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } });
+    await this.page.keyboard.press('ControlOrMeta+P');
+    const { input, widget } = this.quickInput();
+    await input.waitFor();
+    await input.fill(relativePath);
+    await widget
+      .locator('.monaco-list-row', { hasText: path.basename(relativePath) })
+      .first()
+      .waitFor();
+    await input.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    await this.page
+      .locator('.tabs-container .tab.active', { hasText: path.basename(relativePath) })
+      .waitFor();
+  }
+
   /** The page inside the active webview (the playground), through VS Code's two webview iframes. */
   webview() {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
