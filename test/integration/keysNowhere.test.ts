@@ -3,7 +3,7 @@
 // started with `--key <marker>`, so every call takes the real key path and the sandbox refuses any
 // call that does not carry the marker. With the marker in SecretStorage, then in FAL_KEY, the
 // scenario calls with every method, fails in three ways, copies every call as code, diagnoses and
-// opens every request, saves outputs, and then searches everything the extension produced: the
+// opens every request, saves outputs, calls from a request file, exports the history, and then searches everything the extension produced: the
 // output channel's log file, the Requests view's labels, descriptions and tooltips, the messages it
 // showed, the snippets, the documents it opened, and every file it wrote (its storage, its logs, the
 // saved outputs). The marker is in none of them. A secret-looking custom header and a webhook URL's
@@ -61,12 +61,15 @@ describe('the fal key is nowhere but in the calls to fal', function () {
   let api: FalPlaygroundApi;
   let sandbox: RunningSandbox;
   let savedDir: string;
+  /** Where the scenario's request file is (it holds the header secret itself, so it is not searched). */
+  let requestDir: string;
   const savedEnv = { FAL_KEY: process.env.FAL_KEY, FAL_KEY_ID: process.env.FAL_KEY_ID };
 
   before(async () => {
     api = await activateExtension();
     sandbox = await startSandbox({ port: 0, key: MARKER });
     savedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-keys-outputs-'));
+    requestDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-keys-requests-'));
     api.useFalHosts(sandbox.url);
     await falConfig().update('target', 'fal.ai', vscode.ConfigurationTarget.Global);
   });
@@ -81,6 +84,7 @@ describe('the fal key is nowhere but in the calls to fal', function () {
     await resetFalSettings();
     await sandbox.close();
     fs.rmSync(savedDir, { recursive: true, force: true });
+    fs.rmSync(requestDir, { recursive: true, force: true });
   });
 
   /** Makes every kind of call and failure, and does everything there is to do with their records. */
@@ -109,14 +113,26 @@ describe('the fal key is nowhere but in the calls to fal', function () {
       input: { status: 422 },
     });
     await vscode.commands.executeCommand('fal.run', { endpointId: 'sandbox/no-such-endpoint', input: {} });
+    // A request file's call (its own secret-looking header, which the file holds but nothing else may).
+    const requestFile = path.join(requestDir, `keys-${Date.now()}.fal.json`);
+    fs.writeFileSync(
+      requestFile,
+      JSON.stringify({
+        endpoint: 'sandbox/echo',
+        method: 'subscribe',
+        input: { prompt: 'from a file' },
+        headers,
+      }),
+    );
+    await vscode.commands.executeCommand('fal.requestFile.call', vscode.Uri.file(requestFile), 0);
 
     const ours = () => api.store.all().filter((r) => !before.has(r.id));
     for (const record of ours()) await until(api, record.id, (r) => FINAL.has(r.state));
     const records = ours();
-    assert.equal(records.length, 8, records.map((r) => `${r.method} ${r.endpointId}`).join(', '));
+    assert.equal(records.length, 9, records.map((r) => `${r.method} ${r.endpointId}`).join(', '));
     assert.equal(
       records.filter((r) => r.state === 'COMPLETED').length,
-      5,
+      6,
       JSON.stringify(records.map((r) => r.state)),
     );
     assert.equal(records.filter((r) => r.state === 'FAILED').length, 3);
@@ -136,6 +152,25 @@ describe('the fal key is nowhere but in the calls to fal', function () {
       if (record.state === 'COMPLETED')
         await vscode.commands.executeCommand('fal.saveOutputs', record.id, vscode.Uri.file(savedDir));
     }
+    // History exported as a request file and as JSONL.
+    const ids = records.map((r) => r.id);
+    const stamp = Date.now();
+    await vscode.commands.executeCommand(
+      'fal.exportToRequestFile',
+      ids[0],
+      ids,
+      vscode.Uri.file(path.join(savedDir, `export-${stamp}.fal.json`)),
+    );
+    await vscode.commands.executeCommand(
+      'fal.exportJsonl',
+      ids[0],
+      ids,
+      vscode.Uri.file(path.join(savedDir, `export-${stamp}.jsonl`)),
+    );
+    assert.ok(
+      fs.existsSync(path.join(savedDir, `export-${stamp}.jsonl`)),
+      'the JSONL export was not written',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     return { records, texts };
   }
