@@ -7,7 +7,8 @@ import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import type { CompletionNotifier } from '../requests/completionNotifier';
 import { formOf, PlaygroundPanel, type PlaygroundServices } from '../playground/playgroundPanel';
-import { selectTarget } from '../views/statusBar';
+import { selectTarget, useEmbeddedSandbox } from '../views/statusBar';
+import { USE_EMBEDDED_SANDBOX_COMMAND } from '../requests/completionNotifier';
 import { isRedactedUrl, REDACTED } from '../common/secretHeaders';
 import { SNIPPET_LANGUAGES, type SnippetLanguage } from '../snippets/codeSnippets';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
@@ -68,6 +69,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.setApiKey', () => setApiKey(keys, output));
   register('fal.clearApiKey', () => clearApiKey(keys, output));
   register('fal.selectTarget', (chosen?: 'sandbox' | 'fal.ai') => selectTarget(chosen));
+  register(USE_EMBEDDED_SANDBOX_COMMAND, () => useEmbeddedSandbox());
 
   register('fal.run', (args?: CallArgs) => callEndpoint('run', services, args));
   register('fal.subscribe', (args?: CallArgs) => callEndpoint('subscribe', services, args));

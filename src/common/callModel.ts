@@ -84,6 +84,8 @@ export interface RequestError {
   readonly errorType?: string;
   /** What the user can do about it. */
   readonly hint?: string;
+  /** A fix the extension can make for the user, offered as a button with the error. */
+  readonly remedy?: 'use-embedded-sandbox';
 }
 
 /** One state a record was in, and when it entered it. */

@@ -23,6 +23,9 @@ export interface CompletionNotifierOptions {
   readonly setting?: () => Notifications;
 }
 
+/** Clears `fal.sandboxUrl` (and picks the sandbox target), so calls go to the embedded sandbox. */
+export const USE_EMBEDDED_SANDBOX_COMMAND = 'fal.useEmbeddedSandbox';
+
 export class CompletionNotifier implements Disposable {
   /** Records seen running, by id. */
   private readonly running = new Set<string>();
@@ -71,6 +74,10 @@ export class CompletionNotifier implements Disposable {
       level: 'error',
       text: `${record.endpointId}: ${describeError(record.error)}`,
       actions: [
+        // A sandbox URL where nothing runs: one click clears the setting and calls go to the embedded sandbox.
+        ...(record.error.remedy === 'use-embedded-sandbox'
+          ? [{ title: 'Use the Embedded Sandbox', command: USE_EMBEDDED_SANDBOX_COMMAND }]
+          : []),
         { title: 'Open Input', command: 'fal.openInput', args: [record.id] },
         { title: 'Show Output', command: 'fal.showOutput' },
       ],

@@ -123,6 +123,7 @@ function networkError(err: NetworkError, call?: ErrorContext): RequestError {
         hint:
           `Start it (npm run sandbox -- --port ${port}), or clear the setting "fal.sandboxUrl" to use ` +
           'the embedded sandbox, which starts by itself; then call again.',
+        remedy: 'use-embedded-sandbox',
       };
     }
     return {

@@ -64,6 +64,13 @@ export async function selectTarget(chosen?: 'sandbox' | 'fal.ai'): Promise<void>
   await config.update('target', picked.value, settingScope(config.inspect<string>('target')));
 }
 
+/** Calls go to the embedded sandbox: `fal.sandboxUrl` cleared (a machine setting: the user's), the sandbox target picked. */
+export async function useEmbeddedSandbox(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('fal');
+  await config.update('sandboxUrl', undefined, vscode.ConfigurationTarget.Global);
+  if (readTarget().kind === 'fal.ai') await selectTarget('sandbox');
+}
+
 /** Where a new value of a setting takes effect: the most specific scope that sets it now, else the user's. */
 export function settingScope(
   inspected: { workspaceFolderValue?: unknown; workspaceValue?: unknown } | undefined,

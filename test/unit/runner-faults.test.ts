@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import type { CallSpec, RequestRecord } from '../../src/common/callModel';
+import type { Message } from '../../src/common/messages';
+import { CompletionNotifier, USE_EMBEDDED_SANDBOX_COMMAND } from '../../src/requests/completionNotifier';
 import { OUTPUT_PREVIEW_BYTES } from '../../src/requests/outputFiles';
 import { RequestRunner, type RequestRunnerOptions } from '../../src/requests/requestRunner';
 import type { RequestStore } from '../../src/requests/requestStore';
@@ -277,9 +279,19 @@ describe('runner: the fault matrix', () => {
     const { port } = server.address() as { port: number };
     await new Promise((resolve) => server.close(resolve));
     makeRunner({}, 50, () => `http://127.0.0.1:${port}`);
-    const error = failed(await settle({ endpointId: 'sandbox/echo', method: 'run', input: { n: 0 } }));
+    const ended = await settle({ endpointId: 'sandbox/echo', method: 'run', input: { n: 0 } });
+    const error = failed(ended);
     assert.match(error!.message, new RegExp(`No fal sandbox is running at http://127\\.0\\.0\\.1:${port}`));
     assert.match(error!.hint!, /npm run sandbox -- --port \d+/);
     assert.match(error!.hint!, /fal\.sandboxUrl/);
+    // The failure's message offers the fix: a button that makes calls go to the embedded sandbox.
+    const shown: Message[] = [];
+    const notifier = new CompletionNotifier(store, { show: (m) => shown.push(m) });
+    notifier.showFailure(ended);
+    notifier.dispose();
+    assert.deepEqual(shown[0]?.actions?.[0], {
+      title: 'Use the Embedded Sandbox',
+      command: USE_EMBEDDED_SANDBOX_COMMAND,
+    });
   });
 });
