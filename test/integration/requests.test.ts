@@ -262,7 +262,7 @@ describe('requests', () => {
     assert.deepEqual(delivery.payload, { hook: 'yes' });
   });
 
-  it('keeps a call to a sandbox that is not there, saying to check it is reachable', async () => {
+  it('keeps a call to a sandbox that is not there, saying none runs there and how to start it', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
@@ -271,8 +271,11 @@ describe('requests', () => {
     const record = await call('fal.run', 'sandbox/echo', { lost: false });
     assert.ok(record);
     assert.equal(record.state, 'FAILED');
-    assert.match(record.error!.message, /ECONNREFUSED|refused/i);
-    assert.match(record.error!.hint ?? '', /reachable/);
+    assert.match(
+      record.error!.message,
+      new RegExp(`No fal sandbox is running at http://127\\.0\\.0\\.1:${port}`),
+    );
+    assert.match(record.error!.hint ?? '', /npm run sandbox -- --port \d+.*"fal\.sandboxUrl"/);
     assert.deepEqual(api.store.get(record.id)?.input, { lost: false });
   });
 
