@@ -14,7 +14,7 @@ import type { CallMethod, RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
 import { describeState } from '../common/recordText';
-import type { PlatformOptions } from '../common/callModel';
+import type { PlatformOptions, RequestFileSource } from '../common/callModel';
 import { requestDocumentUri } from '../views/requestDocuments';
 import { checkEndpointId } from '../common/endpointId';
 import { pickEndpoint, promptJsonInput } from './callPrompts';
@@ -27,6 +27,8 @@ export interface CallArgs {
   readonly headers?: Record<string, string>;
   readonly platform?: PlatformOptions;
   readonly webhookUrl?: string;
+  /** The request file's request the call comes from. */
+  readonly requestFile?: RequestFileSource;
 }
 
 export interface CallServices {
@@ -115,6 +117,7 @@ export async function callEndpoint(
       headers: args.headers,
       platform: args.platform,
       webhookUrl: args.webhookUrl,
+      requestFile: args.requestFile,
     },
     {
       onRecord: (created) => {

@@ -4,7 +4,8 @@
 // requests. When both outputs hold images (outputMedia.ts), Compare Outputs also opens the image
 // comparison beside it (imageComparePanel.ts).
 import * as vscode from 'vscode';
-import type { RequestRecord } from '../common/callModel';
+import { withoutLinks } from '../common/recordText';
+import { isFinal, type RequestRecord } from '../common/callModel';
 import { findOutputMedia } from '../common/outputMedia';
 import { ImageComparePanel } from '../playground/imageComparePanel';
 import type { RequestStore } from '../requests/requestStore';
@@ -87,7 +88,7 @@ export async function compareRequests(
   try {
     pair = await twoRecords(store, args);
   } catch (err) {
-    void vscode.window.showErrorMessage((err as Error).message);
+    void vscode.window.showErrorMessage(withoutLinks((err as Error).message));
     return undefined;
   }
   if (!pair) return undefined;
@@ -112,4 +113,57 @@ export async function compareRequests(
 /** The record's output, in memory or read back from its file; undefined when it cannot be read. */
 async function outputOf(store: RequestStore, record: RequestRecord): Promise<unknown> {
   return record.output ?? (await store.output(record.id).catch(() => undefined));
+}
+
+/** The newest finished run of each request-file request, except `record` itself, newest first. */
+export function lastRunsOfRequestFiles(store: RequestStore, except?: string): RequestRecord[] {
+  const newest = new Map<string, RequestRecord>();
+  for (const record of store.all()) {
+    if (!record.requestFile || record.id === except || !isFinal(record)) continue;
+    const key = `${record.requestFile.uri}#${record.requestFile.index}`;
+    const kept = newest.get(key);
+    if (!kept || kept.createdAt < record.createdAt) newest.set(key, record);
+  }
+  return [...newest.values()].sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/**
+ * Compare Output with a Request File's Last Run: the request clicked (or given by id) against the
+ * newest run of a request of a `*.fal.json` file, picked from a list (or given as its file URI and
+ * index).
+ */
+export async function compareWithRequestFileRun(
+  store: RequestStore,
+  extensionUri: vscode.Uri,
+  arg: unknown,
+  fileUri?: string,
+  index?: number,
+): Promise<Comparison | undefined> {
+  const id = typeof arg === 'string' ? arg : (arg as RequestNode | undefined)?.id;
+  const record = id ? store.get(id) : undefined;
+  if (!record) {
+    void vscode.window.showErrorMessage(
+      'Pick a request in the Requests view to compare with a request file.',
+    );
+    return undefined;
+  }
+  const runs = lastRunsOfRequestFiles(store, record.id);
+  let run: RequestRecord | undefined;
+  if (fileUri !== undefined) {
+    run = runs.find((r) => r.requestFile?.uri === fileUri && r.requestFile.index === (index ?? 0));
+  } else {
+    const picked = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.requestFile!.label, description: requestLabel(r), run: r })),
+      { title: `Compare ${requestLabel(record)} with a request file's last run`, placeHolder: 'Request' },
+    );
+    if (!picked) return undefined;
+    run = picked.run;
+  }
+  if (!run) {
+    void vscode.window.showErrorMessage(
+      'No finished run of that request file yet: call it from its CodeLens first, then compare.',
+    );
+    return undefined;
+  }
+  return compareRequests('output', store, extensionUri, [run.id, record.id]);
 }

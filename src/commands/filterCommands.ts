@@ -4,6 +4,7 @@
 // keeps the others. The command also takes a filter object (`{ endpoint?, state?, text? }`), for
 // tests and other commands; it replaces the filter.
 import * as vscode from 'vscode';
+import { withoutLinks } from '../common/recordText';
 import {
   describeFilter,
   endpointCounts,
@@ -27,7 +28,7 @@ export async function filterRequests(
     try {
       tree.setFilter(parseFilter(given));
     } catch (err) {
-      void vscode.window.showErrorMessage((err as Error).message);
+      void vscode.window.showErrorMessage(withoutLinks((err as Error).message));
     }
     return tree.filter;
   }

@@ -15,7 +15,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyAsCode } from '../snippets/copyAsCode';
 import { saveAllOutputs } from '../playground/outputSaving';
 import { callEndpoint, openRealtimeSession, type CallArgs } from './callCommands';
-import { compareRequests } from './compareCommands';
+import { compareRequests, compareWithRequestFileRun } from './compareCommands';
 import { clearRequestsFilter, filterRequests } from './filterCommands';
 import type { RequestsTreeProvider } from '../views/requestsTree';
 import {
@@ -102,6 +102,9 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   );
   register('fal.compareInputs', (...args: unknown[]) =>
     compareRequests('input', store, services.extensionUri, args),
+  );
+  register('fal.compareWithRequestFileRun', (arg: unknown, fileUri?: string, index?: number) =>
+    compareWithRequestFileRun(store, services.extensionUri, arg, fileUri, index),
   );
   register('fal.filterRequests', (filter?: unknown) => filterRequests(store, services.requestsTree, filter));
   register('fal.clearRequestsFilter', () => clearRequestsFilter(services.requestsTree));

@@ -43,6 +43,15 @@ export interface CallSpec {
   readonly platform?: PlatformOptions;
   /** Submit only: where fal POSTs the result. */
   readonly webhookUrl?: string;
+  /** The request of a `*.fal.json` file the call was made from, so its last run can be found and compared. */
+  readonly requestFile?: RequestFileSource;
+}
+
+/** A request of a request file: the file's URI, the request's place in it, and its label ("echo.fal.json · fox"). */
+export interface RequestFileSource {
+  readonly uri: string;
+  readonly index: number;
+  readonly label: string;
 }
 
 /** A log line of a request, as fal's status replies carry them. */

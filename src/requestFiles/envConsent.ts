@@ -2,6 +2,7 @@
 // it will read, listed in a modal, asked once per file and set of names. The answer is kept in the
 // workspace's state, so a file asks again only when it names a variable not agreed to before.
 import * as vscode from 'vscode';
+import { withoutLinks } from '../common/recordText';
 
 const CONSENT_KEY = 'fal.requestFiles.envConsent';
 
@@ -18,7 +19,7 @@ export class EnvConsent {
     if (names.every((name) => before.includes(name))) return true;
     const fileName = file.path.split('/').pop() ?? file.toString();
     const choice = await vscode.window.showWarningMessage(
-      `${fileName} reads environment variables: ${names.join(', ')}.`,
+      withoutLinks(`${fileName} reads environment variables: ${names.join(', ')}.`),
       {
         modal: true,
         detail:

@@ -2,7 +2,9 @@
 // the palette's own call path, so it lands in the Requests view with the same progress and
 // notifications; Open in Playground; Copy as Code) and "fal: New Request File..." (an endpoint picked
 // as the palette picks it, its input the schema's example, saved where the user says and opened).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { withoutLinks } from '../common/recordText';
 import type { CallMethod, CallSpec } from '../common/callModel';
 import { callOf, requestFileName, requestFileText } from '../common/requestFile';
 import { askEndpoint, callEndpoint, openRealtimeSession, type CallServices } from '../commands/callCommands';
@@ -36,11 +38,20 @@ export async function callRequest(
   if (call.method === 'realtime') {
     const panel = await openRealtimeSession(services, { endpointId: call.endpointId, input: call.input });
     const problem = panel?.realtime.send(formOf(call));
-    if (problem) void vscode.window.showErrorMessage(problem);
+    if (problem) void vscode.window.showErrorMessage(withoutLinks(problem));
     return panel;
   }
   const { endpointId, input, headers, platform, webhookUrl } = call;
-  return callEndpoint(call.method, services, { endpointId, input, headers, platform, webhookUrl });
+  const { label } = await readRequest(uri, index);
+  const requestFile = { uri: uri.toString(), index, label: `${path.posix.basename(uri.path)} · ${label}` };
+  return callEndpoint(call.method, services, {
+    endpointId,
+    input,
+    headers,
+    platform,
+    webhookUrl,
+    requestFile,
+  });
 }
 
 /** Opens the playground with the request's call in it (variables resolved, files uploaded). */
@@ -63,7 +74,7 @@ export async function copyRequestAsCode(
     const { request } = await readRequest(uri, index);
     return await copyAsCode(callOf(request), language);
   } catch (err) {
-    void vscode.window.showErrorMessage((err as Error).message);
+    void vscode.window.showErrorMessage(withoutLinks((err as Error).message));
     return undefined;
   }
 }
@@ -110,7 +121,7 @@ async function prepared(
   try {
     return await prepareCall(services, uri, index, method);
   } catch (err) {
-    void vscode.window.showErrorMessage((err as Error).message);
+    void vscode.window.showErrorMessage(withoutLinks((err as Error).message));
     return undefined;
   }
 }

@@ -5,6 +5,7 @@
 // workspace only after the user agrees; inline for realtime) and replaced by its URL.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { withoutLinks } from '../common/recordText';
 import type { CallMethod, CallSpec } from '../common/callModel';
 import { fileReferencesIn, withFileUrls } from '../common/fileReferences';
 import { callOf, parseRequestFile, requestAt, type FileRequest } from '../common/requestFile';
@@ -59,7 +60,7 @@ export async function prepareCall(
     const placed = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Uploading ${reference.file}`,
+        title: withoutLinks(`Uploading ${reference.file}`),
         cancellable: true,
       },
       (_progress, token) => {

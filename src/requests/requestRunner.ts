@@ -135,6 +135,7 @@ export class RequestRunner implements Disposable {
       platform: call.platform,
       // A token in the webhook URL's query is kept redacted too; the call sends the URL as given.
       webhookUrl: redactUrl(call.webhookUrl),
+      requestFile: call.requestFile,
       target: connection.target,
       createdAt: Date.now(),
       updatedAt: Date.now(),

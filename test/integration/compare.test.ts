@@ -1,8 +1,12 @@
 // History and comparison in the real extension host: two calls to sandbox/echo, then Compare Outputs
 // (by record ids, and as the tree's context menu calls it with two rows selected) opens VS Code's diff
 // editor with both outputs pretty-printed with sorted keys; Compare Inputs likewise; and the Requests
-// view filtered by endpoint, state and text lists only the matching rows, and says so.
+// view filtered by endpoint, state and text lists only the matching rows, and says so. A request
+// compared with a request file's last run (the newest record made from that file's request).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
@@ -51,6 +55,32 @@ describe('compare and filter requests', () => {
     );
     assert.match(diff.right, /"steps": 3/);
     assert.match(diff.label, /sandbox\/echo .* ↔ .*sandbox\/echo .*outputs, keys sorted/);
+  });
+
+  it("Compare Output with a Request File's Last Run: a request against the newest run of a file's request", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-compare-file-'));
+    try {
+      const file = vscode.Uri.file(path.join(dir, 'fox.fal.json'));
+      const requests = [
+        { name: 'fox', endpoint: 'sandbox/echo', method: 'run', input: { prompt: 'a file fox' } },
+      ];
+      fs.writeFileSync(file.fsPath, JSON.stringify(requests));
+      const older = await vscode.commands.executeCommand<RequestRecord>('fal.requestFile.call', file, 0);
+      const newest = await vscode.commands.executeCommand<RequestRecord>('fal.requestFile.call', file, 0);
+      assert.equal(newest?.state, 'COMPLETED');
+      assert.deepEqual(api.store.get(newest.id)?.requestFile, {
+        uri: file.toString(),
+        index: 0,
+        label: 'fox.fal.json · request "fox"',
+      });
+      assert.notEqual(older.id, newest.id);
+      await vscode.commands.executeCommand('fal.compareWithRequestFileRun', a.id, file.toString(), 0);
+      const diff = await activeDiff();
+      assert.equal(diff.left, sortedJson(newest.output), "the file's newest run on the left");
+      assert.equal(diff.right, sortedJson(a.output));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('Compare Inputs from two selected rows of the tree (the older on the left)', async () => {
