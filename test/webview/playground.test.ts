@@ -687,7 +687,17 @@ describe('playground webview', function () {
       await page().locator('.cm-tooltip-autocomplete li').nth(3).waitFor();
       assert.deepEqual((await labels()).sort(), ['"guidance"', '"image_size"', '"num_images"', '"prompt"']);
       await page().keyboard.type('pro');
+      // The list narrowed to the one match, selected, with its info.
+      await page().waitForFunction(
+        () => document.querySelectorAll('.cm-tooltip-autocomplete li').length === 1,
+      );
+      await page()
+        .locator('.cm-tooltip-autocomplete li[aria-selected="true"]', { hasText: 'prompt' })
+        .waitFor();
       await page().locator('.cm-completionInfo').waitFor();
+      // CodeMirror ignores Enter for `interactionDelay` (75 ms) after the list changes, so a fast Enter is not
+      // taken for a choice made before the list was seen.
+      await page().waitForTimeout(150);
       assert.equal(await page().locator('.cm-completionInfo').textContent(), evil);
       assert.equal(await page().locator('.cm-tooltip img').count(), 0, 'the description made no element');
       await page().keyboard.press('Enter');
