@@ -4,6 +4,11 @@
 // rule is tested on its own and the store only applies its result.
 import type { RequestRecord } from '../common/callModel';
 
+/** Whether this window's copy of a record wins over the saved one: only when both say this window owns it. */
+export function memoryWins(mine: RequestRecord, saved: RequestRecord, windowId: string): boolean {
+  return mine.windowId === windowId && saved.windowId === windowId;
+}
+
 /**
  * The merged list, newest first. For a record in both lists memory's copy wins only when both say
  * this window owns it (a record another window claimed, or another window's own, comes from disk);
@@ -22,8 +27,7 @@ export function mergeRecords(
     if (removed.has(mine.id) || seen.has(mine.id)) continue;
     seen.add(mine.id);
     const saved = onDisk.get(mine.id);
-    const memoryWins = !saved || (mine.windowId === windowId && saved.windowId === windowId);
-    merged.push(memoryWins ? mine : saved);
+    merged.push(!saved || memoryWins(mine, saved, windowId) ? mine : saved);
   }
   for (const saved of disk) {
     if (removed.has(saved.id) || seen.has(saved.id)) continue;

@@ -6,20 +6,23 @@
 // `update` returns (a synchronous write under the lock: a reload right after a submit must find the
 // request id, or the request would be submitted again); logs, queue positions and stream events are
 // coalesced into one write per 500 ms at most; `flush()` resolves once all is on disk (deactivation).
+// A write appends the records changed since the last one to the journal (requestJournal.ts), so its
+// cost does not grow with the number of records; the index is written whole (each record's JSON kept
+// from its last write unless it changed) once the journal outgrows it.
 // Outputs over 16 KB go to files of their own (outputFiles.ts), read back with `output(id)`.
 //
-// Windows without a folder share one file in global storage: every write re-reads the file under a
-// lock (fileLock.ts) and merges (recordMerge.ts: this window's records from memory, the others' from
-// disk), and the file is re-read every 10 s, so each window lists the others' calls too. A window
-// takes over another's running calls (`claimOrphans`) only when that window's heartbeat
-// (windowHeartbeat.ts) is gone or stale.
+// Windows without a folder share one file in global storage: every write first reads, under a lock
+// (fileLock.ts), what other windows appended or wrote since and merges it (recordMerge.ts: this
+// window's records from memory, the others' from disk), and the files are re-read every 10 s, so
+// each window lists the others' calls too. A window takes over another's running calls
+// (`claimOrphans`) only when that window's heartbeat (windowHeartbeat.ts) is gone or stale.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Emitter, type Disposable } from '../common/emitter';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { Messages } from '../common/messages';
-import { LockBusyError, withFileLockSync, writeFileAtomicSync } from '../storage/fileLock';
+import { LockBusyError, withFileLockSync } from '../storage/fileLock';
 import { isWindowLive, removeStaleHeartbeats, WindowHeartbeat } from '../storage/windowHeartbeat';
 import {
   deleteOutputFile,
@@ -30,15 +33,17 @@ import {
   readOutputFile,
   writeOutputFile,
 } from './outputFiles';
-import { mergeRecords } from './recordMerge';
+import { memoryWins, mergeRecords } from './recordMerge';
+import { keepAside, readIndexFile, recordFromDisk, writeIndexFile, type RequestIndex } from './requestIndex';
 import {
-  INDEX_VERSION,
-  keepAside,
-  readIndexFile,
-  serializeIndex,
+  appendJournal,
+  journalFileOf,
+  journalLine,
+  readJournal,
+  type JournalEntry,
+  type JournalPosition,
   type Removal,
-  type RequestIndex,
-} from './requestIndex';
+} from './requestJournal';
 import { transition, type RecordPatch } from './recordTransitions';
 
 /** `fal.history.maxRecords`: its default and bounds. */
@@ -54,6 +59,8 @@ const MAX_REMOVALS_KEPT = 10_000;
 const CLAIM_LOCK_WAIT_MS = 250;
 /** How long `flush` keeps trying when the lock or the disk is unavailable. */
 const FLUSH_GIVE_UP_MS = 3_000;
+/** The journal is folded into the index once it is larger than the index, and at least this. */
+const MIN_JOURNAL_BYTES = 256 * 1024;
 
 export interface RequestStoreOptions {
   /** This window's id (an extension host start); a random UUID by default. */
@@ -98,13 +105,28 @@ export class RequestStore implements Disposable {
   /** This window's id, written into the records it makes or claims. */
   readonly windowId: string;
   private readonly folder: string;
+  private readonly journalFile: string;
   private readonly records: RequestRecord[] = [];
+  private readonly byId = new Map<string, RequestRecord>();
   /** Ids removed here or by other windows, and when. */
   private readonly removed = new Map<string, number>();
   /** Output files of removed records, deleted once the index no longer names them. */
   private readonly filesToDelete = new Set<string>();
   /** The output last written to each record's file, so an unchanged one is not written again. */
   private readonly writtenOutputs = new Map<string, unknown>();
+  /** Records changed here since the last write, and removals: what the next write appends. */
+  private readonly unsaved = new Set<string>();
+  private readonly unsavedRemovals: Removal[] = [];
+  /** Each record's JSON as last written, kept until it changes, for writing the index whole. */
+  private readonly savedJson = new Map<string, string>();
+  /** The index's generation as last read or written (undefined: the next write is whole). */
+  private generation: string | undefined;
+  /** How far the journal has been read or written. */
+  private journalAt: JournalPosition | undefined;
+  /** The size of the index as last read or written. */
+  private indexBytes = 0;
+  /** The next write writes the index whole (an unreadable file was set aside). */
+  private writeWhole = false;
   /** Records this window follows already (made here, or claimed): `claimOrphans` skips them. */
   private readonly followed = new Set<string>();
   private readonly adoptWindowIds: ReadonlySet<string>;
@@ -137,6 +159,7 @@ export class RequestStore implements Disposable {
     options: RequestStoreOptions = {},
   ) {
     this.folder = path.dirname(file);
+    this.journalFile = journalFileOf(file);
     this.windowId = options.windowId ?? randomUUID();
     this.adoptWindowIds = new Set(options.adoptWindowIds ?? []);
     this.messages = options.messages;
@@ -147,7 +170,8 @@ export class RequestStore implements Disposable {
     if (read.kind === 'read') {
       for (const r of read.index.removed) this.removed.set(r.id, r.at);
       this.records.push(...mergeRecords([], read.index.records, new Set(this.removed.keys()), this.windowId));
-      if (read.unreadable === 0) this.seen = stamp;
+      for (const record of this.records) this.byId.set(record.id, record);
+      if (read.unreadable === 0) this.sawIndex(stamp, read.index, read.journal);
     }
     // An unreadable file is set aside (and the user told) by the write, under the lock.
     if (read.kind === 'corrupt' || (read.kind === 'read' && read.unreadable > 0)) this.writeNow();
@@ -159,7 +183,7 @@ export class RequestStore implements Disposable {
   }
 
   get(id: string): RequestRecord | undefined {
-    return this.records.find((r) => r.id === id);
+    return this.byId.get(id);
   }
 
   /** The record's output: in memory, or read back from its own file. Undefined when it has none. */
@@ -181,6 +205,8 @@ export class RequestStore implements Disposable {
     record.windowId ??= this.windowId;
     this.followed.add(record.id);
     this.records.unshift(record);
+    this.byId.set(record.id, record);
+    this.changedHere(record.id);
     this.writeNow();
     this.changed.fire(record);
     return record;
@@ -201,6 +227,7 @@ export class RequestStore implements Disposable {
       (next.state !== undefined && next.state !== record.state) ||
       (next.requestId !== undefined && next.requestId !== record.requestId);
     Object.assign(record, next);
+    this.changedHere(id);
     if (urgent) this.writeNow();
     else this.saveSoon();
     this.changed.fire(record);
@@ -252,6 +279,7 @@ export class RequestStore implements Disposable {
         if (isFinal(record) || this.followed.has(record.id) || !this.isOrphan(record)) continue;
         record.windowId = this.windowId;
         this.followed.add(record.id);
+        this.changedHere(record.id);
         claimed.push(record);
         this.changedFromDisk.add(record);
       }
@@ -298,10 +326,38 @@ export class RequestStore implements Disposable {
 
   /** The record leaves the list: remembered as removed, its output file deleted after the write. */
   private forget(record: RequestRecord): void {
-    this.removed.set(record.id, Date.now());
+    const at = Date.now();
+    this.removed.set(record.id, at);
+    this.unsavedRemovals.push({ id: record.id, at });
     if (record.outputFile) this.filesToDelete.add(record.outputFile);
-    this.writtenOutputs.delete(record.id);
-    this.followed.delete(record.id);
+    this.dropKept(record.id);
+  }
+
+  /** What this window kept about a record no longer in its list. */
+  private dropKept(id: string): void {
+    this.byId.delete(id);
+    this.writtenOutputs.delete(id);
+    this.followed.delete(id);
+    this.unsaved.delete(id);
+    this.savedJson.delete(id);
+  }
+
+  /** The record changed here: the next write appends it. */
+  private changedHere(id: string): void {
+    this.unsaved.add(id);
+    this.savedJson.delete(id);
+  }
+
+  /** What this window now knows of the files: the index (its stamp, generation, size) and the journal. */
+  private sawIndex(
+    stamp: FileStamp | undefined,
+    index: RequestIndex,
+    journal: JournalPosition | undefined,
+  ): void {
+    this.seen = stamp;
+    this.generation = index.generation;
+    this.journalAt = journal;
+    this.indexBytes = stamp?.size ?? 0;
   }
 
   private saveSoon(): void {
@@ -321,7 +377,8 @@ export class RequestStore implements Disposable {
 
   /**
    * Under the lock: reads what other windows wrote, merges it, runs `section`, drops records past
-   * the limit and writes the index. Listeners hear of changes after the lock is released.
+   * the limit and writes: the changed records appended to the journal, or the index whole when there
+   * is none yet or the journal has outgrown it. Listeners hear of changes after the lock is released.
    */
   private locked(section?: () => void, waitMs?: number): boolean {
     if (this.inLock) {
@@ -336,16 +393,20 @@ export class RequestStore implements Disposable {
       withFileLockSync(
         this.file,
         () => {
-          const disk = this.readDisk();
-          if (disk) this.absorb(disk);
+          this.readDisk();
           section?.();
           this.dropPastLimit();
-          const records = this.records.map((r) => this.forSaving(r));
-          writeFileAtomicSync(
-            this.file,
-            serializeIndex({ version: INDEX_VERSION, records, removed: this.removals() }),
-          );
-          this.seen = stampOf(this.file);
+          const journalBytes = this.journalAt?.offset ?? 0;
+          if (
+            this.writeWhole ||
+            !this.generation ||
+            !this.journalAt ||
+            journalBytes > Math.max(MIN_JOURNAL_BYTES, this.indexBytes)
+          ) {
+            this.writeIndex();
+          } else {
+            this.appendChanges(this.generation, this.journalAt);
+          }
         },
         waitMs,
       );
@@ -365,30 +426,83 @@ export class RequestStore implements Disposable {
     return written;
   }
 
+  /** Writes every record (each serialised again only if it changed) with a new generation. */
+  private writeIndex(): void {
+    const json = this.records.map((record) => this.jsonOf(record));
+    const written = writeIndexFile(this.file, json, this.removals());
+    this.seen = stampOf(this.file);
+    this.generation = written.generation;
+    this.journalAt = written.journal;
+    this.indexBytes = written.bytes;
+    this.writeWhole = false;
+    this.unsaved.clear();
+    this.unsavedRemovals.length = 0;
+  }
+
+  /** Appends the records changed and removed since the last write to the journal. */
+  private appendChanges(generation: string, at: JournalPosition): void {
+    const lines: string[] = [];
+    for (const id of this.unsaved) {
+      const record = this.byId.get(id);
+      if (record) lines.push(journalLine(generation, { recordJson: this.jsonOf(record) }));
+    }
+    for (const removed of this.unsavedRemovals) lines.push(journalLine(generation, { removed }));
+    if (lines.length > 0) this.journalAt = appendJournal(this.journalFile, lines, at);
+    this.unsaved.clear();
+    this.unsavedRemovals.length = 0;
+  }
+
+  /** The record's JSON as saved, kept until the record changes. */
+  private jsonOf(record: RequestRecord): string {
+    let json = this.savedJson.get(record.id);
+    if (json === undefined) {
+      json = JSON.stringify(this.forSaving(record));
+      this.savedJson.set(record.id, json);
+    }
+    return json;
+  }
+
   /**
-   * The index as on disk when another window changed it since this one last saw it. An unreadable
-   * file is set aside as `requests.json.corrupt-<time>` (copied when only some entries are bad) and
-   * the user told once.
+   * Takes in what other windows wrote since this one last looked: the lines they appended to the
+   * journal, or, when the index itself was written since (or is unreadable), the whole of it. An
+   * unreadable index is set aside as `requests.json.corrupt-<time>` (copied when only some entries
+   * are bad) and the user told once; the write that follows is then whole.
    */
-  private readDisk(): RequestIndex | undefined {
+  private readDisk(): void {
     const stamp = stampOf(this.file);
-    if (!stamp || sameStamp(stamp, this.seen)) return undefined;
+    if (!stamp) {
+      this.generation = undefined; // gone (or never written): written whole
+      return;
+    }
+    if (sameStamp(stamp, this.seen) && this.journalAt) {
+      const tail = readJournal(this.journalFile, this.generation, this.journalAt);
+      if (tail.kind === 'read') {
+        this.journalAt = tail.position;
+        this.absorbEntries(tail.entries);
+        return;
+      }
+    }
     const read = readIndexFile(this.file);
-    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'missing') {
+      this.generation = undefined;
+      return;
+    }
     // Writing now would put this window's memory over records it could not read: try again later.
     if (read.kind === 'unavailable') throw new Error(`requests.json cannot be read now: ${read.reason}`);
     if (read.kind === 'corrupt') {
       const aside = keepAside(this.file, false);
+      this.writeWhole = true;
       this.messages?.show({
         level: 'warning',
         text:
           `The saved list of fal requests could not be read (${read.reason}), so the Requests view ` +
           `starts empty. The file is kept as ${path.basename(aside)}.`,
       });
-      return undefined;
+      return;
     }
     if (read.unreadable > 0) {
       const aside = keepAside(this.file, true);
+      this.writeWhole = true;
       this.messages?.show({
         level: 'warning',
         text:
@@ -396,38 +510,71 @@ export class RequestStore implements Disposable {
           `view. The file as it was is kept as ${path.basename(aside)}.`,
       });
     }
-    return read.index;
+    this.sawIndex(stamp, read.index, read.journal);
+    this.absorb(read.index);
+  }
+
+  /**
+   * Takes in lines other windows appended to the journal, one by one, by the rule of recordMerge.ts
+   * (which `absorb` applies to a whole index), keeping the objects listeners already hold.
+   */
+  private absorbEntries(entries: readonly JournalEntry[]): void {
+    for (const entry of entries) {
+      if (entry.removed) {
+        const { id, at } = entry.removed;
+        if (!this.removed.has(id)) this.removed.set(id, at);
+        const existing = this.byId.get(id);
+        if (!existing) continue;
+        this.records.splice(this.records.indexOf(existing), 1);
+        this.dropKept(id);
+        this.listChangedFromDisk = true;
+        continue;
+      }
+      const saved = recordFromDisk(entry.record);
+      if (!saved || this.removed.has(saved.id)) continue;
+      const existing = this.byId.get(saved.id);
+      if (!existing) {
+        const created = saved.createdAt ?? 0;
+        let at = 0;
+        while (at < this.records.length && (this.records[at].createdAt ?? 0) >= created) at++;
+        this.records.splice(at, 0, saved);
+        this.byId.set(saved.id, saved);
+        this.listChangedFromDisk = true;
+        continue;
+      }
+      this.takeContents(existing, saved);
+    }
+  }
+
+  /** `existing` takes the saved copy's contents, unless this window's copy wins or would be revived. */
+  private takeContents(existing: RequestRecord, saved: RequestRecord): void {
+    if (existing === saved || memoryWins(existing, saved, this.windowId)) return;
+    // A record ended here is not brought back to life by an older copy on disk.
+    if (isFinal(existing) && !isFinal(saved)) return;
+    if (existing.updatedAt === saved.updatedAt && existing.windowId === saved.windowId) return;
+    replaceContents(existing, saved);
+    this.savedJson.delete(existing.id);
+    this.changedFromDisk.add(existing);
   }
 
   /** Takes in what the disk says (see recordMerge.ts), keeping the objects listeners already hold. */
   private absorb(index: RequestIndex): void {
     for (const r of index.removed) if (!this.removed.has(r.id)) this.removed.set(r.id, r.at);
     const merged = mergeRecords(this.records, index.records, new Set(this.removed.keys()), this.windowId);
-    const inMemory = new Map(this.records.map((r) => [r.id, r]));
+    const inMemory = new Map(this.byId);
     const next = merged.map((record) => {
       const existing = inMemory.get(record.id);
       if (!existing) return record;
       inMemory.delete(record.id);
-      // A record ended here is not brought back to life by an older copy on disk.
-      const revived = isFinal(existing) && !isFinal(record);
-      if (
-        !revived &&
-        existing !== record &&
-        (existing.updatedAt !== record.updatedAt || existing.windowId !== record.windowId)
-      ) {
-        replaceContents(existing, record);
-        this.changedFromDisk.add(existing);
-      }
+      this.takeContents(existing, record);
       return existing;
     });
-    for (const gone of inMemory.values()) {
-      this.writtenOutputs.delete(gone.id);
-      this.followed.delete(gone.id);
-    }
+    for (const gone of inMemory.keys()) this.dropKept(gone);
     if (next.length !== this.records.length || next.some((r, at) => r !== this.records[at])) {
       this.listChangedFromDisk = true;
     }
     this.records.splice(0, this.records.length, ...next);
+    for (const record of next) this.byId.set(record.id, record);
   }
 
   /** Past the limit the oldest finished records go; running ones stay, whatever their age. */
@@ -484,11 +631,24 @@ export class RequestStore implements Disposable {
   refresh(): void {
     if (this.inLock || this.disposed) return;
     const stamp = stampOf(this.file);
-    if (!stamp || sameStamp(stamp, this.seen)) return;
+    if (!stamp) return;
+    try {
+      if (sameStamp(stamp, this.seen) && this.journalAt) {
+        const tail = readJournal(this.journalFile, this.generation, this.journalAt);
+        if (tail.kind === 'read') {
+          this.journalAt = tail.position;
+          this.absorbEntries(tail.entries);
+          this.tellChanges();
+          return;
+        }
+      }
+    } catch {
+      return; // cannot be read now: the next refresh or write tries again
+    }
     const read = readIndexFile(this.file);
     // An unreadable file is left to the next write, which sets it aside under the lock.
     if (read.kind !== 'read' || read.unreadable > 0) return;
-    this.seen = stamp;
+    this.sawIndex(stamp, read.index, read.journal);
     this.absorb(read.index);
     this.tellChanges();
   }

@@ -40,14 +40,25 @@ describe('batched log', () => {
   it('writes a line that keeps coming within one interval, never later', async () => {
     const target = new LogLines();
     const log = new BatchedLog(target, 40);
-    const start = Date.now();
-    const writer = setInterval(() => log.info(`at ${Date.now() - start}`), 5);
-    await wait(300);
-    clearInterval(writer);
+    // A steady writer (a line every 5 ms, 60 lines): the first batch is written while it still
+    // writes, not once it stops (a debounce would wait for a pause that never comes).
+    let written = 0;
+    let appendsWhileWriting = 0;
+    await new Promise<void>((resolve) => {
+      const writer = setInterval(() => {
+        log.info(`line ${++written}`);
+        appendsWhileWriting = target.lines.length;
+        if (written === 60) {
+          clearInterval(writer);
+          resolve();
+        }
+      }, 5);
+    });
     log.flush();
     const all = target.lines.flatMap((l) => l.replace(/^info /, '').split('\n'));
-    assert.ok(all.length > 10, `lines: ${all.length}`);
-    // A steady writer is still written in batches: far fewer appends than lines.
+    assert.equal(all.length, 60);
+    assert.ok(appendsWhileWriting > 0, 'a batch was written while lines kept coming');
+    // Still written in batches: far fewer appends than lines.
     assert.ok(target.lines.length < all.length / 2, `${target.lines.length} appends for ${all.length} lines`);
   });
 });

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RequestRecord, RequestState } from '../../src/common/callModel';
 import type { Message } from '../../src/common/messages';
+import { readIndexFile } from '../../src/requests/requestIndex';
 import { RequestStore, type RequestStoreOptions } from '../../src/requests/requestStore';
 
 let dir: string;
@@ -35,9 +36,11 @@ function record(id: string, state: RequestState = 'SUBMITTING'): RequestRecord {
   };
 }
 
-/** The index as on disk now. */
+/** The index as on disk now (the journal applied). */
 function onDisk(): { version: number; records: RequestRecord[] } {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; records: RequestRecord[] };
+  const read = readIndexFile(file);
+  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
+  return read.index;
 }
 
 function countSaves(store: RequestStore): { count: number } {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import type { RequestRecord } from '../../src/common/callModel';
+import { readIndexFile, writeIndexFile } from '../../src/requests/requestIndex';
 import { RequestStore } from '../../src/requests/requestStore';
 import { heartbeatFile } from '../../src/storage/windowHeartbeat';
 
@@ -40,12 +40,18 @@ async function rivalClaim(file: string): Promise<void> {
   const release = lockfile.lockSync(file, { realpath: false });
   process.stdout.write('locked\n');
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const index = JSON.parse(fs.readFileSync(file, 'utf8')) as { records: RequestRecord[] };
-  for (const record of index.records) if (record.state !== 'COMPLETED') record.windowId = 'rival';
+  const read = readIndexFile(file);
+  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
+  const { records, removed } = read.index;
+  for (const record of records) if (record.state !== 'COMPLETED') record.windowId = 'rival';
   const heartbeat = heartbeatFile(path.dirname(file), 'rival');
   fs.mkdirSync(path.dirname(heartbeat), { recursive: true });
   fs.writeFileSync(heartbeat, '');
-  fs.writeFileSync(file, JSON.stringify(index));
+  writeIndexFile(
+    file,
+    records.map((r) => JSON.stringify(r)),
+    removed,
+  );
   release();
 }
 

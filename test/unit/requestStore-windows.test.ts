@@ -11,6 +11,7 @@ import * as lockfile from 'proper-lockfile';
 import type { RequestRecord, RequestState } from '../../src/common/callModel';
 import type { Message } from '../../src/common/messages';
 import { CompletionNotifier } from '../../src/requests/completionNotifier';
+import { readIndexFile } from '../../src/requests/requestIndex';
 import { RequestStore, type RequestStoreOptions } from '../../src/requests/requestStore';
 import { heartbeatFile, HEARTBEAT_STALE_MS } from '../../src/storage/windowHeartbeat';
 
@@ -44,8 +45,15 @@ function record(id: string, state: RequestState = 'IN_QUEUE'): RequestRecord {
   };
 }
 
+/** The records as on disk now (the journal applied). */
+function savedRecords(): RequestRecord[] {
+  const read = readIndexFile(file);
+  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
+  return read.index.records;
+}
+
 function idsOnDisk(): string[] {
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { records: RequestRecord[] }).records
+  return savedRecords()
     .map((r) => r.id)
     .sort();
 }
@@ -146,7 +154,7 @@ describe('request store: claiming running records', () => {
       ['a-running'],
     );
     assert.equal(c.get('a-running')?.windowId, 'c');
-    const saved = (JSON.parse(fs.readFileSync(file, 'utf8')) as { records: RequestRecord[] }).records;
+    const saved = savedRecords();
     assert.equal(saved.find((r) => r.id === 'a-running')?.windowId, 'c', 'the claim is on disk');
     // The stale window, writing again, takes the claim from disk rather than undoing it.
     a.add(record('a-later', 'COMPLETED'));

@@ -99,6 +99,17 @@ export function tempStoreFile(): string {
   return path.join(fs.mkdtempSync(path.join(tempRoot, 'store-')), 'requests.json');
 }
 
+/** Everything the store beside `file` wrote (its index, journal and output files), as one text. */
+export function storeFilesText(file: string): string {
+  const folder = path.dirname(file);
+  return fs
+    .readdirSync(folder, { recursive: true })
+    .map((name) => path.join(folder, String(name)))
+    .filter((f) => fs.statSync(f).isFile())
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
 export function newStore(): RequestStore {
   return new RequestStore(tempStoreFile());
 }

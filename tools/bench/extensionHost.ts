@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
+import { RequestStore } from '../../src/requests/requestStore';
 import { filesUnder, keys } from '../../test/integration/extensionApi';
 import { median } from './stats';
 
@@ -213,29 +214,38 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
     input: { message: 'a record like the others', n: 1 },
   });
   if (!template) throw new Error('no template record');
-  // The store is filled in one go (10,000 adds would each write the whole index).
-  // Owned and followed by this window, so the runner's search for orphaned calls leaves them alone.
-  const store = api.store as unknown as { records: RequestRecord[]; followed: Set<string> };
-  const records = store.records;
+  // The store is filled as another window would fill the shared file (a store of its own on the
+  // same index, each record added and saved as a call's would be), then this window reads it in.
+  // The records are this window's (so its claims leave the finished ones alone), and the queued
+  // ones marked followed, so the runner's search for orphaned calls does not poll their fake ids.
+  api.store.setMaxRecords(10_000);
+  const followed = (api.store as unknown as { followed: Set<string> }).followed;
+  const filler = new RequestStore(api.store.file, {
+    windowId: `bench-filler-${randomUUID()}`,
+    maxRecords: 10_000,
+  });
   const fake = new Set<string>();
   const samples = 15;
   const queued: string[] = [];
-  for (let i = records.length; i < 10_000; i++) {
+  for (let i = api.store.all().length; i < 10_000; i++) {
     const id = randomUUID();
     fake.add(id);
-    store.followed.add(id);
     const waiting = queued.length < samples;
-    if (waiting) queued.push(id);
-    records.push({
+    if (waiting) {
+      queued.push(id);
+      followed.add(id);
+    }
+    filler.add({
       ...structuredClone(template),
       id,
       requestId: randomUUID(),
       state: waiting ? 'IN_QUEUE' : 'COMPLETED',
+      createdAt: Date.now(),
       windowId: api.store.windowId,
     } as RequestRecord);
   }
-  api.store.setMaxRecords(10_000);
-  (api.store as unknown as { writeNow(): boolean }).writeNow();
+  filler.dispose();
+  api.store.refresh();
   const filled = api.store.all().length;
   if (filled < 10_000) throw new Error(`the store holds ${filled} records, not 10,000`);
   await sleep(1000);

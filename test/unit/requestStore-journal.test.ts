@@ -1,0 +1,146 @@
+// The request store's journal (requestJournal.ts): a change of state appends one line instead of
+// rewriting every record, the journal is folded into the index once it outgrows it, and what a crash
+// can leave (a torn last line, lines of an index since rewritten) is read safely.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RequestRecord, RequestState } from '../../src/common/callModel';
+import { readIndexFile } from '../../src/requests/requestIndex';
+import { journalFileOf, journalLine } from '../../src/requests/requestJournal';
+import { RequestStore } from '../../src/requests/requestStore';
+
+let dir: string;
+let file: string;
+let journal: string;
+const stores: RequestStore[] = [];
+
+function open(windowId?: string): RequestStore {
+  const store = new RequestStore(file, { maxRecords: 10_000, windowId });
+  stores.push(store);
+  return store;
+}
+
+let clock = 1_000;
+function record(id: string, state: RequestState = 'IN_QUEUE'): RequestRecord {
+  clock += 1;
+  return {
+    id,
+    endpointId: 'sandbox/echo',
+    method: 'submit',
+    input: { prompt: `a prompt for ${id}`, seed: clock },
+    target: { kind: 'sandbox', url: 'http://127.0.0.1:1' },
+    createdAt: clock,
+    updatedAt: clock,
+    state,
+    requestId: `fal-${id}`,
+    logs: [],
+  };
+}
+
+const lines = () => fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+const indexStamp = () => {
+  const { ino, mtimeMs, size } = fs.statSync(file);
+  return { ino, mtimeMs, size };
+};
+function saved(): RequestRecord[] {
+  const read = readIndexFile(file);
+  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
+  return read.index.records;
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-journal-'));
+  file = path.join(dir, 'requests.json');
+  journal = journalFileOf(file);
+});
+
+afterEach(() => {
+  for (const store of stores.splice(0)) store.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('request store: the journal', () => {
+  it('saves a new state of one record among 2,000 as one appended line, the index untouched', () => {
+    const store = open();
+    for (let i = 0; i < 2_000; i++) store.add(record(`r${i}`));
+    const before = indexStamp();
+    const linesBefore = lines().length;
+    store.update('r1234', { state: 'IN_PROGRESS' });
+    assert.deepEqual(indexStamp(), before, 'the index is not rewritten');
+    const added = lines().slice(linesBefore);
+    assert.equal(added.length, 1);
+    assert.equal((JSON.parse(added[0]) as { record: RequestRecord }).record.id, 'r1234');
+    assert.equal(saved().find((r) => r.id === 'r1234')?.state, 'IN_PROGRESS');
+    assert.equal(open().get('r1234')?.state, 'IN_PROGRESS', 'a new store reads it back');
+  });
+
+  it('folds the journal into the index once the journal outgrows it', () => {
+    const store = open();
+    store.add(record('a'));
+    const first = indexStamp();
+    let folded = false;
+    for (let i = 0; i < 2_000 && !folded; i++) {
+      store.update('a', {
+        logs: [
+          { message: `line ${i} ${'x'.repeat(200)}`, level: 'INFO', source: 'USER', timestamp: String(i) },
+        ],
+      });
+      void store.flush();
+      folded = indexStamp().ino !== first.ino;
+    }
+    assert.ok(folded, 'the index was written whole again');
+    assert.ok(fs.statSync(journal).size < 1024, 'and the journal emptied');
+    assert.match(saved()[0].logs[0].message, /^line \d+ /);
+    assert.equal(open().get('a')?.logs.length, 1);
+  });
+
+  it('reads past a line torn by a crash, and starts the next on a line of its own', () => {
+    const store = open();
+    store.add(record('a'));
+    store.add(record('b'));
+    store.dispose();
+    fs.appendFileSync(journal, '{"g":"torn","record":{"id":"a","sta');
+    const next = open();
+    assert.deepEqual(
+      next.all().map((r) => r.id),
+      ['b', 'a'],
+    );
+    next.update('a', { state: 'IN_PROGRESS' });
+    assert.equal(saved().find((r) => r.id === 'a')?.state, 'IN_PROGRESS');
+    assert.equal(open().get('a')?.state, 'IN_PROGRESS');
+  });
+
+  it('ignores lines of an index since written whole (a crash before the journal was emptied)', () => {
+    const store = open();
+    store.add(record('a', 'COMPLETED'));
+    store.dispose();
+    const stale = { ...record('a'), createdAt: saved()[0].createdAt, state: 'IN_PROGRESS' as const };
+    fs.appendFileSync(
+      journal,
+      `${journalLine('an-older-generation', { recordJson: JSON.stringify(stale) })}\n`,
+    );
+    assert.equal(open().get('a')?.state, 'COMPLETED');
+  });
+
+  it("takes in another window's appended lines: its new records and states, and its removals", () => {
+    const a = open('a');
+    const b = open('b');
+    a.add(record('one'));
+    a.add(record('two'));
+    b.refresh();
+    assert.deepEqual(
+      b.all().map((r) => r.id),
+      ['two', 'one'],
+    );
+    a.update('one', { state: 'COMPLETED' });
+    a.remove('two');
+    a.add(record('three'));
+    b.refresh();
+    assert.deepEqual(
+      b.all().map((r) => r.id),
+      ['three', 'one'],
+    );
+    assert.equal(b.get('one')?.state, 'COMPLETED');
+  });
+});
