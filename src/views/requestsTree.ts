@@ -75,7 +75,8 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
         if (record && this.matcher && this.matcher.matches(record) !== this.shown.has(record.id))
           node = undefined;
         this.changed.fire(node);
-        this.watchQueue();
+        // A queued record starts the redraw; the redraw itself stops once none is queued.
+        if (!record || (record.state === 'IN_QUEUE' && !this.queueTimer)) this.watchQueue();
       }),
     ];
     if (prices) this.subscriptions.push(prices.onDidLearnPrice(() => this.changed.fire(undefined)));

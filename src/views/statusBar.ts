@@ -9,21 +9,39 @@ import { describeTarget, readTarget } from '../target';
 export class TargetStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('fal.target', vscode.StatusBarAlignment.Left, 10);
   private readonly subscriptions: vscode.Disposable[];
+  /** The records still running, kept as they change (a change of one record costs no recount). */
+  private readonly running = new Set<string>();
+  private target = readTarget();
 
   constructor(private readonly store: RequestStore) {
     this.item.name = 'fal Target';
     this.item.command = 'fal.selectTarget';
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fal') && this.update()),
-      store.onDidChange(() => this.update()),
+      store.onDidChange((record) => {
+        if (!record) return this.update();
+        const was = this.running.has(record.id);
+        if (was === !isFinal(record)) return;
+        if (was) this.running.delete(record.id);
+        else this.running.add(record.id);
+        this.show();
+      }),
     ];
     this.update();
     this.item.show();
   }
 
+  /** Reads the target and counts the running records again. */
   update(): void {
-    const target = readTarget();
-    const running = this.store.all().filter((r) => !isFinal(r)).length;
+    this.target = readTarget();
+    this.running.clear();
+    for (const record of this.store.all()) if (!isFinal(record)) this.running.add(record.id);
+    this.show();
+  }
+
+  private show(): void {
+    const target = this.target;
+    const running = this.running.size;
     const where = target.kind === 'fal.ai' ? 'fal.ai' : 'sandbox';
     this.item.text = running > 0 ? `$(sync~spin) fal: ${where} · ${running}` : `$(cloud) fal: ${where}`;
     this.item.tooltip = `Calls go to ${describeTarget(target)}.${running ? ` ${running} running.` : ''} Click to choose.`;
