@@ -80,6 +80,12 @@ export function readJournal(
   generation: string | undefined,
   from?: JournalPosition,
 ): JournalRead {
+  if (from && from.ino !== 0) {
+    // Most often nothing was appended since: one stat says so.
+    const now = fs.statSync(file, { throwIfNoEntry: false });
+    if (now?.ino === from.ino && now.size === from.offset)
+      return { kind: 'read', entries: [], position: from };
+  }
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
