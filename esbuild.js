@@ -32,6 +32,26 @@ const node = {
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
+/**
+ * `vscode` as one shared namespace: esbuild turns each module's `import * as vscode from 'vscode'`
+ * into its own copy of the API object's hundreds of properties (`__toESM(require('vscode'))`), 29
+ * of them when the extension loads; through this one ES module re-exporting it, the copy is made once.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once'
+        ? { path: 'vscode', external: true }
+        : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+      contents: "export * from 'vscode';",
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
@@ -39,6 +59,7 @@ const builds = [
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
+    plugins: [vscodeOnce],
     // jsonc-parser's `main` is a UMD build that requires its parts by relative path at run time, which
     // a bundle cannot follow: bundle its ES module build. (Tests load packages from node_modules.)
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },

@@ -76,6 +76,14 @@ export interface PlaygroundSaved {
 /** How long the first page waits for the target's media origin before it is shown anyway. */
 const FIRST_RENDER_WAIT_MS = 3000;
 
+/**
+ * The longest a stream's new events wait before the page hears of them: a stream sends thousands
+ * a second, and a post per event kept the page (and the window passing the messages on) busy for a
+ * minute after a 10,000-event burst. The page is told at most this often, each post with all the
+ * events since the last; any other change of the call (a new state, its end) is posted at once.
+ */
+export const STREAM_POST_MS = 50;
+
 export class PlaygroundPanel implements vscode.Disposable {
   private static current: PlaygroundPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -104,6 +112,8 @@ export class PlaygroundPanel implements vscode.Disposable {
   private callPosts: Promise<void> = Promise.resolve();
   /** The last call message posted (for tests). */
   private lastCall: CallView | undefined;
+  /** Set while a stream's events wait to be posted together (STREAM_POST_MS). */
+  private streamPostTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   /** The realtime session (method realtime): its connection lives as long as the panel. */
   readonly realtime: RealtimeSession;
@@ -244,6 +254,7 @@ export class PlaygroundPanel implements vscode.Disposable {
         if (record && record.id === this.saved.recordId) this.onRecordChange(record);
       }),
       { dispose: () => clearTimeout(this.priceTimer) },
+      { dispose: () => clearTimeout(this.streamPostTimer) },
       ...(services.prices
         ? [
             services.prices.onDidLearnPrice(({ endpointId }) => {
@@ -612,8 +623,23 @@ export class PlaygroundPanel implements vscode.Disposable {
    * the page's CSP does not list yet rebuilds the page (which is then shown the record afresh).
    */
   private onRecordChange(record: RequestRecord, changed = true): void {
-    if (changed && record.method === 'stream' && record.output !== undefined && !isFinal(record))
+    if (changed && record.method === 'stream' && record.output !== undefined && !isFinal(record)) {
       this.events.add(record.output);
+      // Posted with the events that come within STREAM_POST_MS, as the record is then.
+      this.streamPostTimer ??= setTimeout(() => {
+        this.streamPostTimer = undefined;
+        const now = this.saved.recordId === record.id ? this.services.store.get(record.id) : undefined;
+        if (now && !this.disposed) this.postCall(now);
+      }, STREAM_POST_MS);
+      return;
+    }
+    this.postCall(record);
+  }
+
+  /** Posts the call as `record` is now, with the stream events not sent yet (in order with the posts before). */
+  private postCall(record: RequestRecord): void {
+    clearTimeout(this.streamPostTimer);
+    this.streamPostTimer = undefined;
     const view = toCallView(record, this.events.take(), this.costText(record));
     this.callPosts = this.callPosts.then(async () => {
       const media = await this.media.viewsOf(record.output).catch(() => []);

@@ -5,6 +5,8 @@
 // read back through the store; one that could not be kept at all (`outputDropped`) is fetched again.
 // For Compare Outputs / Compare Inputs, the same input and output with every object's keys sorted
 // (`input.sorted.json`, `output.sorted.json`: sortedJson.ts), so a diff shows only real differences.
+// A record's change is told only for its documents that are open, and a stream's thousands of changes
+// a second at most once per DOCUMENT_REFRESH_MS (VS Code reads an open document again at each).
 import * as vscode from 'vscode';
 import { sortedJson } from '../common/sortedJson';
 import { formatSize } from '../common/outputMedia';
@@ -42,10 +44,21 @@ export function requestDocumentUri(
   });
 }
 
+/** The shortest time between two refreshes of a record's open documents (the first is told at once). */
+export const DOCUMENT_REFRESH_MS = 50;
+
+/** The parts that change while a request runs. */
+const CHANGING: readonly RequestPart[] = ['output', 'sortedOutput', 'diagnosis'];
+
 export class RequestDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  /** The documents of this scheme asked for and not closed since, by record id and then by URI. */
+  private readonly open = new Map<string, Map<string, vscode.Uri>>();
+  /** Records changed while their documents wait for the next refresh. */
+  private readonly pending = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: RequestStore,
@@ -53,15 +66,46 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
     /** This extension's version, for the diagnosis. */
     private readonly extensionVersion?: string,
   ) {
-    this.subscription = store.onDidChange((record) => {
-      if (!record) return;
-      this.changed.fire(requestDocumentUri(record, 'output'));
-      this.changed.fire(requestDocumentUri(record, 'sortedOutput'));
-      this.changed.fire(requestDocumentUri(record, 'diagnosis'));
-    });
+    for (const document of vscode.workspace.textDocuments) this.opened(document.uri);
+    this.subscriptions = [
+      store.onDidChange((record) => {
+        if (!record || !this.open.has(record.id)) return;
+        this.pending.add(record.id);
+        if (this.timer === undefined) this.refresh();
+      }),
+      vscode.workspace.onDidCloseTextDocument(({ uri }) => {
+        if (uri.scheme !== REQUEST_SCHEME) return;
+        const uris = this.open.get(uri.query);
+        uris?.delete(uri.toString());
+        if (uris?.size === 0) this.open.delete(uri.query);
+      }),
+    ];
+  }
+
+  /** Tells VS Code of the pending records' open documents, then waits DOCUMENT_REFRESH_MS for more. */
+  private refresh(): void {
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    for (const id of this.pending) {
+      for (const uri of this.open.get(id)?.values() ?? []) {
+        const part = partOf(uri);
+        if (part && CHANGING.includes(part)) this.changed.fire(uri);
+      }
+    }
+    this.pending.clear();
+    this.timer = setTimeout(() => this.refresh(), DOCUMENT_REFRESH_MS);
+  }
+
+  private opened(uri: vscode.Uri): void {
+    if (uri.scheme !== REQUEST_SCHEME) return;
+    let uris = this.open.get(uri.query);
+    if (!uris) this.open.set(uri.query, (uris = new Map()));
+    uris.set(uri.toString(), uri);
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    // Asked for: it is being opened (or is open), so its record's changes are told from now on.
+    this.opened(uri);
     const record = this.store.get(uri.query);
     const part = partOf(uri) ?? 'output';
     const format = part === 'sortedInput' || part === 'sortedOutput' ? sortedJson : json;
@@ -115,7 +159,8 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    clearTimeout(this.timer);
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
 }

@@ -4,34 +4,43 @@
 import * as vscode from 'vscode';
 import { isFinal } from '../common/callModel';
 import type { RequestStore } from '../requests/requestStore';
-import { describeTarget, readTarget } from '../target';
+import { describeTarget, readTarget, type Target } from '../target';
 
 export class TargetStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('fal.target', vscode.StatusBarAlignment.Left, 10);
   private readonly subscriptions: vscode.Disposable[];
-  /** The records still running, kept as they change (a change of one record costs no recount). */
+  /** Where calls go, read again only when a `fal` setting changes. */
+  private target: Target;
+  /**
+   * The records seen running. A stream changes its record thousands of times a second: each change
+   * only moves that record in or out of this set, and the item is touched only when its text would
+   * change (reading the settings and counting every record per change cost more than the call).
+   */
   private readonly running = new Set<string>();
-  private target = readTarget();
 
   constructor(private readonly store: RequestStore) {
     this.item.name = 'fal Target';
     this.item.command = 'fal.selectTarget';
+    this.target = readTarget();
     this.subscriptions = [
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('fal') && this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('fal')) return;
+        this.target = readTarget();
+        this.show();
+      }),
       store.onDidChange((record) => {
         if (!record) return this.update();
-        const was = this.running.has(record.id);
-        if (was === !isFinal(record)) return;
-        if (was) this.running.delete(record.id);
+        const before = this.running.size;
+        if (isFinal(record)) this.running.delete(record.id);
         else this.running.add(record.id);
-        this.show();
+        if (this.running.size !== before) this.show();
       }),
     ];
     this.update();
     this.item.show();
   }
 
-  /** Reads the target and counts the running records again. */
+  /** Reads the target and counts the running records afresh. */
   update(): void {
     this.target = readTarget();
     this.running.clear();
@@ -40,11 +49,13 @@ export class TargetStatusBar implements vscode.Disposable {
   }
 
   private show(): void {
-    const target = this.target;
     const running = this.running.size;
-    const where = target.kind === 'fal.ai' ? 'fal.ai' : 'sandbox';
-    this.item.text = running > 0 ? `$(sync~spin) fal: ${where} · ${running}` : `$(cloud) fal: ${where}`;
-    this.item.tooltip = `Calls go to ${describeTarget(target)}.${running ? ` ${running} running.` : ''} Click to choose.`;
+    const where = this.target.kind === 'fal.ai' ? 'fal.ai' : 'sandbox';
+    const text = running > 0 ? `$(sync~spin) fal: ${where} · ${running}` : `$(cloud) fal: ${where}`;
+    const tooltip = `Calls go to ${describeTarget(this.target)}.${running ? ` ${running} running.` : ''} Click to choose.`;
+    // Each assignment is a message to the window, even of the same text.
+    if (this.item.text !== text) this.item.text = text;
+    if (this.item.tooltip !== tooltip) this.item.tooltip = tooltip;
   }
 
   dispose(): void {

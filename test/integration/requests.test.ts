@@ -10,7 +10,7 @@ import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
 import { requestDocumentUri } from '../../src/views/requestDocuments';
 import { describeState } from '../../src/common/recordText';
-import { activateExtension, falConfig, recordOutput, resetFalSettings, until } from './extensionApi';
+import { activateExtension, falConfig, keys, recordOutput, resetFalSettings, until } from './extensionApi';
 
 const call = (
   command: string,
@@ -184,6 +184,25 @@ describe('requests', () => {
     const events = lines.filter((l) => /sandbox\/text event \d+: /.test(l));
     assert.ok(events.length >= 2, `stream events logged: ${lines.join(' | ')}`);
     assert.ok(events.some((l) => l.includes('"partial":true')));
+  });
+
+  it('keeps an open output document and the status bar with a fast stream: its last event, then its output', async () => {
+    const { record, done } = await api.runner.start({
+      method: 'stream',
+      endpointId: 'sandbox/echo',
+      input: keys(2000),
+    });
+    // Opened while the events pour in: its refreshes are spaced out, none is lost at the end.
+    const doc = await vscode.workspace.openTextDocument(requestDocumentUri(record, 'output'));
+    assert.match(api.statusBar.item.text, /· 1$/);
+    const ended = await done;
+    assert.equal(ended.state, 'COMPLETED', JSON.stringify(ended.error));
+    const expected = JSON.stringify(ended.output, null, 2);
+    for (let i = 0; i < 100 && doc.getText().trim() !== expected.trim(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(doc.getText().trim(), expected.trim());
+    assert.doesNotMatch(api.statusBar.item.text, /·/);
   });
 
   it('does not send anything to fal.ai without a key', async () => {

@@ -65,6 +65,43 @@ export async function extensionFigures(root: string, log: (line: string) => void
   }
 }
 
+/**
+ * activate(): the extension's own part of it, from the extension host's marks: loading the bundle
+ * (read, compile, its top level) plus the activate function. `extension.activate()` resolves later
+ * than that: VS Code builds the extension's context (its mementos are read from the window, a round
+ * trip to the browser; its storage folders are made) alongside the bundle's load, and under load
+ * that wait (100-300 ms here) is most of the call; it is in the notes, not in the figure.
+ */
+function activateFigure(host: HostFigures): Figure {
+  const steps = host.activateSteps ?? {};
+  const { willLoadExtensionCode, didLoadExtensionCode, willActivateExtension, didActivateExtension } = steps;
+  const known = [
+    willLoadExtensionCode,
+    didLoadExtensionCode,
+    willActivateExtension,
+    didActivateExtension,
+  ].every((t) => typeof t === 'number');
+  const loadMs = known ? didLoadExtensionCode - willLoadExtensionCode : NaN;
+  const functionMs = known ? didActivateExtension - willActivateExtension : NaN;
+  const ours = known ? loadMs + functionMs : host.activateMs;
+  return {
+    item: 6,
+    name: 'activate(): loading the bundle plus the activate function (extension host marks)',
+    unit: 'ms',
+    ours,
+    target: '< 50 ms',
+    met: ours < 50,
+    notes: {
+      bundleLoadMs: loadMs,
+      activateFunctionMs: functionMs,
+      activateFunctionOwnMs: host.activateBodyMs,
+      contextWaitMs: known ? willActivateExtension - didLoadExtensionCode : NaN,
+      extensionActivateCallMs: host.activateMs,
+      steps,
+    },
+  };
+}
+
 const timeout = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(-1), ms).unref());
 
 async function waitForFile(file: string, ms: number): Promise<void> {
@@ -81,19 +118,49 @@ interface FrameStats {
   longFrames: number;
   /** Longest gap between two requestAnimationFrame callbacks, ms. */
   longestRafGapMs: number;
+  /** Which document's timeline the figure is from (the one that saw the probe, see below). */
+  observedIn?: string;
+  /** Per document: whether its observer saw the probe, its longest frame and rAF gap. */
+  frames?: Record<
+    string,
+    { probeSeen: boolean; long: unknown[]; longestFrameMs: number; longFrames: number; rafGapMs: number }
+  >;
 }
 
-/** Once the host opened the playground: observes the page's frames until the host says it is done. */
+/** How long the probe blocks the page (ms): a frame Chromium must report, or the observation is broken. */
+const PROBE_MS = 150;
+
+/**
+ * Watches `long-animation-frame` entries (and requestAnimationFrame gaps) in the workbench page, the
+ * webview's outer frame and the playground's own frame. A long animation frame is reported only to
+ * some of the documents whose event loop it held; before the stream, a probe blocks the playground's
+ * frame for PROBE_MS, and the figure is taken from the innermost document that saw it (none: the
+ * observation failed, and says so, rather than reporting 0).
+ */
 async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
   await waitForFile(path.join(dir, 'playground-open'), 240_000);
-  const frame = await playgroundFrame(page);
-  console.log(`[bench]   the playground's frame: ${frame.url().slice(0, 80)}`);
+  const inner = await playgroundFrame(page);
+  console.log(`[bench]   the playground's frame: ${inner.url().slice(0, 80)}`);
+  const frames: Array<[string, Frame]> = [
+    ['playground', inner],
+    ...(inner.parentFrame() ? [['webview', inner.parentFrame()!] as [string, Frame]] : []),
+    ['workbench', page.mainFrame()],
+  ];
   // As text: the bench runs under tsx, whose compiled functions would name helpers the page lacks.
-  await frame.evaluate(`(() => {
-    const bench = { loaf: [], rafGap: 0 };
+  const observe = `(() => {
+    const bench = { loaf: [], long: [], rafGap: 0 };
     window.__bench = bench;
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) bench.loaf.push(e.duration);
+      for (const e of list.getEntries()) {
+        bench.loaf.push(e.duration);
+        // What held the frame: its scripts (where from, what called them) and its rendering.
+        if (e.duration >= 100)
+          bench.long.push({
+            ms: Math.round(e.duration),
+            renderMs: Math.round(e.startTime + e.duration - e.renderStart),
+            scripts: e.scripts.map((x) => [Math.round(x.duration), x.invoker, x.sourceURL.split('/').slice(-3).join('/'), x.sourceFunctionName].join(' ')),
+          });
+      }
     }).observe({ type: 'long-animation-frame' });
     let last = performance.now();
     const tick = (now) => {
@@ -102,14 +169,55 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  })()`);
+  })()`;
+  for (const [, frame] of frames) await frame.evaluate(observe);
+  await inner.evaluate(
+    `setTimeout(() => { const end = performance.now() + ${PROBE_MS}; while (performance.now() < end); }, 0)`,
+  );
+  const probeSeen: Record<string, boolean> = {};
+  for (let i = 0; i < 40 && Object.keys(probeSeen).length < frames.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const [name, frame] of frames) {
+      const loaf = (await frame.evaluate('window.__bench.loaf')) as number[];
+      if (loaf.some((d) => d >= PROBE_MS)) probeSeen[name] = true;
+    }
+  }
+  // The probe is not part of the figure.
+  for (const [, frame] of frames)
+    await frame.evaluate('window.__bench.loaf = []; window.__bench.long = []; window.__bench.rafGap = 0');
   fs.writeFileSync(path.join(dir, 'observing'), '1');
   await waitForFile(path.join(dir, 'playground-done'), 240_000);
-  const got = (await frame.evaluate('window.__bench')) as { loaf: number[]; rafGap: number };
+  const stats: NonNullable<FrameStats['frames']> = {};
+  for (const [name, frame] of frames) {
+    const got = (await frame.evaluate('window.__bench')) as {
+      loaf: number[];
+      long: unknown[];
+      rafGap: number;
+    };
+    stats[name] = {
+      probeSeen: !!probeSeen[name],
+      long: got.long.slice(0, 10),
+      longestFrameMs: Math.max(0, ...got.loaf),
+      longFrames: got.loaf.length,
+      rafGapMs: got.rafGap,
+    };
+  }
+  const observedIn = frames.map(([name]) => name).find((name) => stats[name].probeSeen);
+  if (!observedIn) {
+    return {
+      error: `no document saw the ${PROBE_MS} ms probe: long-animation-frame is not observable here`,
+      longestFrameMs: NaN,
+      longFrames: NaN,
+      longestRafGapMs: stats.playground.rafGapMs,
+      frames: stats,
+    };
+  }
   return {
-    longestFrameMs: Math.max(0, ...got.loaf),
-    longFrames: got.loaf.length,
-    longestRafGapMs: got.rafGap,
+    longestFrameMs: stats[observedIn].longestFrameMs,
+    longFrames: stats[observedIn].longFrames,
+    longestRafGapMs: stats.playground.rafGapMs,
+    observedIn,
+    frames: stats,
   };
 }
 
@@ -130,15 +238,7 @@ async function playgroundFrame(page: Page): Promise<Frame> {
 function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
   const oc = host.outputChannel;
   return [
-    {
-      item: 6,
-      name: 'activate(): loading the bundle and running activate',
-      unit: 'ms',
-      ours: host.activateMs,
-      target: '< 50 ms',
-      met: host.activateMs < 50,
-      notes: { activateFunctionMs: host.activateBodyMs },
-    },
+    activateFigure(host),
     {
       item: 6,
       name: 'first command (fal.run) to its first UI (the endpoint pick shown)',
@@ -180,7 +280,7 @@ function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
       unit: 'ms',
       ours: frames.longestFrameMs,
       target: 'no frame > 100 ms',
-      met: frames.longestFrameMs <= 100,
+      met: !frames.error && frames.longestFrameMs <= 100,
       notes: { ...frames },
     },
   ];

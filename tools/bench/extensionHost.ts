@@ -40,6 +40,51 @@ export interface HostFigures {
     maxLoopDelayMs: number;
   };
   playgroundEvents: number;
+  /** The extension host's own marks of this activation (ms from the call): see activationSteps. */
+  activateSteps?: Record<string, number>;
+}
+
+/**
+ * The extension host marks (vs/base/common/performance, Date.now() based, kept on globalThis) of
+ * the extension's activation, as ms after `calledAt`: when it began loading the bundle, when the
+ * bundle was loaded (require: read, compile, run its top level), when activate() was called (after
+ * the context's mementos and storage paths are ready) and when it returned.
+ */
+function activationSteps(calledAt: number): Record<string, number> {
+  const marks = (
+    globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }
+  ).MonacoPerformanceMarks?.getMarks();
+  const steps: Record<string, number> = {};
+  for (const { name, startTime } of marks ?? []) {
+    const m = /^code\/extHost\/(\w+)\/fal-playground\.fal-playground$/i.exec(name);
+    if (m) steps[m[1]] = startTime - calledAt;
+  }
+  return steps;
+}
+
+/**
+ * With FAL_BENCH_PROFILE set to a folder: a CPU profile of the extension host from now until the
+ * returned function is called, written there as <name>.cpuprofile (for looking into a figure).
+ */
+async function startProfile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.FAL_BENCH_PROFILE;
+  if (!dir) return async () => {};
+  const inspector = await import('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 export async function run(): Promise<void> {
@@ -61,11 +106,19 @@ async function measure(figures: Partial<HostFigures>): Promise<void> {
   const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
   // activate(): the module's load and its activate function, as the extension host runs them.
+  const activeBefore = extension.isActive;
+  const c0 = Date.now();
   const t0 = performance.now();
+  const stopProfile = await startProfile('activate');
   const api = await extension.activate();
   figures.activateMs = performance.now() - t0;
+  await stopProfile();
   figures.activateBodyMs = api.activationMs;
-  log(`activate ${figures.activateMs.toFixed(1)} ms (its function ${api.activationMs.toFixed(1)} ms)`);
+  figures.activateSteps = activationSteps(c0);
+  log(
+    `activate ${figures.activateMs.toFixed(1)} ms (its function ${api.activationMs.toFixed(1)} ms; ` +
+      `active before: ${activeBefore}; steps ${JSON.stringify(figures.activateSteps)})`,
+  );
 
   // The first command: fal.run from the palette, to its first UI (the endpoint pick).
   figures.firstCommandToUiMs = await timeToQuickPick('fal.run');
@@ -170,6 +223,7 @@ async function outputChannelBurst(api: FalPlaygroundApi): Promise<HostFigures['o
     if (r.state === 'COMPLETED') last = performance.now();
   });
   const events = 10_000;
+  const stopProfile = await startProfile('output-channel');
   try {
     const record = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.stream', {
       endpointId: 'sandbox/echo',
@@ -179,6 +233,7 @@ async function outputChannelBurst(api: FalPlaygroundApi): Promise<HostFigures['o
   } finally {
     sub.dispose();
     delay.disable();
+    await stopProfile();
   }
   let numbers: number[] = [];
   for (let i = 0; i < 100; i++) {
