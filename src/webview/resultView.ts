@@ -111,11 +111,22 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
       eventsOf = view.recordId;
       eventsNext = from;
     }
-    for (const [i, event] of (view.events ?? []).entries()) {
-      eventsView.append(el('div', { textContent: `${from + i + 1}: ${JSON.stringify(event)}` }));
+    // Thousands a second arrive in batches: one insertion per batch, only the lines that stay, and
+    // the oldest removed together (the lines out of view are not laid out: playground.css).
+    const events = view.events ?? [];
+    const lines = document.createDocumentFragment();
+    for (let i = Math.max(0, events.length - MAX_VIEW_EVENTS); i < events.length; i++) {
+      lines.append(el('div', { textContent: `${from + i + 1}: ${JSON.stringify(events[i])}` }));
     }
-    eventsNext = from + (view.events?.length ?? 0);
-    while (eventsView.childElementCount > MAX_VIEW_EVENTS) eventsView.firstElementChild?.remove();
+    eventsView.append(lines);
+    eventsNext = from + events.length;
+    const excess = eventsView.childElementCount - MAX_VIEW_EVENTS;
+    if (excess > 0) {
+      const oldest = document.createRange();
+      oldest.setStartBefore(eventsView.firstElementChild!);
+      oldest.setEndBefore(eventsView.children[excess]);
+      oldest.deleteContents();
+    }
     const count = view.eventCount ?? 0;
     eventsView.hidden = count === 0;
     eventsView.dataset.count = String(count);

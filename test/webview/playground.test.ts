@@ -337,6 +337,24 @@ describe('playground webview', function () {
     await page().locator('#events > div', { hasText: '1502: {"t":"z"}' }).waitFor({ state: 'attached' });
     assert.deepEqual(await lines(), ['1501: {"t":"y"}', '1502: {"t":"z"}']);
     assert.equal(await page().locator('#events').getAttribute('title'), 'The newest 1000 of 1502 events');
+    // Batches as a burst sends them (the host posts all events since its last post): the newest
+    // 1,000 lines are kept, in order, whether a batch overflows the list or the list fills up.
+    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ i: from + i }));
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: batch(1502, 700), eventsFrom: 1502, eventCount: 2202 },
+    });
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: batch(2202, 1200), eventsFrom: 2202, eventCount: 3402 },
+    });
+    await page().locator('#events > div', { hasText: '3402: {"i":3401}' }).waitFor({ state: 'attached' });
+    const kept = await lines();
+    assert.equal(kept.length, 1000);
+    assert.deepEqual(
+      kept,
+      Array.from({ length: 1000 }, (_, i) => `${2403 + i}: {"i":${2402 + i}}`),
+    );
   });
 
   it('says why a queued call waits, by its own clock: time in queue, position, start-timeout time left', async () => {
