@@ -49,16 +49,18 @@ export function transition(
   now = Date.now(),
 ): RecordPatch | undefined {
   const to = patch.state;
+  // A version as much as a time: two changes in the same millisecond get different ones (windows
+  // sharing the store tell an unchanged copy of a record by it, requestStore.ts).
+  const updatedAt = Math.max(now, (record.updatedAt ?? 0) + 1);
   if (isFinal(record)) {
     if (to !== undefined && to !== record.state) return undefined;
     const facts = Object.entries(patch).filter(([key]) => FINAL_FACTS.has(key));
     if (facts.length === 0) return undefined;
-    return { ...(Object.fromEntries(facts) as RecordPatch), updatedAt: now };
+    return { ...(Object.fromEntries(facts) as RecordPatch), updatedAt };
   }
-  if (to === undefined || to === record.state)
-    return withQueueTiming(record, { ...patch, updatedAt: now }, now);
+  if (to === undefined || to === record.state) return withQueueTiming(record, { ...patch, updatedAt }, now);
   if (!canMove(record.state, to)) return undefined;
-  const next: RecordPatch = { ...patch, updatedAt: now, history: withState(record, to, now) };
+  const next: RecordPatch = { ...patch, updatedAt, history: withState(record, to, now) };
   if (isFinal({ state: to })) {
     next.completedAt = patch.completedAt ?? now;
     next.queuePosition = undefined;

@@ -117,6 +117,8 @@ export class RequestStore implements Disposable {
   /** Records changed here since the last write, and removals: what the next write appends. */
   private readonly unsaved = new Set<string>();
   private readonly unsavedRemovals: Removal[] = [];
+  /** Records saved without their output, whose file could not be written: written again soon. */
+  private readonly retryOutputs = new Set<string>();
   /** Each record's JSON as last written, kept until it changes, for writing the index whole. */
   private readonly savedJson = new Map<string, string>();
   /** The index's generation as last read or written (undefined: the next write is whole). */
@@ -412,6 +414,7 @@ export class RequestStore implements Disposable {
       );
       written = true;
       this.dirty = false;
+      this.retryLater();
       for (const name of this.filesToDelete) deleteOutputFile(this.folder, name);
       this.filesToDelete.clear();
     } catch (err) {
@@ -433,7 +436,7 @@ export class RequestStore implements Disposable {
     this.seen = stampOf(this.file);
     this.generation = written.generation;
     this.journalAt = written.journal;
-    this.indexBytes = written.bytes;
+    this.indexBytes = this.seen?.size ?? 0;
     this.writeWhole = false;
     this.unsaved.clear();
     this.unsavedRemovals.length = 0;
@@ -456,10 +459,21 @@ export class RequestStore implements Disposable {
   private jsonOf(record: RequestRecord): string {
     let json = this.savedJson.get(record.id);
     if (json === undefined) {
-      json = JSON.stringify(this.forSaving(record));
-      this.savedJson.set(record.id, json);
+      const saved = this.forSaving(record);
+      json = JSON.stringify(saved);
+      // An output whose file could not be written is saved without it, and tried again.
+      if (saved.outputDropped && !record.outputDropped) this.retryOutputs.add(record.id);
+      else this.savedJson.set(record.id, json);
     }
     return json;
+  }
+
+  /** After a write: the records whose output file could not be written are written again soon. */
+  private retryLater(): void {
+    if (this.retryOutputs.size === 0) return;
+    for (const id of this.retryOutputs) if (this.byId.has(id)) this.unsaved.add(id);
+    this.retryOutputs.clear();
+    this.saveSoon();
   }
 
   /**
@@ -491,6 +505,8 @@ export class RequestStore implements Disposable {
     if (read.kind === 'unavailable') throw new Error(`requests.json cannot be read now: ${read.reason}`);
     if (read.kind === 'corrupt') {
       const aside = keepAside(this.file, false);
+      // Its journal goes with it: the lines follow an index nobody can read.
+      if (fs.existsSync(this.journalFile)) keepAside(this.journalFile, false);
       this.writeWhole = true;
       this.messages?.show({
         level: 'warning',
@@ -551,7 +567,14 @@ export class RequestStore implements Disposable {
     if (existing === saved || memoryWins(existing, saved, this.windowId)) return;
     // A record ended here is not brought back to life by an older copy on disk.
     if (isFinal(existing) && !isFinal(saved)) return;
-    if (existing.updatedAt === saved.updatedAt && existing.windowId === saved.windowId) return;
+    // The same version (updatedAt goes up with every change: recordTransitions.ts) needs no copy.
+    if (
+      existing.updatedAt === saved.updatedAt &&
+      existing.windowId === saved.windowId &&
+      existing.outputFile === saved.outputFile &&
+      existing.outputDropped === saved.outputDropped
+    )
+      return;
     replaceContents(existing, saved);
     this.savedJson.delete(existing.id);
     this.changedFromDisk.add(existing);
@@ -562,11 +585,15 @@ export class RequestStore implements Disposable {
     for (const r of index.removed) if (!this.removed.has(r.id)) this.removed.set(r.id, r.at);
     const merged = mergeRecords(this.records, index.records, new Set(this.removed.keys()), this.windowId);
     const inMemory = new Map(this.byId);
+    const onDisk = new Set(index.records.map((r) => r.id));
     const next = merged.map((record) => {
       const existing = inMemory.get(record.id);
       if (!existing) return record;
       inMemory.delete(record.id);
       this.takeContents(existing, record);
+      // Known here, not removed, yet missing from the file (set aside as unreadable, or lost):
+      // written again with this window's next write.
+      if (!onDisk.has(record.id)) this.changedHere(record.id);
       return existing;
     });
     for (const gone of inMemory.keys()) this.dropKept(gone);
@@ -650,6 +677,7 @@ export class RequestStore implements Disposable {
     if (read.kind !== 'read' || read.unreadable > 0) return;
     this.sawIndex(stamp, read.index, read.journal);
     this.absorb(read.index);
+    if (this.unsaved.size > 0) this.saveSoon();
     this.tellChanges();
   }
 

@@ -79,6 +79,14 @@ describe('record transitions', () => {
     return current;
   }
 
+  it('gives every change a later updatedAt than the one before, even in the same millisecond', () => {
+    const queued = record('IN_QUEUE', { updatedAt: 70 });
+    assert.equal(transition(queued, { queuePosition: 1 }, 70)?.updatedAt, 71);
+    assert.equal(transition(queued, { state: 'COMPLETED' }, 65)?.updatedAt, 71, 'a clock set back');
+    assert.equal(transition(record('COMPLETED', { updatedAt: 70 }), { requestId: 'f' }, 70)?.updatedAt, 71);
+    assert.equal(transition(queued, { queuePosition: 1 }, 90)?.updatedAt, 90);
+  });
+
   it('keeps a state history: the first state at creation, each change with its time, staying put adds none', () => {
     const done = run(record('SUBMITTING'), [
       [10, { state: 'IN_QUEUE', queuePosition: 3 }],

@@ -123,6 +123,37 @@ describe('request store: the journal', () => {
     assert.equal(open().get('a')?.state, 'COMPLETED');
   });
 
+  it('writes an output again whose file could not be written, once it can be', () => {
+    const store = open();
+    store.add(record('x', 'IN_PROGRESS'));
+    fs.writeFileSync(path.join(dir, 'outputs'), 'a file where the folder goes'); // the write fails
+    store.update('x', { state: 'COMPLETED', output: { big: 'y'.repeat(40_000) } });
+    assert.equal(saved()[0].outputDropped, true, 'saved without its output meanwhile');
+    fs.rmSync(path.join(dir, 'outputs'));
+    store.add(record('later'));
+    void store.flush();
+    const x = saved().find((r) => r.id === 'x');
+    assert.equal(x?.outputFile, 'x.json');
+    assert.equal(x?.outputDropped, undefined);
+    assert.ok(fs.existsSync(path.join(dir, 'outputs', 'x.json')));
+  });
+
+  it('sets a corrupt index aside with its journal; a window that knew the records writes them again', () => {
+    const a = open('a');
+    for (const id of ['r1', 'r2', 'r3']) a.add(record(id, 'COMPLETED'));
+    fs.writeFileSync(file, '{garbage');
+    open('b'); // sets both files aside and starts an empty index
+    const aside = fs.readdirSync(dir).filter((name) => name.includes('.corrupt-'));
+    assert.equal(aside.length, 2, aside.join(', '));
+    assert.ok(aside.some((name) => name.startsWith('requests.journal.jsonl.corrupt-')));
+    a.refresh();
+    a.add(record('r4'));
+    assert.deepEqual(
+      saved().map((r) => r.id),
+      ['r4', 'r3', 'r2', 'r1'],
+    );
+  });
+
   it("takes in another window's appended lines: its new records and states, and its removals", () => {
     const a = open('a');
     const b = open('b');
