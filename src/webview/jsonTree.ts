@@ -18,7 +18,7 @@ export interface JsonTree {
 /** Longest string shown whole; longer ones are cut (with their length said). */
 const MAX_SHOWN_CHARS = 300;
 /** Most children shown per object or array; the rest are counted. */
-const MAX_SHOWN_CHILDREN = 500;
+const MAX_SHOWN_CHILDREN = 200;
 
 const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] =>
   typeof v === 'object' && v !== null;
@@ -46,6 +46,34 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   let rows = new Map<string, { path: FieldPath; row: HTMLElement }>();
   /** Folded nodes, by path, kept across rebuilds. */
   const folded = new Set<string>();
+  /** Each row's path, and each folder's key in `folded`: the tree listens once for all its rows. */
+  let pathOfRow = new WeakMap<Element, FieldPath>();
+  let keyOfFolder = new WeakMap<Element, string>();
+  tree.addEventListener('focusin', (e) => {
+    const path = pathOfRow.get(e.target as Element);
+    if (path) select(path, e.target as HTMLElement);
+  });
+  tree.addEventListener('click', (e) => {
+    const target = e.target as HTMLElement;
+    const row = target.closest('.json-row');
+    const path = row && pathOfRow.get(row);
+    if (!row || !path) return;
+    select(path, row as HTMLElement);
+    // A click on a folder's key selects it; on its marker, braces or count it folds as well.
+    if (row.tagName === 'SUMMARY' && target.classList.contains('json-key')) e.preventDefault();
+  });
+  // `toggle` does not bubble: heard on its way down.
+  tree.addEventListener(
+    'toggle',
+    (e) => {
+      const details = e.target as HTMLDetailsElement;
+      const key = keyOfFolder.get(details);
+      if (key === undefined) return;
+      if (details.open) folded.delete(key);
+      else folded.add(key);
+    },
+    true,
+  );
 
   const valueAt = (path: FieldPath): unknown =>
     path.reduce<unknown>(
@@ -87,13 +115,7 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
     row.setAttribute('role', 'treeitem');
     row.setAttribute('aria-selected', 'false');
     rows.set(JSON.stringify(path), { path, row });
-    row.addEventListener('focus', () => select(path, row));
-    row.addEventListener('click', (e) => {
-      select(path, row);
-      // A click on a folder's key selects it; on its marker, braces or count it folds as well.
-      if (row.tagName === 'SUMMARY' && (e.target as HTMLElement).classList.contains('json-key'))
-        e.preventDefault();
-    });
+    pathOfRow.set(row, path);
   }
 
   function node(
@@ -151,10 +173,7 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
       children,
       el('div', { className: 'json-close', textContent: `${close}${comma}` }),
     );
-    details.addEventListener('toggle', () => {
-      if (details.open) folded.delete(pathKey);
-      else folded.add(pathKey);
-    });
+    keyOfFolder.set(details, pathKey);
     return details;
   }
 
@@ -168,6 +187,8 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
       selected = undefined;
       selectedPath.textContent = '';
       rows = new Map();
+      pathOfRow = new WeakMap();
+      keyOfFolder = new WeakMap();
       tree.replaceChildren(...(value === undefined ? [] : [node(value, [], undefined, true)]));
       bar.hidden = value === undefined;
       tree.setAttribute('role', value === undefined ? 'none' : 'tree');
