@@ -6,7 +6,7 @@
 //     the running records for a live window "rival", as a window starting at the same moment would.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import { lockFileSync } from '../../src/storage/fileLock';
 import { readIndexFile, writeIndexFile } from '../../src/requests/requestIndex';
 import { RequestStore } from '../../src/requests/requestStore';
 import { heartbeatFile } from '../../src/storage/windowHeartbeat';
@@ -37,7 +37,7 @@ async function write(file: string, windowId: string, count: number): Promise<voi
 }
 
 async function rivalClaim(file: string): Promise<void> {
-  const release = lockfile.lockSync(file, { realpath: false });
+  const release = lockFileSync(file);
   process.stdout.write('locked\n');
   await new Promise((resolve) => setTimeout(resolve, 300));
   const read = readIndexFile(file);

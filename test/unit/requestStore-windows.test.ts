@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import { lockFileSync } from '../../src/storage/fileLock';
 import type { RequestRecord, RequestState } from '../../src/common/callModel';
 import type { Message } from '../../src/common/messages';
 import { CompletionNotifier } from '../../src/requests/completionNotifier';
@@ -132,7 +132,7 @@ describe('request store: windows sharing one file', () => {
   it('waits for the lock another window holds before it writes', async () => {
     const store = window('a');
     store.add(record('first'));
-    const release = lockfile.lockSync(file, { realpath: false });
+    const release = lockFileSync(file);
     store.add(record('while-locked'));
     assert.deepEqual(idsOnDisk(), ['first'], 'not written while another window holds the lock');
     release();

@@ -312,6 +312,7 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
   };
   const syncs: number[] = [];
   const hosts: number[] = [];
+  const stopProfile = await startProfile('status-change');
   for (const id of queued) {
     const quiet = await busy(300);
     let sync = 0;
@@ -324,6 +325,7 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
     syncs.push(sync);
     hosts.push(Math.max(0, active - quiet));
   }
+  await stopProfile();
   api.store.removeWhere((r) => fake.has(r.id));
   await vscode.workspace
     .getConfiguration('fal')
