@@ -192,21 +192,40 @@ export async function handleQueue(
   }
 }
 
-/** SSE: an event now and on each change (only new log lines), keepalive comments, close after COMPLETED. */
+/**
+ * Changes of a queued request's position or logs alone are streamed at most this often (the latest
+ * then): 1,000 requests waiting while 50 run would otherwise each get an event every time any one
+ * of the 50 finishes, tens of thousands of events that tell nobody anything.
+ */
+export const STATUS_UPDATE_INTERVAL_MS = 100;
+
+/**
+ * SSE: an event now and on each change (only new log lines), keepalive comments, close after
+ * COMPLETED. A change of state is sent at once; changes of position or logs alone are sent with
+ * the latest, at most every STATUS_UPDATE_INTERVAL_MS.
+ */
 function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, withLogs: boolean): void {
   const sse = new SseWriter(res, r.id);
   let sentLogs = 0;
+  let sentState = '';
+  let sentAt = 0;
   let last = '';
+  let later: NodeJS.Timeout | undefined;
   const keepalive = setInterval(() => sse.comment('keepalive'), scope.keepaliveMs);
   const stop = () => {
     clearInterval(keepalive);
+    clearTimeout(later);
     unwatch();
   };
-  const update = () => {
+  const sendNow = () => {
+    clearTimeout(later);
+    later = undefined;
     if (sse.closed) return stop();
     const key = `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
     if (key === last) return;
     last = key;
+    sentState = r.state;
+    sentAt = performance.now();
     const body = statusBody(scope, r, withLogs, sentLogs);
     sentLogs = r.logs.length;
     if (!sse.send(body)) return stop();
@@ -215,9 +234,13 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
       sse.end();
     }
   };
+  const update = () => {
+    if (r.state !== sentState) sendNow();
+    else later ??= setTimeout(sendNow, Math.max(0, sentAt + STATUS_UPDATE_INTERVAL_MS - performance.now()));
+  };
   const unwatch = scope.queue.watch(r, update);
   res.on('close', stop);
-  update();
+  sendNow();
 }
 
 /**
