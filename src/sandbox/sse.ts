@@ -85,8 +85,11 @@ export class SseWriter {
   }
 
   end(): void {
-    this.flush();
-    if (!this.closed) this.res.end();
+    const text = this.pending;
+    this.pending = '';
+    // The last frames and the end of the body in one write (a status stream's COMPLETED event
+    // reaches the client with its end, in one read).
+    if (!this.closed) this.res.end(text);
     this.dead = true;
   }
 
