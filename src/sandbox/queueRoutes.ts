@@ -217,11 +217,14 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
     clearTimeout(later);
     unwatch();
   };
+  // What an event would tell: no event when it has not changed (a log line the stream leaves out).
+  const keyNow = () =>
+    `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
   const sendNow = () => {
     clearTimeout(later);
     later = undefined;
     if (sse.closed) return stop();
-    const key = `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
+    const key = keyNow();
     if (key === last) return;
     last = key;
     sentState = r.state;
@@ -236,7 +239,8 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
   };
   const update = () => {
     if (r.state !== sentState) sendNow();
-    else later ??= setTimeout(sendNow, Math.max(0, sentAt + STATUS_UPDATE_INTERVAL_MS - performance.now()));
+    else if (!later && keyNow() !== last)
+      later = setTimeout(sendNow, Math.max(0, sentAt + STATUS_UPDATE_INTERVAL_MS - performance.now()));
   };
   const unwatch = scope.queue.watch(r, update);
   res.on('close', stop);
