@@ -193,16 +193,17 @@ export async function handleQueue(
 }
 
 /**
- * Changes of a queued request's position or logs alone are streamed at most this often (the latest
+ * How often a status stream sends a change of logs alone, and of queue position alone (the latest
  * then): 1,000 requests waiting while 50 run would otherwise each get an event every time any one
- * of the 50 finishes, tens of thousands of events that tell nobody anything.
+ * of the 50 finishes, tens of thousands of events a second that tell nobody anything new.
  */
-export const STATUS_UPDATE_INTERVAL_MS = 100;
+export const LOGS_UPDATE_INTERVAL_MS = 100;
+export const POSITION_UPDATE_INTERVAL_MS = 1000;
 
 /**
  * SSE: an event now and on each change (only new log lines), keepalive comments, close after
- * COMPLETED. A change of state is sent at once; changes of position or logs alone are sent with
- * the latest, at most every STATUS_UPDATE_INTERVAL_MS.
+ * COMPLETED. A change of state is sent at once; new log lines within LOGS_UPDATE_INTERVAL_MS of
+ * the last event, a new position alone within POSITION_UPDATE_INTERVAL_MS.
  */
 function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, withLogs: boolean): void {
   const sse = new SseWriter(res, r.id);
@@ -211,6 +212,7 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
   let sentAt = 0;
   let last = '';
   let later: NodeJS.Timeout | undefined;
+  let laterDue = 0;
   const keepalive = setInterval(() => sse.comment('keepalive'), scope.keepaliveMs);
   const stop = () => {
     clearInterval(keepalive);
@@ -238,9 +240,14 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
     }
   };
   const update = () => {
-    if (r.state !== sentState) sendNow();
-    else if (!later && keyNow() !== last)
-      later = setTimeout(sendNow, Math.max(0, sentAt + STATUS_UPDATE_INTERVAL_MS - performance.now()));
+    if (r.state !== sentState) return sendNow();
+    if (keyNow() === last) return;
+    const newLogs = withLogs && r.logs.length !== sentLogs;
+    const due = sentAt + (newLogs ? LOGS_UPDATE_INTERVAL_MS : POSITION_UPDATE_INTERVAL_MS);
+    if (later && laterDue <= due) return;
+    clearTimeout(later);
+    laterDue = due;
+    later = setTimeout(sendNow, Math.max(0, due - performance.now()));
   };
   const unwatch = scope.queue.watch(r, update);
   res.on('close', stop);
