@@ -65,6 +65,8 @@ interface Lane {
    * `indexOf` each made that quadratic.
    */
   positions: Map<QueueRequest, number> | null;
+  /** Whether the waiting requests are to be told, at the end of this turn, that they moved. */
+  moveNoticeDue: boolean;
 }
 
 export interface SubmitParams {
@@ -145,17 +147,20 @@ export class Queue {
     }
     this.requests.set(r.id, r);
     const lane = this.lane(p.endpoint.id);
-    if (r.priority === 'low') lane.waiting.push(r);
-    else {
-      const firstLow = lane.waiting.findIndex((w) => w.priority === 'low');
-      lane.waiting.splice(firstLow < 0 ? lane.waiting.length : firstLow, 0, r);
+    const firstLow = r.priority === 'low' ? -1 : lane.waiting.findIndex((w) => w.priority === 'low');
+    if (firstLow < 0) {
+      // At the end: nobody else moved.
+      lane.waiting.push(r);
+      lane.positions?.set(r, lane.waiting.length - 1);
+    } else {
+      lane.waiting.splice(firstLow, 0, r);
+      lane.positions = null;
+      this.notifyLane(lane);
     }
-    lane.positions = null;
     if (p.startTimeout !== undefined) {
       r.timer = setTimeout(() => this.expire(r), p.startTimeout * 1000);
       r.timer.unref();
     }
-    this.notifyLane(lane);
     setImmediate(() => this.pump(p.endpoint.id));
     return r;
   }
@@ -210,7 +215,7 @@ export class Queue {
   private lane(endpointId: string): Lane {
     let lane = this.lanes.get(endpointId);
     if (!lane) {
-      lane = { running: 0, waiting: [], positions: null };
+      lane = { running: 0, waiting: [], positions: null, moveNoticeDue: false };
       this.lanes.set(endpointId, lane);
     }
     return lane;
@@ -220,8 +225,17 @@ export class Queue {
     for (const fn of [...r.listeners]) fn();
   }
 
+  /**
+   * Tells the waiting requests that they moved, once at the end of the turn however many moves it
+   * had (50 requests finishing together are 50 moves for each of those waiting).
+   */
   private notifyLane(lane: Lane): void {
-    for (const w of lane.waiting) this.notify(w);
+    if (lane.moveNoticeDue) return;
+    lane.moveNoticeDue = true;
+    setImmediate(() => {
+      lane.moveNoticeDue = false;
+      for (const w of lane.waiting) this.notify(w);
+    });
   }
 
   private log(r: QueueRequest, message: string, level: LogLevel = 'INFO'): void {

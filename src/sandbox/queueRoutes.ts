@@ -241,6 +241,8 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
   };
   const update = () => {
     if (r.state !== sentState) return sendNow();
+    // An event is already due as soon as new log lines would make it (or there are none to send).
+    if (later && (!withLogs || laterDue <= sentAt + LOGS_UPDATE_INTERVAL_MS)) return;
     if (keyNow() === last) return;
     const newLogs = withLogs && r.logs.length !== sentLogs;
     const due = sentAt + (newLogs ? LOGS_UPDATE_INTERVAL_MS : POSITION_UPDATE_INTERVAL_MS);
