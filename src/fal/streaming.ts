@@ -25,7 +25,9 @@ type Listener<T> = (value: T) => void;
 
 export class FalStream<T = unknown> implements AsyncIterable<T> {
   private readonly controller = new AbortController();
-  private readonly buffer: T[] = [];
+  /** Events not yet taken by an iterator: `buffer[head...]` (a read index, not a shift per event). */
+  private buffer: T[] = [];
+  private head = 0;
   private readonly wakers: Array<() => void> = [];
   private readonly dataListeners: Array<Listener<T>> = [];
   private state: 'open' | 'done' | 'error' = 'open';
@@ -80,21 +82,43 @@ export class FalStream<T = unknown> implements AsyncIterable<T> {
     if (event === 'data') this.dataListeners.push(listener);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    try {
-      for (;;) {
-        if (this.buffer.length > 0) {
-          yield this.buffer.shift() as T;
-          continue;
-        }
-        if (this.state === 'error') throw this.error;
-        if (this.state === 'done') return;
-        await new Promise<void>((resolve) => this.wakers.push(resolve));
+  /**
+   * One event per `next()`, as an async generator would give them, but a buffered event costs one
+   * settled promise, not a generator's turns: a burst of thousands of small events is read at the
+   * rate it is parsed. Iterators share the buffer; one that stops early (break, return, a throw in
+   * the loop) aborts the stream, since nobody reads the rest.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    let finished = false;
+    const end = (): IteratorResult<T> => {
+      finished = true;
+      return { value: undefined, done: true };
+    };
+    const next = (): Promise<IteratorResult<T>> => {
+      if (finished) return Promise.resolve(end());
+      if (this.head < this.buffer.length) return Promise.resolve({ value: this.take(), done: false });
+      if (this.state === 'error') {
+        finished = true;
+        return Promise.reject(this.error);
       }
-    } finally {
-      // The consumer stopped early (break/return): nobody reads the rest.
-      if (this.state === 'open') this.abort();
+      if (this.state === 'done') return Promise.resolve(end());
+      return new Promise<void>((resolve) => this.wakers.push(resolve)).then(next);
+    };
+    const stop = (): Promise<IteratorResult<T>> => {
+      if (!finished && this.state === 'open') this.abort();
+      return Promise.resolve(end());
+    };
+    return { next, return: stop };
+  }
+
+  private take(): T {
+    const value = this.buffer[this.head];
+    this.buffer[this.head++] = undefined as T;
+    if (this.head === this.buffer.length) {
+      this.buffer = [];
+      this.head = 0;
     }
+    return value;
   }
 
   private async start(): Promise<void> {
@@ -220,6 +244,7 @@ export class FalStream<T = unknown> implements AsyncIterable<T> {
   }
 
   private wake(): void {
+    if (this.wakers.length === 0) return;
     for (const waker of this.wakers.splice(0)) waker();
   }
 }

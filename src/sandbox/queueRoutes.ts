@@ -192,21 +192,45 @@ export async function handleQueue(
   }
 }
 
-/** SSE: an event now and on each change (only new log lines), keepalive comments, close after COMPLETED. */
+/**
+ * How often a status stream sends a change of logs alone, and of queue position alone (the latest
+ * then): 1,000 requests waiting while 50 run would otherwise each get an event every time any one
+ * of the 50 finishes, tens of thousands of events a second that tell nobody anything new.
+ */
+export const LOGS_UPDATE_INTERVAL_MS = 100;
+export const POSITION_UPDATE_INTERVAL_MS = 1000;
+
+/**
+ * SSE: an event now and on each change (only new log lines), keepalive comments, close after
+ * COMPLETED. A change of state is sent at once; new log lines within LOGS_UPDATE_INTERVAL_MS of
+ * the last event, a new position alone within POSITION_UPDATE_INTERVAL_MS.
+ */
 function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, withLogs: boolean): void {
   const sse = new SseWriter(res, r.id);
   let sentLogs = 0;
+  let sentState = '';
+  let sentAt = 0;
   let last = '';
+  let later: NodeJS.Timeout | undefined;
+  let laterDue = 0;
   const keepalive = setInterval(() => sse.comment('keepalive'), scope.keepaliveMs);
   const stop = () => {
     clearInterval(keepalive);
+    clearTimeout(later);
     unwatch();
   };
-  const update = () => {
+  // What an event would tell: no event when it has not changed (a log line the stream leaves out).
+  const keyNow = () =>
+    `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
+  const sendNow = () => {
+    clearTimeout(later);
+    later = undefined;
     if (sse.closed) return stop();
-    const key = `${r.state}|${r.state === 'IN_QUEUE' ? scope.queue.position(r) : ''}|${withLogs ? r.logs.length : 0}`;
+    const key = keyNow();
     if (key === last) return;
     last = key;
+    sentState = r.state;
+    sentAt = performance.now();
     const body = statusBody(scope, r, withLogs, sentLogs);
     sentLogs = r.logs.length;
     if (!sse.send(body)) return stop();
@@ -215,9 +239,21 @@ function streamStatus(scope: QueueScope, r: QueueRequest, res: ServerResponse, w
       sse.end();
     }
   };
+  const update = () => {
+    if (r.state !== sentState) return sendNow();
+    // An event is already due as soon as new log lines would make it (or there are none to send).
+    if (later && (!withLogs || laterDue <= sentAt + LOGS_UPDATE_INTERVAL_MS)) return;
+    if (keyNow() === last) return;
+    const newLogs = withLogs && r.logs.length !== sentLogs;
+    const due = sentAt + (newLogs ? LOGS_UPDATE_INTERVAL_MS : POSITION_UPDATE_INTERVAL_MS);
+    if (later && laterDue <= due) return;
+    clearTimeout(later);
+    laterDue = due;
+    later = setTimeout(sendNow, Math.max(0, due - performance.now()));
+  };
   const unwatch = scope.queue.watch(r, update);
   res.on('close', stop);
-  update();
+  sendNow();
 }
 
 /**

@@ -31,6 +31,12 @@ function callFor(ctx: SandboxContext, res: ServerResponse, subPath: string, requ
   };
 }
 
+function iteratorOf(
+  events: AsyncIterable<unknown> | Iterable<unknown>,
+): AsyncIterator<unknown> | Iterator<unknown> {
+  return Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : events[Symbol.iterator]();
+}
+
 export async function handleRun(
   ctx: SandboxContext,
   req: IncomingMessage,
@@ -65,7 +71,7 @@ export async function handleRun(
 
   const checked = validateInput(endpoint, read.input, read.fromQuery);
   if (!checked.ok) return send(res, 422, { detail: checked.errors }, idHeader);
-  const events = endpoint.stream!(checked.input, call)[Symbol.asyncIterator]();
+  const events = iteratorOf(endpoint.stream!(checked.input, call));
   // The first event decides between an SSE stream and a plain error answer.
   let first: IteratorResult<unknown>;
   try {
@@ -77,11 +83,14 @@ export async function handleRun(
   }
   const sse = new SseWriter(res, requestId);
   try {
-    for (let next = first; !next.done; next = await events.next()) {
+    for (let next = first; !next.done; ) {
       if (!sse.send(next.value)) {
         await events.return?.();
         return;
       }
+      // A synchronous iterator's events go out without awaiting each (no microtask turn per event).
+      const step = events.next();
+      next = step instanceof Promise ? await step : step;
     }
   } catch (err) {
     const o = errorOutcome(err);

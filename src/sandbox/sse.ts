@@ -3,7 +3,8 @@
 // reset-mid-body spoil the first event.
 import { FAL_HEADERS } from '../common/falHeaders';
 import type { ServerResponse } from 'node:http';
-import { bodyFault } from './faults';
+import { JsonEvent } from './endpoints/types';
+import { bodyFault, type Fault } from './faults';
 
 /** Frames written together once this many characters wait (else at the end of the turn). */
 const FLUSH_CHARS = 64 * 1024;
@@ -18,6 +19,8 @@ export class SseWriter {
   private dead = false;
   private pending = '';
   private flushScheduled = false;
+  /** The body fault of this response (bound before the route answers), looked up once. */
+  private readonly fault: Fault | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -31,8 +34,8 @@ export class SseWriter {
     });
     res.flushHeaders();
     res.on('close', () => (this.dead = true));
-    const fault = bodyFault(res);
-    if (fault?.name === 'stream-cut' && fault.arg === 0) this.kill();
+    this.fault = bodyFault(res);
+    if (this.fault?.name === 'stream-cut' && this.fault.arg === 0) this.kill();
   }
 
   get closed(): boolean {
@@ -42,15 +45,21 @@ export class SseWriter {
   /** Sends one event; returns false when the connection is gone. */
   send(data: unknown): boolean {
     if (this.closed) return false;
-    const fault = bodyFault(this.res);
-    let text = JSON.stringify(data);
+    const fault = this.fault;
+    let text = data instanceof JsonEvent ? data.json : JSON.stringify(data);
+    if (!fault) {
+      this.queue(`data: ${text}\n\n`);
+      this.events++;
+      return true;
+    }
     const first = this.events === 0;
     if (first && fault?.name === 'bad-json')
       text = text.slice(0, Math.max(1, text.length >> 1)) + '<<not json';
     if (first && fault?.name === 'big-body') {
       const pad = 'x'.repeat(Math.round(fault.arg * 1024 * 1024));
+      const value: unknown = data instanceof JsonEvent ? JSON.parse(data.json) : data;
       text = JSON.stringify({
-        ...(typeof data === 'object' && data ? data : { value: data }),
+        ...(typeof value === 'object' && value ? value : { value }),
         _sandbox_padding: pad,
       });
     }
@@ -76,8 +85,11 @@ export class SseWriter {
   }
 
   end(): void {
-    this.flush();
-    if (!this.closed) this.res.end();
+    const text = this.pending;
+    this.pending = '';
+    // The last frames and the end of the body in one write (a status stream's COMPLETED event
+    // reaches the client with its end, in one read).
+    if (!this.closed) this.res.end(text);
     this.dead = true;
   }
 

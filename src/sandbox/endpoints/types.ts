@@ -57,8 +57,19 @@ export interface SandboxEndpoint {
   /** Whether inputs are checked against `input` before the handler runs (default true). */
   readonly validate?: boolean;
   run(input: Record<string, unknown>, call: EndpointCall): Promise<unknown>;
-  /** Events of `/stream`; the last one is the final output. Absent: no `/stream` path. */
-  stream?(input: Record<string, unknown>, call: EndpointCall): AsyncIterable<unknown>;
+  /**
+   * Events of `/stream`; the last one is the final output. Absent: no `/stream` path. A plain
+   * (synchronous) iterable is sent without a turn of the promise machinery per event.
+   */
+  stream?(input: Record<string, unknown>, call: EndpointCall): AsyncIterable<unknown> | Iterable<unknown>;
+}
+
+/**
+ * A stream event given as its JSON text: the SSE writer sends the text as is, so an endpoint that can
+ * write an event's JSON directly spares building an object per event only to stringify it.
+ */
+export class JsonEvent {
+  constructor(readonly json: string) {}
 }
 
 /** An answer other than 200 from a handler: the status, body and headers fal would send. */
