@@ -7,15 +7,17 @@ import * as http from 'node:http';
 import WebSocket from 'ws';
 
 /**
- * Sends once more when a kept-alive socket turned out closed by the server (its idle timeout) before
- * the request went out: what Node's documentation advises for `req.reusedSocket`.
+ * Sends again when a kept-alive socket turned out closed by the server (its idle timeout) before
+ * the request went out, what Node's documentation advises for `req.reusedSocket`: as often as the
+ * agent has such sockets (after a pause, every free one may be).
  */
 async function onceMoreIfStale<T>(send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if ((error as { stale?: boolean }).stale) return send();
-    throw error;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error as { stale?: boolean }).stale || tries > 64) throw error;
+    }
   }
 }
 
