@@ -48,14 +48,11 @@ export function lockFileSync(file: string, waitMs = 250): () => void {
       if (code !== 'EEXIST') throw err;
     }
     if (fd !== undefined) {
-      // Whose lock it is (an inode number alone is reused at once once a stale lock is deleted).
-      const token = `${process.pid} ${randomBytes(8).toString('hex')}`;
-      try {
-        fs.writeSync(fd, token);
-      } finally {
-        fs.closeSync(fd);
-      }
-      return () => release(lock, token);
+      // Which lock is ours: its inode and time (an inode number alone is reused at once once a
+      // stale lock is deleted; a lock taken over is at least STALE_LOCK_MS younger).
+      const { ino, mtimeMs } = fs.fstatSync(fd);
+      fs.closeSync(fd);
+      return () => release(lock, ino, mtimeMs);
     }
     if (takeOverIfStale(lock)) continue;
     if (Date.now() >= giveUpAt) throw new LockBusyError(file);
@@ -64,9 +61,10 @@ export function lockFileSync(file: string, waitMs = 250): () => void {
 }
 
 /** Deletes the lock if it is still the one taken (not taken over meanwhile as stale). */
-function release(lock: string, token: string): void {
+function release(lock: string, ino: number, mtimeMs: number): void {
   try {
-    if (fs.readFileSync(lock, 'utf8') === token) fs.unlinkSync(lock);
+    const now = fs.statSync(lock);
+    if (now.ino === ino && now.mtimeMs === mtimeMs) fs.unlinkSync(lock);
   } catch {
     // Already gone: nothing left to undo.
   }

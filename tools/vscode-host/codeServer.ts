@@ -145,6 +145,8 @@ export interface CodeServerOptions {
    * Mode), as a repository a person just cloned. Off by default (no trust dialog in the tests).
    */
   workspaceTrust?: boolean;
+  /** More user settings. */
+  settings?: Record<string, unknown>;
 }
 
 export interface RunningCodeServer {
@@ -181,6 +183,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       'extensions.autoUpdate': false,
       'update.mode': 'none',
       'git.openRepositoryInParentFolders': 'never',
+      ...options.settings,
     }),
   );
   fs.writeFileSync(path.join(stateDir, 'config.yaml'), 'auth: none\ncert: false\n');
