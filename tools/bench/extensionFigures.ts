@@ -33,7 +33,7 @@ export async function extensionFigures(root: string, log: (line: string) => void
     env: { FAL_BENCH_DIR: dir, FAL_BENCH_RESULT_FILE: resultFile },
     // VS Code's search for ports to forward runs a process every few seconds in the extension
     // host: noise of tens of milliseconds in the host-time figures that is none of the extension's.
-    settings: { 'remote.autoForwardPorts': false },
+    settings: { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' },
   });
   log(`extension host: VS Code ${server.version} (code-server at ${server.url})`);
   const browser = await launchBrowser();

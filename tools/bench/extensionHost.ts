@@ -280,7 +280,7 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
     maxRecords: 10_000,
   });
   const fake = new Set<string>();
-  const samples = 15;
+  const samples = 25;
   const queued: string[] = [];
   for (let i = api.store.all().length; i < 10_000; i++) {
     const id = randomUUID();

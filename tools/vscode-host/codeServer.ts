@@ -186,6 +186,11 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       ...options.settings,
     }),
   );
+  // Settings of the machine scope (remote.*) are read from the machine's settings in code-server.
+  if (options.settings) {
+    fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(userData, 'Machine', 'settings.json'), JSON.stringify(options.settings));
+  }
   fs.writeFileSync(path.join(stateDir, 'config.yaml'), 'auth: none\ncert: false\n');
 
   const child: ChildProcess = spawn(
