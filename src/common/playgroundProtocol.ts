@@ -61,7 +61,11 @@ export interface CallView {
   readonly eventsFrom?: number;
   /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;
-  readonly output?: unknown;
+  /**
+   * The output as its JSON text: a large output crosses the window's message passing as one string
+   * (cloned at once) rather than as an object of thousands of values, and is parsed once by the page.
+   */
+  readonly outputJson?: string;
   /** The media of the output, in document order, as the page may show them (the host maps and checks their URLs). */
   readonly media?: readonly MediaView[];
   /** Round trip, time in queue and fal's inference time (so far, while it runs). */

@@ -726,7 +726,7 @@ export function toCallView(
     ...(record.method === 'stream'
       ? { events: stream.events, eventsFrom: stream.from, eventCount: stream.count }
       : {}),
-    output: record.output,
+    outputJson: record.output === undefined ? undefined : JSON.stringify(record.output),
     timings: callTimings(record, Date.now()),
     ...(cost ? { cost } : {}),
     error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,

@@ -11,8 +11,8 @@ import { button as vscodeButton } from './controls';
 import { el } from './dom';
 
 export interface JsonTree {
-  /** Shows `value`; the same value again changes nothing. */
-  update(value: unknown): void;
+  /** Shows `value` (`text`: its JSON, when known); the same value again changes nothing. */
+  update(value: unknown, text?: string): void;
 }
 
 /** Longest string shown whole; longer ones are cut (with their length said). */
@@ -178,8 +178,8 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   }
 
   return {
-    update(value) {
-      const text = value === undefined ? undefined : JSON.stringify(value);
+    update(value, known) {
+      const text = known ?? (value === undefined ? undefined : JSON.stringify(value));
       if (text === shownText) return;
       shownText = text;
       root = value;

@@ -59,6 +59,13 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
   let eventsOf: string | undefined;
   let eventsNext = 0;
   let textsShown = '';
+  /** The output last parsed, by its JSON text: a post with the same output parses nothing. */
+  let parsed: { json: string; value: unknown } | undefined;
+  const outputOf = (json: string | undefined): unknown => {
+    if (json === undefined) return undefined;
+    if (parsed?.json !== json) parsed = { json, value: JSON.parse(json) as unknown };
+    return parsed.value;
+  };
 
   function showStatus(view: CallView): void {
     const state = (view.queueWait && describeQueueWait(view.queueWait, Date.now())) ?? view.status;
@@ -146,9 +153,10 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
       showError(view);
       media.update(view.recordId, view.media ?? []);
       saveAll.hidden = view.running || !view.media?.length;
-      openOutput.hidden = view.output === undefined;
-      showTexts(view.output);
-      tree.update(view.output);
+      openOutput.hidden = view.outputJson === undefined;
+      const output = outputOf(view.outputJson);
+      showTexts(output);
+      tree.update(output, view.outputJson);
       showEvents(view);
       logsView.textContent = view.logs
         .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())

@@ -80,7 +80,7 @@ describe('playground webview: hostile server content stays inert', function () {
       running: false,
       requestId: HOSTILE_PAYLOADS.img,
       logs: logs.map((message) => ({ level: 'INFO', message })),
-      output,
+      outputJson: JSON.stringify(output),
       media,
       error: {
         message: `The endpoint failed: ${HOSTILE_TEXT}`,

@@ -419,7 +419,9 @@ describe('playground webview', function () {
         ...base,
         status: 'completed · 0.50 s',
         running: false,
-        output: { images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }] },
+        outputJson: JSON.stringify({
+          images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }],
+        }),
         media: [
           {
             path: ['images', 0],
@@ -459,7 +461,7 @@ describe('playground webview', function () {
       status: 'completed · 0.20 s',
       running: false,
       logs: [],
-      output: { images: [] },
+      outputJson: JSON.stringify({ images: [] }),
       cost: '$0.05 (2 images × $0.025)',
     };
     await playground.post({ type: 'call', call });
@@ -479,7 +481,7 @@ describe('playground webview', function () {
         status: 'failed · 422',
         running: false,
         logs: [{ level: 'ERROR', message: evil }],
-        output: { text: evil },
+        outputJson: JSON.stringify({ text: evil }),
         error: {
           message: evil,
           hint: 'Fix the fields named and call again.',

@@ -49,7 +49,10 @@ describe('playground webview: the result view', function () {
 
   it('shows images in a grid that enlarge, with arrow keys between them, Escape to close, focus back', async () => {
     const output = { images: PNGS.map((url) => ({ url, content_type: 'image/png' })) };
-    await playground.post({ type: 'call', call: { ...base, output, media: [0, 1, 2].map(image) } });
+    await playground.post({
+      type: 'call',
+      call: { ...base, outputJson: JSON.stringify(output), media: [0, 1, 2].map(image) },
+    });
     const thumbs = page().locator('#gallery .image-grid button.thumb');
     await thumbs.nth(2).waitFor();
     assert.equal(await thumbs.count(), 3);
@@ -148,7 +151,9 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        output: { videos: [{ url: clip }, { url: broken }, { url: `${playground.url}x.mov` }] },
+        outputJson: JSON.stringify({
+          videos: [{ url: clip }, { url: broken }, { url: `${playground.url}x.mov` }],
+        }),
         media: [
           video(clip, 'clip.webm', 'video/webm', 0),
           video(broken, 'broken.mp4', 'video/mp4', 1),
@@ -197,7 +202,7 @@ describe('playground webview: the result view', function () {
       seed: 42,
       'odd key': null,
     };
-    await playground.post({ type: 'call', call: { ...base, output } });
+    await playground.post({ type: 'call', call: { ...base, outputJson: JSON.stringify(output) } });
     const tree = page().locator('#output');
     await tree.locator('[data-path="$.images[0].url"]').waitFor();
     assert.match(await tree.innerText(), /"seed": 42/);
@@ -232,11 +237,14 @@ describe('playground webview: the result view', function () {
     await images.locator('.json-brace').click();
     await playground.post({
       type: 'call',
-      call: { ...base, output, logs: [{ level: 'INFO', message: 'more' }] },
+      call: { ...base, outputJson: JSON.stringify(output), logs: [{ level: 'INFO', message: 'more' }] },
     });
     await page().locator('#logs', { hasText: 'more' }).waitFor({ state: 'attached' });
     assert.equal(await images.evaluate((s) => (s.parentElement as HTMLDetailsElement).open), false);
-    await playground.post({ type: 'call', call: { ...base, output: { ...output, seed: 7 } } });
+    await playground.post({
+      type: 'call',
+      call: { ...base, outputJson: JSON.stringify({ ...output, seed: 7 }) },
+    });
     await tree.locator('[data-path="$.seed"]', { hasText: '7' }).waitFor();
     assert.equal(
       await tree
@@ -253,7 +261,7 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        output: { image: { url, content_type: 'image/png' } },
+        outputJson: JSON.stringify({ image: { url, content_type: 'image/png' } }),
         media: [
           {
             path: ['image'],
@@ -293,7 +301,7 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        output: { output: answer, partial: false },
+        outputJson: JSON.stringify({ output: answer, partial: false }),
         timings: { roundTripMs: 1234, queueMs: 100, inferenceSeconds: 0.98 },
       },
     });
