@@ -83,7 +83,7 @@ export async function handleRun(
   }
   const sse = new SseWriter(res, requestId);
   try {
-    for (let next = first; !next.done; ) {
+    for (let next = first; !next.done;) {
       if (!sse.send(next.value)) {
         await events.return?.();
         return;
