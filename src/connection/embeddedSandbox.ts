@@ -10,6 +10,7 @@
 // Plain Node (no `vscode`), so the unit tests start, reattach and kill real processes.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Emitter, type Disposable, type Event } from '../common/emitter';
 import { sandboxHosts, type FalHosts } from '../common/hosts';
@@ -66,6 +67,8 @@ const DEFAULT_ATTACH_EVERY_MS = 10_000;
 const ATTACH_TIMEOUT_MS = 5_000;
 /** How long the CLI may take to print its URL. */
 const START_TIMEOUT_MS = 20_000;
+/** The embedded sandbox's scheduling priority (a Unix nice value; below normal on Windows). */
+export const SANDBOX_NICENESS = 10;
 
 /** The server at the saved URL answered, but not as our sandbox does (wrong key or proof, not a sandbox). */
 class NotOurSandboxError extends Error {}
@@ -180,6 +183,15 @@ export class EmbeddedSandbox implements Disposable {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...sandboxEnvironment(process.env), [SANDBOX_KEY_ENV]: key },
     });
+    // Below the editor's priority: its renders keep a core busy for seconds, and the window and the
+    // extension host answer first (issue 12: a command within 50 ms while it renders 4 images of 1024²).
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, SANDBOX_NICENESS);
+      } catch {
+        // Not allowed here: it runs at the editor's priority.
+      }
+    }
     let url: string;
     try {
       url = await readUrl(child);

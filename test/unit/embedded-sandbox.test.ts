@@ -9,11 +9,13 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getPriority } from 'node:os';
 import * as path from 'node:path';
 import type { Logger, Message, Messages } from '../../src/common/messages';
 import {
   EMBEDDED_SANDBOX_SECRET,
   EmbeddedSandbox,
+  SANDBOX_NICENESS,
   type EmbeddedSandboxOptions,
   type SandboxProcess,
 } from '../../src/connection/embeddedSandbox';
@@ -98,6 +100,11 @@ describe('embedded sandbox: its own process', () => {
     await waitUntil(() => [...pids].every((pid) => !isRunning(pid)));
     pids.clear();
     for (const server of servers.splice(0)) server.close();
+  });
+
+  it("runs below the editor's priority, so its renders do not slow the window", async () => {
+    const sandbox = await get(manager());
+    assert.equal(getPriority(sandbox.pid), Math.min(19, getPriority() + SANDBOX_NICENESS));
   });
 
   it('passes the sandbox no fal key: FAL_KEY and secret-named variables stay out of its environment', async () => {
