@@ -315,26 +315,30 @@ describe('playground webview', function () {
       running: true,
       logs: [],
     };
-    const lines = () => page().locator('#events > div').allTextContents();
+    // One line per event (the page writes each batch as a block of lines).
+    const lines = async () =>
+      (await page().locator('#events > .event-block').allTextContents()).flatMap((block) =>
+        block.split('\n'),
+      );
     await playground.post({
       type: 'call',
       call: { ...base, events: [{ t: 'a' }, { t: 'b' }], eventsFrom: 0, eventCount: 2 },
     });
-    await page().locator('#events > div').nth(1).waitFor({ state: 'attached' });
+    await page().locator('#events', { hasText: '2: {"t":"b"}' }).waitFor({ state: 'attached' });
     // A post with no new event (a log line, say) adds nothing; the next one adds only its own.
     await playground.post({ type: 'call', call: { ...base, events: [], eventsFrom: 2, eventCount: 2 } });
     await playground.post({
       type: 'call',
       call: { ...base, events: [{ t: 'c' }], eventsFrom: 2, eventCount: 3 },
     });
-    await page().locator('#events > div').nth(2).waitFor({ state: 'attached' });
+    await page().locator('#events', { hasText: '3: {"t":"c"}' }).waitFor({ state: 'attached' });
     assert.deepEqual(await lines(), ['1: {"t":"a"}', '2: {"t":"b"}', '3: {"t":"c"}']);
     // After a gap (the page missed events) the list is replaced by what the host holds.
     await playground.post({
       type: 'call',
       call: { ...base, events: [{ t: 'y' }, { t: 'z' }], eventsFrom: 1500, eventCount: 1502 },
     });
-    await page().locator('#events > div', { hasText: '1502: {"t":"z"}' }).waitFor({ state: 'attached' });
+    await page().locator('#events', { hasText: '1502: {"t":"z"}' }).waitFor({ state: 'attached' });
     assert.deepEqual(await lines(), ['1501: {"t":"y"}', '1502: {"t":"z"}']);
     assert.equal(await page().locator('#events').getAttribute('title'), 'The newest 1000 of 1502 events');
     // Batches as a burst sends them (the host posts all events since its last post): the newest
@@ -348,12 +352,22 @@ describe('playground webview', function () {
       type: 'call',
       call: { ...base, events: batch(2202, 1200), eventsFrom: 2202, eventCount: 3402 },
     });
-    await page().locator('#events > div', { hasText: '3402: {"i":3401}' }).waitFor({ state: 'attached' });
+    await page().locator('#events', { hasText: '3402: {"i":3401}' }).waitFor({ state: 'attached' });
     const kept = await lines();
     assert.equal(kept.length, 1000);
     assert.deepEqual(
       kept,
       Array.from({ length: 1000 }, (_, i) => `${2403 + i}: {"i":${2402 + i}}`),
+    );
+    // A small batch then cuts the oldest block at a line.
+    await playground.post({
+      type: 'call',
+      call: { ...base, events: batch(3402, 3), eventsFrom: 3402, eventCount: 3405 },
+    });
+    await page().locator('#events', { hasText: '3405: {"i":3404}' }).waitFor({ state: 'attached' });
+    assert.deepEqual(
+      await lines(),
+      Array.from({ length: 1000 }, (_, i) => `${2406 + i}: {"i":${2405 + i}}`),
     );
   });
 
