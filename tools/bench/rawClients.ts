@@ -77,18 +77,38 @@ export class RawHttp {
     });
   }
 
-  /** POSTs `body` and reads the SSE reply to its end; `onEvent` gets every event parsed. */
+  /** GETs `url`; resolves with the reply parsed. */
+  get(url: string): Promise<unknown> {
+    return onceMoreIfStale(
+      () =>
+        new Promise((resolve, reject) => {
+          const req = http.get(url, { agent: this.agent, headers: this.headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          });
+          req.on('error', markStale(req, reject));
+        }),
+    );
+  }
+
+  /** POSTs `body` (GETs without one) and reads the SSE reply to its end; `onEvent` gets every event parsed. */
   sse(url: string, body: unknown, onEvent: (event: unknown) => void): Promise<void> {
     return onceMoreIfStale(() => this.sseOnce(url, body, onEvent));
   }
 
   private sseOnce(url: string, body: unknown, onEvent: (event: unknown) => void): Promise<void> {
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
-        method: 'POST',
+        method: payload ? 'POST' : 'GET',
         agent: this.agent,
-        headers: { ...this.headers, accept: 'text/event-stream', 'content-length': payload.length },
+        headers: {
+          ...this.headers,
+          accept: 'text/event-stream',
+          ...(payload ? { 'content-length': payload.length } : {}),
+        },
       });
       req.on('error', markStale(req, reject));
       req.on('response', (res) => {
