@@ -180,17 +180,16 @@ export function serializeIndex(
 /**
  * Writes the index whole (under the caller's lock): a new generation, then the journal emptied.
  * In that order a crash between the two leaves lines of the old generation, which readers ignore.
- * Returns the new generation, the journal's position and the index's size.
+ * Returns the new generation and the journal's position.
  */
 export function writeIndexFile(
   file: string,
   recordsJson: readonly string[],
   removed: readonly Removal[],
-): { generation: string; journal: JournalPosition; bytes: number } {
+): { generation: string; journal: JournalPosition } {
   const generation = randomUUID();
-  const text = serializeIndex(generation, recordsJson, removed);
-  writeFileAtomicSync(file, text);
-  return { generation, journal: emptyJournal(journalFileOf(file)), bytes: text.length };
+  writeFileAtomicSync(file, serializeIndex(generation, recordsJson, removed));
+  return { generation, journal: emptyJournal(journalFileOf(file)) };
 }
 
 /**

@@ -488,14 +488,7 @@ export class RequestStore implements Disposable {
       this.generation = undefined; // gone (or never written): written whole
       return;
     }
-    if (sameStamp(stamp, this.seen) && this.journalAt) {
-      const tail = readJournal(this.journalFile, this.generation, this.journalAt);
-      if (tail.kind === 'read') {
-        this.journalAt = tail.position;
-        this.absorbEntries(tail.entries);
-        return;
-      }
-    }
+    if (this.takeJournalTail(stamp)) return;
     const read = readIndexFile(this.file);
     if (read.kind === 'missing') {
       this.generation = undefined;
@@ -528,6 +521,20 @@ export class RequestStore implements Disposable {
     }
     this.sawIndex(stamp, read.index, read.journal);
     this.absorb(read.index);
+  }
+
+  /**
+   * When the index is as this window last saw it (`stamp`), takes in the journal's lines appended
+   * since and says true; false when the index or the journal was written whole meanwhile (then read
+   * it all). Throws when the journal cannot be read now.
+   */
+  private takeJournalTail(stamp: FileStamp): boolean {
+    if (!sameStamp(stamp, this.seen) || !this.journalAt) return false;
+    const tail = readJournal(this.journalFile, this.generation, this.journalAt);
+    if (tail.kind !== 'read') return false;
+    this.journalAt = tail.position;
+    this.absorbEntries(tail.entries);
+    return true;
   }
 
   /**
@@ -660,14 +667,9 @@ export class RequestStore implements Disposable {
     const stamp = stampOf(this.file);
     if (!stamp) return;
     try {
-      if (sameStamp(stamp, this.seen) && this.journalAt) {
-        const tail = readJournal(this.journalFile, this.generation, this.journalAt);
-        if (tail.kind === 'read') {
-          this.journalAt = tail.position;
-          this.absorbEntries(tail.entries);
-          this.tellChanges();
-          return;
-        }
+      if (this.takeJournalTail(stamp)) {
+        this.tellChanges();
+        return;
       }
     } catch {
       return; // cannot be read now: the next refresh or write tries again
