@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RequestRecord, RequestState } from '../../src/common/callModel';
-import { readIndexFile } from '../../src/requests/requestIndex';
+import type { RequestRecord } from '../../src/common/callModel';
 import { journalFileOf, journalLine } from '../../src/requests/requestJournal';
 import { RequestStore } from '../../src/requests/requestStore';
+import { savedRecords, storedRecord as record } from './store-records';
 
 let dir: string;
 let file: string;
@@ -21,33 +21,12 @@ function open(windowId?: string): RequestStore {
   return store;
 }
 
-let clock = 1_000;
-function record(id: string, state: RequestState = 'IN_QUEUE'): RequestRecord {
-  clock += 1;
-  return {
-    id,
-    endpointId: 'sandbox/echo',
-    method: 'submit',
-    input: { prompt: `a prompt for ${id}`, seed: clock },
-    target: { kind: 'sandbox', url: 'http://127.0.0.1:1' },
-    createdAt: clock,
-    updatedAt: clock,
-    state,
-    requestId: `fal-${id}`,
-    logs: [],
-  };
-}
-
 const lines = () => fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean);
 const indexStamp = () => {
   const { ino, mtimeMs, size } = fs.statSync(file);
   return { ino, mtimeMs, size };
 };
-function saved(): RequestRecord[] {
-  const read = readIndexFile(file);
-  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
-  return read.index.records;
-}
+const saved = () => savedRecords(file);
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fal-journal-'));

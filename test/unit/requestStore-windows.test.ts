@@ -8,12 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { lockFileSync } from '../../src/storage/fileLock';
-import type { RequestRecord, RequestState } from '../../src/common/callModel';
 import type { Message } from '../../src/common/messages';
 import { CompletionNotifier } from '../../src/requests/completionNotifier';
-import { readIndexFile } from '../../src/requests/requestIndex';
 import { RequestStore, type RequestStoreOptions } from '../../src/requests/requestStore';
 import { heartbeatFile, HEARTBEAT_STALE_MS } from '../../src/storage/windowHeartbeat';
+import { savedRecords as savedRecordsOf, storedRecord as record } from './store-records';
 
 /** The other window's process (requestStore-window.ts, compiled beside this file). */
 const WINDOW_SCRIPT = path.join(__dirname, 'requestStore-window.js');
@@ -28,29 +27,7 @@ function window(windowId: string, options: RequestStoreOptions = {}): RequestSto
   return store;
 }
 
-let clock = 1_000;
-function record(id: string, state: RequestState = 'IN_QUEUE'): RequestRecord {
-  clock += 1;
-  return {
-    id,
-    endpointId: 'fal-ai/fast-sdxl',
-    method: 'submit',
-    input: {},
-    target: { kind: 'sandbox', url: 'http://127.0.0.1:1' },
-    createdAt: clock,
-    updatedAt: clock,
-    state,
-    requestId: `fal-${id}`,
-    logs: [],
-  };
-}
-
-/** The records as on disk now (the journal applied). */
-function savedRecords(): RequestRecord[] {
-  const read = readIndexFile(file);
-  if (read.kind !== 'read') throw new Error(`the index is ${read.kind}`);
-  return read.index.records;
-}
+const savedRecords = () => savedRecordsOf(file);
 
 function idsOnDisk(): string[] {
   return savedRecords()
