@@ -11,8 +11,8 @@ import { button as vscodeButton } from './controls';
 import { el } from './dom';
 
 export interface JsonTree {
-  /** Shows `value` (`text`: its JSON, when known); the same value again changes nothing. */
-  update(value: unknown, text?: string): void;
+  /** Shows `value`, whose JSON is `text` (the page has it); the same text again changes nothing. */
+  update(value: unknown, text: string | undefined): void;
 }
 
 /** Longest string shown whole; longer ones are cut (with their length said). */
@@ -178,8 +178,7 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   }
 
   return {
-    update(value, known) {
-      const text = known ?? (value === undefined ? undefined : JSON.stringify(value));
+    update(value, text) {
       if (text === shownText) return;
       shownText = text;
       root = value;
