@@ -149,8 +149,10 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     // Two rows selected: Compare Outputs / Compare Inputs.
     canSelectMany: true,
   });
+  requestsTree.setVisible(requestsView.visible);
   context.subscriptions.push(
     requestsView,
+    requestsView.onDidChangeVisibility((e) => requestsTree.setVisible(e.visible)),
     bindFilterToView(requestsView, requestsTree),
     vscode.workspace.registerTextDocumentContentProvider(REQUEST_SCHEME, documents),
   );

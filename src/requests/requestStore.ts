@@ -216,9 +216,11 @@ export class RequestStore implements Disposable {
 
   /**
    * Applies `patch` to the record (through `transition`, which refuses an illegal change of state)
-   * and tells listeners. A new state or request id is on disk when this returns (unless the lock or
-   * the disk was unavailable: then by `flush()`); other changes within 500 ms. Undefined when the
-   * record was removed meanwhile or the change was refused.
+   * and tells listeners. A new request id or a final state is on disk when this returns (unless the
+   * lock or the disk was unavailable: then by `flush()`); other changes, a move between the waiting
+   * states among them, within 500 ms, together: a reload meanwhile follows the call by its request
+   * id and asks fal where it is, and a thousand queued calls starting write once, not a thousand
+   * times. Undefined when the record was removed meanwhile or the change was refused.
    */
   update(id: string, patch: RecordPatch): RequestRecord | undefined {
     const record = this.get(id);
@@ -226,7 +228,7 @@ export class RequestStore implements Disposable {
     const next = transition(record, patch);
     if (!next) return undefined;
     const urgent =
-      (next.state !== undefined && next.state !== record.state) ||
+      (next.state !== undefined && next.state !== record.state && isFinal({ state: next.state })) ||
       (next.requestId !== undefined && next.requestId !== record.requestId);
     Object.assign(record, next);
     this.changedHere(id);

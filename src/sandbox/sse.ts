@@ -108,7 +108,11 @@ export class SseWriter {
   private flush(): void {
     const text = this.pending;
     this.pending = '';
-    if (text && !this.closed) this.res.write(text);
+    if (!text || this.closed) return;
+    this.res.write(text);
+    // node:http corks the socket on a write until the next tick: a burst written in one turn would
+    // otherwise reach the client only once the whole burst is made, instead of as it is made.
+    this.res.uncork();
   }
 
   private kill(): void {

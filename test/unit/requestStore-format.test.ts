@@ -60,16 +60,22 @@ afterEach(() => {
 });
 
 describe('request store: format', () => {
-  it("has a new state and fal's request id on disk when update returns, in a versioned index", () => {
+  it("has fal's request id and a final state on disk when update returns, in a versioned index", async () => {
     const store = open();
     store.add(record('a'));
     assert.equal(onDisk().version, 1);
     assert.equal(onDisk().records[0].state, 'SUBMITTING');
     store.update('a', { requestId: 'fal-1' });
     assert.equal(onDisk().records[0].requestId, 'fal-1');
-    store.update('a', { state: 'IN_QUEUE', queuePosition: 2 });
-    assert.equal(onDisk().records[0].state, 'IN_QUEUE');
     assert.equal(onDisk().records[0].windowId, store.windowId);
+    // A move between waiting states goes with the next write (within 500 ms), not one of its own.
+    store.update('a', { state: 'IN_QUEUE', queuePosition: 2 });
+    store.update('a', { state: 'IN_PROGRESS' });
+    assert.equal(onDisk().records[0].state, 'SUBMITTING');
+    await new Promise<void>((resolve) => store.onDidSave(() => resolve()));
+    assert.equal(onDisk().records[0].state, 'IN_PROGRESS');
+    store.update('a', { state: 'COMPLETED' });
+    assert.equal(onDisk().records[0].state, 'COMPLETED');
   });
 
   it('coalesces log lines and queue positions into one write', async () => {

@@ -261,15 +261,18 @@ function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
       met: host.commandDuringRenderMs.max < 50,
       notes: host.commandDuringRenderMs,
     },
-    {
-      item: 6,
-      name: `one status change with ${host.statusChange.records.toLocaleString('en-US')} records in the store: extension-host busy time it causes`,
-      unit: 'ms (median)',
-      ours: host.statusChange.hostMs,
-      target: '≤ 1 ms',
-      met: host.statusChange.hostMs <= 1 && host.statusChange.syncMs <= 1,
-      notes: host.statusChange,
-    },
+    ...(['hidden', 'shown'] as const).map((view) => {
+      const cost = host.statusChange[view];
+      return {
+        item: 6,
+        name: `one status change with ${host.statusChange.records.toLocaleString('en-US')} records in the store, the Requests view ${view}: extension-host busy time it causes`,
+        unit: 'ms (trimmed mean)',
+        ours: cost.hostMs,
+        target: '≤ 1 ms',
+        met: cost.hostMs <= 1 && cost.syncMs <= 1,
+        notes: { ...cost, samples: host.statusChange.samples },
+      };
+    }),
     {
       item: 6,
       name: `output channel: ${oc.events.toLocaleString('en-US')} stream events, lines in its log file`,
