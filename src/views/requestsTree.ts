@@ -136,6 +136,11 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     }
   }
 
+  /** Whether the view is on screen, as it last told. */
+  get isVisible(): boolean {
+    return this.visible;
+  }
+
   /** Told by the view as it shows and hides; what changed while it was hidden is redrawn as it shows. */
   setVisible(visible: boolean): void {
     const shows = visible && !this.visible;

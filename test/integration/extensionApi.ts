@@ -40,6 +40,15 @@ export function until(
 }
 
 /** The `fal` settings, and a reset of those a test changed. */
+/** Resolves once `check()` holds (looked at every 20 ms); rejects naming `what` after `ms`. */
+export async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const giveUpAt = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > giveUpAt) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export const falConfig = () => vscode.workspace.getConfiguration('fal');
 
 export async function resetFalSettings(): Promise<void> {

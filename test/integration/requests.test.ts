@@ -10,7 +10,17 @@ import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
 import { requestDocumentUri } from '../../src/views/requestDocuments';
 import { describeState } from '../../src/common/recordText';
-import { activateExtension, falConfig, keys, recordOutput, resetFalSettings, until } from './extensionApi';
+import {
+  activateExtension,
+  eventually,
+  falConfig,
+  keys,
+  recordOutput,
+  resetFalSettings,
+  until,
+} from './extensionApi';
+import type { RequestNode } from '../../src/views/requestsTree';
+import { randomUUID } from 'node:crypto';
 
 const call = (
   command: string,
@@ -29,6 +39,53 @@ describe('requests', () => {
   afterEach(async () => {
     await resetFalSettings();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('refreshes a hidden Requests view only as it shows: the list when a row came, else the rows that changed', async () => {
+    const template = await call('fal.run', 'sandbox/echo', { hidden: 'view' });
+    assert.ok(template);
+    const tree = api.requestsTree;
+    const refreshed: Array<RequestNode | undefined> = [];
+    const listening = tree.onDidChangeTreeData((node) => refreshed.push(node ?? undefined));
+    const record: RequestRecord = {
+      ...structuredClone(template),
+      id: randomUUID(),
+      state: 'SUBMITTING',
+      createdAt: Date.now(),
+    };
+    const hide = async () => {
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await eventually(() => !tree.isVisible, 'the Requests view is hidden');
+      refreshed.length = 0;
+    };
+    const show = async () => {
+      await vscode.commands.executeCommand('fal.requests.focus');
+      await eventually(() => refreshed.length > 0, 'the view is refreshed as it shows');
+    };
+    try {
+      await hide();
+      api.store.add(record);
+      api.store.update(record.id, { state: 'IN_QUEUE', requestId: 'hidden-view' });
+      assert.deepEqual(refreshed, [], 'nothing is refreshed while the view is hidden');
+      await show();
+      assert.equal(refreshed[0], undefined, 'a row came: the list');
+      // A row changed while hidden: that row as it shows (told in one go here, so no refresh from
+      // elsewhere, a price learnt, comes in between).
+      const node = tree.nodeOf(record.id);
+      tree.setVisible(false);
+      refreshed.length = 0;
+      api.store.update(record.id, { state: 'IN_PROGRESS' });
+      assert.deepEqual(refreshed, []);
+      tree.setVisible(true);
+      assert.equal(refreshed[0], node, 'a row changed: that row');
+      assert.ok(
+        refreshed.every((n) => n !== undefined),
+        'not the list',
+      );
+    } finally {
+      listening.dispose();
+      api.store.remove(record.id);
+    }
   });
 
   it('fal.run calls the endpoint directly and keeps the output', async () => {
