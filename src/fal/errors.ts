@@ -150,11 +150,17 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export class NetworkError extends Error {
   readonly code: string | undefined;
   readonly url: string;
-  constructor(method: string, url: string, cause: unknown) {
+  /**
+   * The request went out on a kept-alive connection the server had closed while it was idle, and
+   * was reset before any reply: it never reached the server.
+   */
+  readonly staleConnection: boolean;
+  constructor(method: string, url: string, cause: unknown, staleConnection = false) {
     const inner = cause instanceof Error ? cause.message : String(cause);
     super(`${method} ${url} failed: ${inner}`, { cause });
     this.name = 'NetworkError';
     this.url = url;
+    this.staleConnection = staleConnection;
     const code = (cause as { code?: unknown } | null)?.code;
     this.code = typeof code === 'string' ? code : undefined;
   }

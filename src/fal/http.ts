@@ -64,11 +64,19 @@ export const REQUEST_TIMEOUT_TYPE_HEADER = FAL_HEADERS.requestTimeoutType;
 // No cap on sockets per host (as the official client's fetch has none): a status stream holds its
 // socket until its request completes, so with a cap of 64, 1,000 requests followed at once queued
 // their submits and result fetches behind streams still waiting (1.18x the queue's own time in
-// `npm run bench`). Idle sockets beyond 16 per host are closed.
+// `npm run bench`). Idle sockets beyond 16 per host are closed, and every idle socket before the
+// server would close it: a second before the `Keep-Alive: timeout=N` a server announces (which Node
+// honours only under an agent timeout), else after IDLE_SOCKET_MS. Sent on a socket the server has
+// just closed, a request fails (a POST is then retried only after the policy's back-off).
+const IDLE_SOCKET_MS = 30_000;
+const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 16, timeout: IDLE_SOCKET_MS };
 const agents = {
-  http: new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 16 }),
-  https: new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 16 }),
+  http: new http.Agent(agentOptions),
+  https: new https.Agent(agentOptions),
 };
+
+/** How many times in a row a request is sent again past a closed kept-alive connection (as many as the agent keeps free). */
+const MAX_STALE_RESENDS = 16;
 
 /** Sends one logical request, retrying it as `retry` allows. */
 export async function request<T = unknown>(
@@ -85,11 +93,24 @@ export async function request<T = unknown>(
   else if (opts.body !== undefined) body = Buffer.from(JSON.stringify(opts.body));
   if (body) headers['content-length'] = String(body.length);
 
+  let staleResends = 0;
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(opts.signal);
     try {
       return await send<T>({ method, url: opts.url, headers, body, opts });
     } catch (error) {
+      // A read sent on a kept-alive connection the server had just closed is sent again at once on
+      // another, whatever the retry policy (Node's advice for reusedSocket). Not a POST: the server
+      // may have taken it before it closed, so that waits for the policy like any reset.
+      if (
+        error instanceof NetworkError &&
+        error.staleConnection &&
+        (method === 'GET' || method === 'HEAD') &&
+        staleResends++ < MAX_STALE_RESENDS
+      ) {
+        attempt--;
+        continue;
+      }
       if (attempt >= policy.maxRetries || opts.signal?.aborted || !isRetryableError(error, policy))
         throw error;
       const delayMs = retryDelay(attempt, error, policy);
@@ -179,7 +200,18 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
       );
     }
 
-    req.on('error', (error) => fail(settled ? error : new NetworkError(method, url, error)));
+    req.on('error', (error) =>
+      fail(
+        settled
+          ? error
+          : new NetworkError(
+              method,
+              url,
+              error,
+              req.reusedSocket && !res && (error as NodeJS.ErrnoException).code === 'ECONNRESET',
+            ),
+      ),
+    );
     req.on('response', (response) => {
       res = response;
       const status = response.statusCode ?? 0;

@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveConfig } from '../../src/fal/config';
-import { ApiError, FalAbortError, FalTimeoutError, ProtocolError } from '../../src/fal/errors';
+import { ApiError, FalAbortError, FalTimeoutError, NetworkError, ProtocolError } from '../../src/fal/errors';
 import { request } from '../../src/fal/http';
+import { NO_RETRY } from '../../src/fal/retry';
 import { FalStream } from '../../src/fal/streaming';
 
 describe('client: http layer', () => {
@@ -54,6 +55,54 @@ describe('client: http layer', () => {
     assert.equal(seen[0]['user-agent'], 'test-agent');
     assert.equal(seen[0]['x-custom'], 'v');
     assert.equal(sockets.size, 1);
+  });
+
+  it('sends again at once, whatever the retry policy, a read whose kept-alive connection the server had closed', async () => {
+    // The server drops a connection when a second request comes on it, without answering: what a
+    // client sees when it sends on a kept-alive socket just as the server closes it for idling.
+    const served = new Set<unknown>();
+    let requests = 0;
+    handler = (req, res) => {
+      requests++;
+      if (served.has(req.socket)) return req.socket.destroy();
+      served.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    };
+    const noRetry = { ...NO_RETRY, baseDelayMs: 60_000 };
+    await request(config, { url: `${base}/first`, retry: noRetry });
+    const second = await request<{ ok: boolean }>(config, { url: `${base}/second`, retry: noRetry });
+    assert.deepEqual(second.data, { ok: true });
+    assert.equal(requests, 3, 'the first, the one dropped, the same sent again on a new connection');
+    // A POST may have been taken before the connection closed: it is left to the retry policy.
+    const post = await request(config, {
+      method: 'POST',
+      url: `${base}/third`,
+      body: {},
+      retry: noRetry,
+    }).catch((e: unknown) => e);
+    assert.ok(post instanceof NetworkError && post.staleConnection, String(post));
+    assert.equal(requests, 4);
+  });
+
+  it('closes an idle kept-alive connection a second before the server said it would', async () => {
+    // The server keeps connections a minute but says two seconds: only the client closes it early.
+    server.keepAliveTimeout = 60_000;
+    let closed: Promise<number> | undefined;
+    handler = (req, res) => {
+      const answeredAt = Date.now();
+      closed = new Promise((resolve) => req.socket.once('close', () => resolve(Date.now() - answeredAt)));
+      res.writeHead(200, { 'content-type': 'application/json', 'keep-alive': 'timeout=2' });
+      res.end('{}');
+    };
+    try {
+      await request(config, { url: `${base}/hinted` });
+      assert.ok(closed);
+      const idleMs = await closed;
+      assert.ok(idleMs < 1900, `closed by the client after ${idleMs} ms idle`);
+    } finally {
+      server.keepAliveTimeout = 5000;
+    }
   });
 
   it('sends no Authorization without credentials', async () => {
