@@ -13,7 +13,15 @@
 // Uses the `ws` package, so it runs on Node 20 (no global WebSocket) and in the extension host.
 import { randomUUID } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
-import { WebSocket, type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+
+/**
+ * `ws`, loaded with the first connection: its load (and that of Node's tls and zlib under it) is not
+ * paid by everything that imports this client without opening a realtime connection (the editor's
+ * activation among them).
+ */
+let wsClass: Promise<(typeof import('ws'))['WebSocket']> | undefined;
+const loadWs = () => (wsClass ??= import('ws').then((ws) => ws.WebSocket));
 import type { ClientConfig } from './config';
 import { parseEndpointId, resolveEndpointPath } from '../common/endpointId';
 import { ApiError, errorMessage, FalAbortError, isRecord } from './errors';
@@ -369,14 +377,15 @@ class Connection {
     if (!ws) return;
     ws.removeAllListeners();
     ws.on('error', () => {});
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'closed by the client');
-    else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    if (ws.readyState === ws.OPEN) ws.close(1000, 'closed by the client');
+    else if (ws.readyState === ws.CONNECTING) ws.terminate();
   }
 
   /** Sends at once on an open socket, else queues (connecting when idle). */
   private push(outgoing: Outgoing): void {
-    if (this.state === 'open' && this.ws?.readyState === WebSocket.OPEN) {
-      this.transmit(this.ws, outgoing);
+    const ws = this.ws;
+    if (this.state === 'open' && ws && ws.readyState === ws.OPEN) {
+      this.transmit(ws, outgoing);
       return;
     }
     // Latest-only throttling keeps just the newest plain message while connecting (as fal-js does).
@@ -401,11 +410,13 @@ class Connection {
       return;
     }
     if (generation !== this.generation) return;
+    const Socket = await loadWs();
+    if (generation !== this.generation) return;
     const query = new URLSearchParams(this.baseQuery);
     query.set('fal_jwt_token', token);
     let ws: WebSocket;
     try {
-      ws = new WebSocket(`${this.url}?${query.toString()}`, {
+      ws = new Socket(`${this.url}?${query.toString()}`, {
         headers: { 'user-agent': this.config.userAgent },
         handshakeTimeout: 30_000,
       });

@@ -2,10 +2,11 @@
 // to, saved in `requests.json` (format: requestIndex.ts) so the list and the requests still running
 // come back after a window reload.
 //
-// When it is saved: a new record, a new state and fal's request id are written before `add` or
+// When it is saved: a new record, fal's request id and a final state are written before `add` or
 // `update` returns (a synchronous write under the lock: a reload right after a submit must find the
-// request id, or the request would be submitted again); logs, queue positions and stream events are
-// coalesced into one write per 500 ms at most; `flush()` resolves once all is on disk (deactivation).
+// request id, or the request would be submitted again); a move between queued and in progress, logs,
+// queue positions and stream events are coalesced into one write per 500 ms at most (a reload
+// meanwhile follows the call by its request id); `flush()` resolves once all is on disk (deactivation).
 // A write appends the records changed since the last one to the journal (requestJournal.ts), so its
 // cost does not grow with the number of records; the index is written whole (each record's JSON kept
 // from its last write unless it changed) once the journal outgrows it.
@@ -50,7 +51,7 @@ import { transition, type RecordPatch } from './recordTransitions';
 export const DEFAULT_MAX_RECORDS = 1000;
 export const MIN_MAX_RECORDS = 1;
 export const MAX_MAX_RECORDS = 10_000;
-/** Longest a change other than a new record, state or request id waits to be saved. */
+/** Longest a change other than a new record, a final state or a request id waits to be saved. */
 export const SAVE_DELAY_MS = 500;
 /** How long a removal is remembered in the index (long enough for every live window to see it). */
 const REMOVAL_KEPT_MS = 24 * 60 * 60 * 1000;
