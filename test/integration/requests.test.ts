@@ -19,7 +19,8 @@ import {
   resetFalSettings,
   until,
 } from './extensionApi';
-import type { RequestNode } from '../../src/views/requestsTree';
+import { LIST_PAGE, type RequestNode } from '../../src/views/requestsTree';
+import { DEFAULT_MAX_RECORDS } from '../../src/requests/requestStore';
 import { randomUUID } from 'node:crypto';
 
 const call = (
@@ -85,6 +86,47 @@ describe('requests', () => {
     } finally {
       listening.dispose();
       api.store.remove(record.id);
+    }
+  });
+
+  it('lists the newest 500 records, the older ones folded in groups of 500 that reveal finds them in', async () => {
+    const template = await call('fal.run', 'sandbox/echo', { paged: 'list' });
+    assert.ok(template);
+    const tree = api.requestsTree;
+    const added = new Set<string>();
+    api.store.setMaxRecords(4 * LIST_PAGE);
+    try {
+      for (let i = 0; i < 2 * LIST_PAGE + 10; i++) {
+        const id = randomUUID();
+        added.add(id);
+        api.store.add({ ...structuredClone(template), id, createdAt: Date.now() + 1 + i });
+      }
+      const all = api.store.all();
+      const top = tree.getChildren();
+      assert.deepEqual(
+        top.slice(0, LIST_PAGE).map((n) => n.id),
+        all.slice(0, LIST_PAGE).map((r) => r.id),
+        'the newest 500 first',
+      );
+      const groups = top.slice(LIST_PAGE);
+      assert.deepEqual(
+        groups.map((g) => [tree.getTreeItem(g).label, tree.getTreeItem(g).description]),
+        Array.from({ length: Math.ceil(all.length / LIST_PAGE) - 1 }, (_, i) => [
+          'Older requests',
+          `${((i + 1) * LIST_PAGE + 1).toLocaleString('en-US')}–${Math.min((i + 2) * LIST_PAGE, all.length).toLocaleString('en-US')}`,
+        ]),
+      );
+      const second = tree.getChildren(groups[1]);
+      assert.deepEqual(
+        second.map((n) => n.id),
+        all.slice(2 * LIST_PAGE, 3 * LIST_PAGE).map((r) => r.id),
+      );
+      assert.equal(tree.getParent(second[0]), groups[1], 'an older record is found in its group');
+      assert.equal(tree.getParent(top[0]), undefined);
+      assert.equal(tree.getChildren()[LIST_PAGE + 1], groups[1], 'the same group node each listing');
+    } finally {
+      api.store.removeWhere((r) => added.has(r.id));
+      api.store.setMaxRecords(DEFAULT_MAX_RECORDS);
     }
   });
 
