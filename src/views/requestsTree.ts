@@ -62,6 +62,8 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   readonly onDidChangeTreeData = this.changed.event;
   /** One node object per record, so a change refreshes just that item. */
   private readonly nodes = new Map<string, RequestNode>();
+  /** The ids of the records in the store at the last listing. */
+  private known = new Set<string>();
   /** The groups of older records by where they start (LIST_PAGE). */
   private readonly groups = new Map<number, RequestNode>();
   private readonly subscriptions: vscode.Disposable[];
@@ -89,11 +91,14 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   ) {
     this.subscriptions = [
       store.onDidChange((record) => {
-        let node = record && this.nodes.get(record.id);
-        // A record entering or leaving the filter changes the list, not just its row.
-        if (record && this.matcher && this.matcher.matches(record) !== this.shown.has(record.id))
-          node = undefined;
-        this.refresh(node);
+        const node = record && this.nodes.get(record.id);
+        // A record entering or leaving the filter changes the list, not just its row; a record the
+        // last listing did not have is new. One listed only inside a folded group nobody opened
+        // has no row to redraw.
+        if (!record || (this.matcher && this.matcher.matches(record) !== this.shown.has(record.id)))
+          this.refresh(undefined);
+        else if (node) this.refresh(node);
+        else if (!this.known.has(record.id)) this.refresh(undefined);
         // A queued record starts the redraw; the redraw itself stops once none is queued.
         if (!record || (record.state === 'IN_QUEUE' && !this.queueTimer)) this.watchQueue();
       }),
@@ -202,6 +207,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     if (!node) {
       const ids = new Set(this.store.all().map((r) => r.id));
       for (const id of this.nodes.keys()) if (!ids.has(id)) this.nodes.delete(id);
+      this.known = ids;
       const listed = this.listed();
       const matcher = this.matcher;
       if (matcher) {

@@ -321,7 +321,8 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
   for (let i = api.store.all().length; i < 10_000; i++) {
     const id = randomUUID();
     fake.add(id);
-    const waiting = queued.length < 2 * samples;
+    // The queued ones are the newest, at the top of the list, as running calls are.
+    const waiting = i >= 10_000 - 2 * samples;
     if (waiting) {
       queued.push(id);
       followed.add(id);
