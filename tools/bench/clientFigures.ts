@@ -27,9 +27,15 @@ export async function clientFigures(
   log: (line: string) => void,
   wants: (item: number) => boolean,
 ): Promise<Figure[]> {
+  const retries: string[] = [];
   const clients: Clients = {
     sandbox,
-    ours: createFalClient({ hosts: sandbox.hosts, credentials: CREDENTIALS }),
+    ours: createFalClient({
+      hosts: sandbox.hosts,
+      credentials: CREDENTIALS,
+      // Every retry our client makes is counted: a round slowed by one shows in the notes.
+      retry: { onRetry: ({ url, error }) => retries.push(`${url}: ${String(error).slice(0, 160)}`) },
+    }),
     official: officialSandboxClient(sandbox.hosts, CREDENTIALS),
     raw: new RawHttp(),
   };
@@ -37,8 +43,10 @@ export async function clientFigures(
   const step = async (name: string, fn: () => Promise<Figure[]>) => {
     if (!wants(Number(name.split(' ')[0]))) return;
     const t0 = performance.now();
+    retries.length = 0;
     const got = await fn();
-    figures.push(...got);
+    const retried = retries.length ? { oursRetries: [...retries] } : {};
+    figures.push(...got.map((figure) => ({ ...figure, notes: { ...figure.notes, ...retried } })));
     log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   };
   try {
