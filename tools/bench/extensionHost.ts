@@ -347,6 +347,8 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
   await vscode.commands.executeCommand('fal.requests.focus');
   await sleep(2000);
   const shown = await changeSlots(api, queued.slice(samples));
+  // The side bar back to the Explorer, as the window started, for the figures after this one.
+  await vscode.commands.executeCommand('workbench.view.explorer');
   await stopProfile();
   api.store.removeWhere((r) => fake.has(r.id));
   await vscode.workspace
