@@ -151,8 +151,9 @@ export class NetworkError extends Error {
   readonly code: string | undefined;
   readonly url: string;
   /**
-   * The request went out on a kept-alive connection the server had closed while it was idle, and
-   * was reset before any reply: it never reached the server.
+   * The request went out on a kept-alive connection and was reset before any reply: most often one
+   * the server had just closed for idling, which the request never reached (it may have, though:
+   * only reads are sent again for it).
    */
   readonly staleConnection: boolean;
   constructor(method: string, url: string, cause: unknown, staleConnection = false) {

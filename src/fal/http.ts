@@ -106,6 +106,7 @@ export async function request<T = unknown>(
         (method === 'GET' || method === 'HEAD') &&
         staleResends++ < MAX_STALE_RESENDS
       ) {
+        config.retry?.onRetry?.({ attempt: attempt + 1, error, delayMs: 0, url: opts.url });
         attempt--;
         continue;
       }

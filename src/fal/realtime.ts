@@ -15,17 +15,27 @@ import { randomUUID } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
 import type { RawData, WebSocket } from 'ws';
 
+import type { ClientConfig } from './config';
+import { parseEndpointId, resolveEndpointPath } from '../common/endpointId';
+import { ApiError, errorMessage, FalAbortError, isRecord } from './errors';
+import { TOKEN_EXPIRATION_SECONDS, createTemporaryToken } from './tokens';
+
 /**
  * `ws`, loaded with the first connection: its load (and that of Node's tls and zlib under it) is not
  * paid by everything that imports this client without opening a realtime connection (the editor's
  * activation among them).
  */
 let wsClass: Promise<(typeof import('ws'))['WebSocket']> | undefined;
-const loadWs = () => (wsClass ??= import('ws').then((ws) => ws.WebSocket));
-import type { ClientConfig } from './config';
-import { parseEndpointId, resolveEndpointPath } from '../common/endpointId';
-import { ApiError, errorMessage, FalAbortError, isRecord } from './errors';
-import { TOKEN_EXPIRATION_SECONDS, createTemporaryToken } from './tokens';
+function loadWs(): Promise<(typeof import('ws'))['WebSocket']> {
+  wsClass ??= import('ws').then(
+    (ws) => ws.WebSocket,
+    (error: unknown) => {
+      wsClass = undefined; // tried again with the next connection
+      throw error;
+    },
+  );
+  return wsClass;
+}
 
 /** A msgpack-encodable input; a Uint8Array is sent as is (already encoded). */
 export type RealtimeInput = Record<string, unknown> | Uint8Array;
@@ -410,7 +420,13 @@ class Connection {
       return;
     }
     if (generation !== this.generation) return;
-    const Socket = await loadWs();
+    let Socket: Awaited<ReturnType<typeof loadWs>>;
+    try {
+      Socket = await loadWs();
+    } catch (error) {
+      if (generation === this.generation) this.fail(toError(error));
+      return;
+    }
     if (generation !== this.generation) return;
     const query = new URLSearchParams(this.baseQuery);
     query.set('fal_jwt_token', token);

@@ -1,7 +1,8 @@
 // The journal beside the request index: `requests.journal.jsonl`, one JSON line per record written
-// or removed since the index was last written whole. A new state costs one appended line (the
+// or removed since the index was last written whole. A write costs one appended line per record (the
 // record that changed), not a rewrite of every record: with 10,000 records the whole index is
-// megabytes, and a state must be on disk before `update` returns (requestStore.ts).
+// megabytes, and a final state or a request id must be on disk before `update` returns
+// (requestStore.ts).
 //
 // Each line carries the generation of the index it follows (`g`); writing the index whole gives it
 // a new generation and then empties the journal. A reader therefore applies only lines of the

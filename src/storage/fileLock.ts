@@ -6,7 +6,7 @@
 //
 // Not proper-lockfile: its lock is a directory (for network filesystems), and creating and deleting
 // a directory costs 0.2 to 1.2 ms on this project's machines against 0.03 ms for a file; the request
-// store takes the lock for every new state (issue 12: a status change within 1 ms of host time).
+// store takes the lock for every write (issue 12: a status change within 1 ms of host time).
 // Its refreshing of the lock's time serves locks held across awaits, which this one never is.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';

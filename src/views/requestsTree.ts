@@ -2,9 +2,10 @@
 // position, in progress, completed, failed, cancelled) with its time as the label and the call
 // (`run sandbox/echo`) as the description, and, under it, its logs, metrics and error.
 // A completed call whose units can be counted shows its estimated cost (tooltip and a child line).
-// Everything a server sent is shown as plain text (labels, and tooltips built with appendText). A
-// queued request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), refreshed every
-// few seconds while any request is queued.
+// Everything a server sent is shown as plain text (labels, and tooltips as plain strings). A queued
+// request says why it waits ("queued 45 s · position 3, unchanged for 40 s"), redrawn every few
+// seconds while any request is queued and the view shows. The newest LIST_PAGE records are listed
+// at the top, older ones folded in groups; a hidden view is not refreshed until it shows.
 // The list can be filtered (requestFilter.ts: endpoint, state, text); the provider then shows the
 // matching records only and tells how many it shows of how many (`onDidChangeSummary`), and a record
 // whose change makes it enter or leave the filter refreshes the list, any other change only its row.
@@ -123,14 +124,13 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     this.shown.clear();
     this.refresh(undefined);
     // Told now, before the view lists again, so the title and the context key follow at once.
-    this.tellSummary(this.matcher ? this.count(this.matcher) : undefined);
+    this.tellSummary(this.summaryOf(this.listed()));
   }
 
-  private count(matcher: RequestMatcher): FilterSummary {
-    const all = this.store.all();
-    let shown = 0;
-    for (const record of all) if (matcher.matches(record)) shown++;
-    return { filter: matcher.filter, shown, total: all.length };
+  /** What the filtered list shows, given what it lists; undefined when not filtered. */
+  private summaryOf(listed: readonly RequestRecord[]): FilterSummary | undefined {
+    const matcher = this.matcher;
+    return matcher && { filter: matcher.filter, shown: listed.length, total: this.store.all().length };
   }
 
   private tellSummary(next: FilterSummary | undefined): void {
@@ -162,11 +162,13 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
     const shows = visible && !this.visible;
     this.visible = visible;
     if (!shows) return;
-    if (this.listChangedWhileHidden) this.changed.fire(undefined);
-    else for (const node of this.changedWhileHidden) this.changed.fire(node);
+    const wholeList = this.listChangedWhileHidden;
     this.listChangedWhileHidden = false;
+    if (wholeList) this.changed.fire(undefined);
+    else for (const node of this.changedWhileHidden) this.changed.fire(node);
     this.changedWhileHidden.clear();
-    this.refreshQueued();
+    // The queued rows' times, unless the whole list is drawn again anyway.
+    if (!wholeList) this.refreshQueued();
   }
 
   /** Refreshes `node` (the whole list when undefined) now, or as the view shows when it is hidden. */
@@ -213,7 +215,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
       if (matcher) {
         this.shown.clear();
         for (const r of listed) this.shown.add(r.id);
-        this.tellSummary({ filter: matcher.filter, shown: listed.length, total: this.store.all().length });
+        this.tellSummary(this.summaryOf(listed));
       }
       const top: RequestNode[] = listed.slice(0, LIST_PAGE).map((r) => this.nodeOf(r.id));
       for (let from = LIST_PAGE; from < listed.length; from += LIST_PAGE) {

@@ -39,7 +39,6 @@ export function until(
   });
 }
 
-/** The `fal` settings, and a reset of those a test changed. */
 /** Resolves once `check()` holds (looked at every 20 ms); rejects naming `what` after `ms`. */
 export async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const giveUpAt = Date.now() + ms;
@@ -49,6 +48,7 @@ export async function eventually(check: () => boolean, what: string, ms = 10_000
   }
 }
 
+/** The `fal` settings, and a reset of those a test changed. */
 export const falConfig = () => vscode.workspace.getConfiguration('fal');
 
 export async function resetFalSettings(): Promise<void> {

@@ -8,15 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PlaygroundForm, RealtimeSendView } from '../../src/common/playgroundProtocol';
 import type { PlaygroundPanel } from '../../src/playground/playgroundPanel';
-import { activateExtension } from './extensionApi';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { activateExtension, eventually as until } from './extensionApi';
 
 describe('realtime session', () => {
   afterEach(async () => {

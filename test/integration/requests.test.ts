@@ -72,6 +72,7 @@ describe('requests', () => {
       assert.equal(refreshed[0], undefined, 'a row came: the list');
       // A row changed while hidden: that row as it shows (told in one go here, so no refresh from
       // elsewhere, a price learnt, comes in between).
+      tree.getChildren(); // listed, as VS Code does when the view shows: the row has its node
       const node = tree.nodeOf(record.id);
       tree.setVisible(false);
       refreshed.length = 0;
@@ -89,11 +90,12 @@ describe('requests', () => {
     }
   });
 
-  it('lists the newest 500 records, the older ones folded in groups of 500 that reveal finds them in', async () => {
+  it('lists the newest 500 records, the older ones folded in groups of 500 (each record’s parent its group, for reveal)', async () => {
     const template = await call('fal.run', 'sandbox/echo', { paged: 'list' });
     assert.ok(template);
     const tree = api.requestsTree;
     const added = new Set<string>();
+    const maxBefore = falConfig().get<number>('history.maxRecords', DEFAULT_MAX_RECORDS);
     api.store.setMaxRecords(4 * LIST_PAGE);
     try {
       for (let i = 0; i < 2 * LIST_PAGE + 10; i++) {
@@ -124,9 +126,24 @@ describe('requests', () => {
       assert.equal(tree.getParent(second[0]), groups[1], 'an older record is found in its group');
       assert.equal(tree.getParent(top[0]), undefined);
       assert.equal(tree.getChildren()[LIST_PAGE + 1], groups[1], 'the same group node each listing');
+      // With the view shown: a change to a record folded in a group nobody opened redraws nothing; one
+      // at the top redraws its row.
+      await vscode.commands.executeCommand('fal.requests.focus');
+      await eventually(() => tree.isVisible, 'the Requests view shows');
+      tree.getChildren();
+      const refreshed: Array<RequestNode | undefined> = [];
+      const listening = tree.onDidChangeTreeData((node) => refreshed.push(node ?? undefined));
+      try {
+        api.store.update(all[LIST_PAGE + 1].id, { requestId: 'folded' });
+        assert.deepEqual(refreshed, [], 'nothing to redraw for a folded record');
+        api.store.update(all[1].id, { requestId: 'at-the-top' });
+        assert.deepEqual(refreshed, [tree.nodeOf(all[1].id)]);
+      } finally {
+        listening.dispose();
+      }
     } finally {
       api.store.removeWhere((r) => added.has(r.id));
-      api.store.setMaxRecords(DEFAULT_MAX_RECORDS);
+      api.store.setMaxRecords(maxBefore);
     }
   });
 

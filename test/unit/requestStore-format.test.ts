@@ -1,5 +1,5 @@
-// The request store's file: a new state and fal's request id on disk before `update` returns, log
-// lines coalesced into one write, an output over 16 KB in a file of its own that a new store reads
+// The request store's file: fal's request id and a final state on disk before `update` returns, a
+// move between waiting states and log lines coalesced into one write, an output over 16 KB in a file of its own that a new store reads
 // back (and deletes with its record), the record limit, and a corrupt `requests.json` set aside.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -72,7 +72,12 @@ describe('request store: format', () => {
     store.update('a', { state: 'IN_QUEUE', queuePosition: 2 });
     store.update('a', { state: 'IN_PROGRESS' });
     assert.equal(onDisk().records[0].state, 'SUBMITTING');
-    await new Promise<void>((resolve) => store.onDidSave(() => resolve()));
+    await new Promise<void>((resolve) => {
+      const saved = store.onDidSave(() => {
+        saved.dispose();
+        resolve();
+      });
+    });
     assert.equal(onDisk().records[0].state, 'IN_PROGRESS');
     store.update('a', { state: 'COMPLETED' });
     assert.equal(onDisk().records[0].state, 'COMPLETED');

@@ -46,7 +46,7 @@ describe('request store: the journal', () => {
     const before = indexStamp();
     const linesBefore = lines().length;
     store.update('r1234', { state: 'IN_PROGRESS' });
-    void store.flush();
+    void store.flush(); // its first write is synchronous: done when flush returns its promise
     assert.deepEqual(indexStamp(), before, 'the index is not rewritten');
     const added = lines().slice(linesBefore);
     assert.equal(added.length, 1);

@@ -56,7 +56,8 @@ describe('runner: calls of another window', () => {
       // b ends it (say fal answered b's cancel), while a's copy on disk is older and still running.
       b.update('r', { state: 'CANCELLED' });
       await new Promise((resolve) => setTimeout(resolve, 5)); // a later change, by the clock too
-      a.update('r', { state: 'IN_PROGRESS' }); // written at once
+      a.update('r', { state: 'IN_PROGRESS' });
+      await a.flush(); // on disk now (a move between waiting states waits for the coalesced write)
       b.refresh();
       assert.equal(b.get('r')?.state, 'CANCELLED');
     } finally {
