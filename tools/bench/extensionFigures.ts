@@ -266,7 +266,7 @@ function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
       return {
         item: 6,
         name: `one status change with ${host.statusChange.records.toLocaleString('en-US')} records in the store, the Requests view ${view}: extension-host busy time it causes`,
-        unit: 'ms (trimmed mean)',
+        unit: 'ms (mean, bursts left out)',
         ours: cost.hostMs,
         target: '≤ 1 ms',
         met: cost.hostMs <= 1 && cost.syncMs <= 1,

@@ -366,7 +366,7 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
 
 /**
  * Rounds of CHANGES_PER_ROUND quiet slots and as many that start with the change of one of `ids`
- * to IN_PROGRESS: the update's own time (median), and the busy time a change adds to its slot.
+ * to IN_PROGRESS, shuffled: the update's own time (median), and the busy time a change adds to its slot.
  */
 async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<StatusChangeCost> {
   const syncs: number[] = [];
@@ -379,9 +379,20 @@ async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<Status
     await sleep(CHANGE_SPACING_MS);
     into.push(performance.eventLoopUtilization(before).active);
   };
+  // Each round's quiet and change slots in a random order: the host's periodic work (the embedded
+  // sandbox's heartbeat every 10 s, as long as a round) would otherwise land in the same kind each time.
   for (let round = 0; round * CHANGES_PER_ROUND < ids.length; round++) {
-    for (let i = 0; i < CHANGES_PER_ROUND; i++) await slot(quiet);
-    for (const id of ids.slice(round * CHANGES_PER_ROUND, (round + 1) * CHANGES_PER_ROUND)) {
+    const roundIds = ids.slice(round * CHANGES_PER_ROUND, (round + 1) * CHANGES_PER_ROUND);
+    const order = [...roundIds, ...roundIds.map(() => undefined)];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const id of order) {
+      if (id === undefined) {
+        await slot(quiet);
+        continue;
+      }
       await slot(changed, () => {
         const t0 = performance.now();
         const record = api.store.update(id, { state: 'IN_PROGRESS', startedAt: Date.now() });
