@@ -74,7 +74,10 @@ export async function pickEndpoint(
 
   return new Promise<string | undefined>((resolve) => {
     pick.onDidAccept(() => {
-      const chosen = pick.selectedItems[0]?.endpointId ?? pick.value.trim();
+      // The typed id when no item, or no endpoint's item, is selected: the catalogue can replace the
+      // items as Enter is pressed, and VS Code then reports the item at the old one's place, which
+      // may be a separator.
+      const chosen = pick.selectedItems[0]?.endpointId || pick.value.trim();
       const problem = checkEndpointId(chosen);
       if (problem) {
         pick.title = `${title}: ${problem}`;
