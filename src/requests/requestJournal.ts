@@ -100,7 +100,7 @@ export function readJournal(
     if (from && (from.ino !== ino || size < from.offset)) return { kind: 'replaced' };
     const start = from?.offset ?? 0;
     if (size === start || generation === undefined) {
-      return { kind: 'read', entries: [], position: { ino, offset: size === start ? start : size } };
+      return { kind: 'read', entries: [], position: { ino, offset: size } };
     }
     const bytes = Buffer.allocUnsafe(size - start);
     let got = 0;

@@ -27,6 +27,8 @@ export type RequestNode =
   | { readonly kind: 'log'; readonly id: string; readonly log: RequestLog; readonly index: number }
   | { readonly kind: 'detail'; readonly id: string; readonly item: vscode.TreeItem };
 
+type OlderGroup = Extract<RequestNode, { kind: 'older' }>;
+
 /** What the list shows while filtered: the filter, and how many records it shows of how many. */
 export interface FilterSummary {
   readonly filter: RequestFilter;
@@ -66,7 +68,7 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   /** The ids of the records in the store at the last listing. */
   private known = new Set<string>();
   /** The groups of older records by where they start (LIST_PAGE). */
-  private readonly groups = new Map<number, RequestNode>();
+  private readonly groups = new Map<number, OlderGroup>();
   private readonly subscriptions: vscode.Disposable[];
   /** Runs while some record is queued: redraws the queued items. */
   private queueTimer: ReturnType<typeof setInterval> | undefined;
@@ -242,10 +244,10 @@ export class RequestsTreeProvider implements vscode.TreeDataProvider<RequestNode
   }
 
   /** The group of older records starting at `from` of a list of `length` (one node per start, so VS Code keeps it open). */
-  private olderGroup(from: number, length: number): RequestNode {
+  private olderGroup(from: number, length: number): OlderGroup {
     const to = Math.min(from + LIST_PAGE, length);
     let group = this.groups.get(from);
-    if (!group || group.kind !== 'older' || group.to !== to) {
+    if (!group || group.to !== to) {
       group = { kind: 'older', id: `older:${from}`, from, to };
       this.groups.set(from, group);
     }

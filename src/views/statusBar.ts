@@ -29,20 +29,19 @@ export class TargetStatusBar implements vscode.Disposable {
         this.show();
       }),
       store.onDidChange((record) => {
-        if (!record) return this.update();
+        if (!record) return this.recount();
         const before = this.running.size;
         if (isFinal(record)) this.running.delete(record.id);
         else this.running.add(record.id);
         if (this.running.size !== before) this.show();
       }),
     ];
-    this.update();
+    this.recount();
     this.item.show();
   }
 
-  /** Reads the target and counts the running records afresh. */
-  update(): void {
-    this.target = readTarget();
+  /** Counts the running records afresh (the list changed as a whole). */
+  private recount(): void {
     this.running.clear();
     for (const record of this.store.all()) if (!isFinal(record)) this.running.add(record.id);
     this.show();

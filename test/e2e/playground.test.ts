@@ -88,13 +88,7 @@ describe('workbench: the playground webview', function () {
     await view().locator('#status', { hasText: 'subscribe sandbox/slow: in progress' }).waitFor();
     await view().locator('#json-input').fill('{"kept": "across the reload"');
     await workbench.reloadWindow();
-    await view()
-      .locator('#json-input')
-      .waitFor()
-      .catch(async (err: Error) => {
-        await workbench.screenshot('playground-after-reload-failed');
-        throw err;
-      });
+    await workbench.orScreenshot('playground-after-reload-failed', view().locator('#json-input').waitFor());
     // The host's first message (init) says where calls go and brings the form back, in one step.
     await view().locator('.target', { hasText: 'Calls go to' }).waitFor();
     const endpoint = await view().locator('#endpoint').inputValue();

@@ -72,18 +72,12 @@ describe('workbench: the playground input (picker, file field, form)', function 
       );
     await dialog.input.fill(`${workbench.folder}/pictures/red.png`);
     // The dialog lists the folder as the path is typed: once the file shows, Enter takes it.
-    await dialog.widget
-      .locator('.monaco-list-row', { hasText: 'red.png' })
-      .waitFor()
-      .catch(async (err: Error) => {
-        await workbench.screenshot('open-dialog-no-file');
-        throw err;
-      });
+    await workbench.orScreenshot(
+      'open-dialog-no-file',
+      dialog.widget.locator('.monaco-list-row', { hasText: 'red.png' }).waitFor(),
+    );
     await dialog.input.press('Enter');
-    await dialog.widget.waitFor({ state: 'hidden' }).catch(async (err: Error) => {
-      await workbench.screenshot('open-dialog-stayed');
-      throw err;
-    });
+    await workbench.orScreenshot('open-dialog-stayed', dialog.widget.waitFor({ state: 'hidden' }));
     // The host uploaded it to the sandbox and put its URL in the value: the JSON shows it.
     await view()
       .locator('#json-input', { hasText: /"image_url": "http:\/\/[^"]+\/files\// })

@@ -23,13 +23,10 @@ describe('workbench: a realtime session', function () {
     await input.fill('sandbox/echo');
     await widget.locator('.monaco-list-row.focused', { hasText: 'sandbox/echo' }).waitFor();
     await input.press('Enter');
-    await workbench.page
-      .locator('.tab', { hasText: 'fal Playground' })
-      .waitFor()
-      .catch(async (err: Error) => {
-        await workbench.screenshot('realtime-session-no-playground');
-        throw err;
-      });
+    await workbench.orScreenshot(
+      'realtime-session-no-playground',
+      workbench.page.locator('.tab', { hasText: 'fal Playground' }).waitFor(),
+    );
     await view()
       .locator('#rt-state[data-state="connected"]', { hasText: 'sandbox/echo' })
       .waitFor({ timeout: 20_000 });

@@ -43,14 +43,13 @@ describe('workbench: a request file (CodeLens, schema errors, a call)', function
     assert.match((await lenses.nth(1).innerText()).trim(), /^Subscribe\b/);
     assert.match(await lenses.nth(1).innerText(), /Open in Playground/);
     // The served schema: "two" is not an integer, a squiggle under it (JSON schema problems are warnings).
-    await editor
-      .locator('.squiggly-warning, .squiggly-error')
-      .first()
-      .waitFor({ state: 'attached', timeout: 30_000 })
-      .catch(async (err: Error) => {
-        await workbench.screenshot('request-file-no-squiggle');
-        throw err;
-      });
+    await workbench.orScreenshot(
+      'request-file-no-squiggle',
+      editor
+        .locator('.squiggly-warning, .squiggly-error')
+        .first()
+        .waitFor({ state: 'attached', timeout: 30_000 }),
+    );
     // Its hover says what is wrong.
     await editor.locator('.view-line span', { hasText: '"two"' }).last().hover();
     await workbench.page

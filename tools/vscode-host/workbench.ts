@@ -211,6 +211,16 @@ export class Workbench {
     return file;
   }
 
+  /** Waits for `step`; when it fails, saves a screenshot named `name` first (to see why), then rethrows. */
+  async orScreenshot<T>(name: string, step: Promise<T>): Promise<T> {
+    try {
+      return await step;
+    } catch (err) {
+      await this.screenshot(name);
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
     await this.server?.close();
