@@ -130,14 +130,26 @@ export interface OutputText {
   readonly text: string;
 }
 
-/** The output's text: the output itself when a string, else its top-level strings that are not URLs. */
+/** The most text blocks shown of one output (an output of thousands of strings is read in its JSON). */
+export const MAX_OUTPUT_TEXTS = 20;
+
+/**
+ * The output's text: the output itself when a string, else its first MAX_OUTPUT_TEXTS top-level
+ * strings that are not URLs (read key by key: an output of 10,000 keys allocates no list of them).
+ */
 export function findOutputText(output: unknown): OutputText[] {
   if (typeof output === 'string') return output ? [{ key: '', text: output }] : [];
   if (!isRecord(output)) return [];
-  return Object.entries(output)
-    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '')
-    .filter(([, text]) => !/^[a-z][a-z0-9+.-]*:\S*$/i.test(text.trim()))
-    .map(([key, text]) => ({ key, text }));
+  const found: OutputText[] = [];
+  for (const key in output) {
+    const text = output[key];
+    if (typeof text !== 'string' || !Object.hasOwn(output, key)) continue;
+    const trimmed = text.trim();
+    if (trimmed === '' || /^[a-z][a-z0-9+.-]*:\S*$/i.test(trimmed)) continue;
+    found.push({ key, text });
+    if (found.length === MAX_OUTPUT_TEXTS) break;
+  }
+  return found;
 }
 
 /** "2.4 MB", "512 bytes": a file size as people read it. */

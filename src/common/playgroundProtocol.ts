@@ -55,9 +55,10 @@ export interface CallView {
   /**
    * Stream events (stream method) the page has not had yet, oldest first: the host sends each event
    * once, so a post costs what it adds. `eventsFrom` is the index of the first of them in the whole
-   * stream; when it is not where the page's own list ends, the page starts its list afresh.
+   * stream; when it is not where the page's own list ends, the page starts its list afresh. Each is
+   * its text (eventText: the JSON, cut at 2,000 characters), shown as it is.
    */
-  readonly events?: readonly unknown[];
+  readonly events?: readonly string[];
   readonly eventsFrom?: number;
   /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;

@@ -1,12 +1,14 @@
 // The stream events of the call the playground shows, on the host side: the newest MAX_VIEW_EVENTS
 // kept, and each event sent to the page once (a post carries only what the page has not had), so a
-// long stream with growing partial outputs costs each update what it adds, not O(n²).
-import { withNewest } from './bounded';
+// long stream with growing partial outputs costs each update what it adds, not O(n²). Events go as
+// their text (eventText: JSON cut at 2,000 characters), made only for those sent: the page shows text,
+// and a final event that is a whole output of 10,000 keys costs it no parse, clone or layout of it all.
+import { eventText } from './eventText';
 import { MAX_VIEW_EVENTS } from './playgroundProtocol';
 
-/** Events to send with a view: those from index `from` (in the whole stream) of `count` in all. */
+/** Events to send with a view, as text: those from index `from` (in the whole stream) of `count` in all. */
 export interface ViewEvents {
-  readonly events: readonly unknown[];
+  readonly events: readonly string[];
   readonly from: number;
   readonly count: number;
 }
@@ -19,17 +21,23 @@ export class StreamEvents {
 
   constructor(private readonly max = MAX_VIEW_EVENTS) {}
 
+  /** Adds an event; the list is cut back to the newest `max` once it holds twice that (no copy per event). */
   add(event: unknown): void {
-    this.held = withNewest(this.held, [event], this.max).items;
+    this.held.push(event);
+    if (this.held.length >= 2 * this.max) this.held = this.held.slice(-this.max);
     this.count++;
   }
 
   /** The events the page has not had (all those held after `pageReloaded`), marked as sent. */
   take(): ViewEvents {
-    const first = this.count - this.held.length;
-    const from = Math.max(this.sent, first);
+    const kept = Math.min(this.held.length, this.max);
+    const from = Math.max(this.sent, this.count - kept);
     this.sent = this.count;
-    return { events: this.held.slice(from - first), from, count: this.count };
+    return {
+      events: this.held.slice(this.held.length - (this.count - from)).map(eventText),
+      from,
+      count: this.count,
+    };
   }
 
   /** The page lost what it had (it loaded again): the next `take` sends everything held. */

@@ -2,6 +2,7 @@
 // `all` a line for each (`sandbox/text event 3: {...}`), `summary` only their count on the call's last
 // line (`completed in 1.23 s · 10,000 events`), `none` nothing about them. Counts are kept per call
 // from `begin` to `end`; what comes after a call ended (a stream aborted by a cancel) is not told.
+import { eventText } from '../common/eventText';
 import type { Logger } from '../common/messages';
 
 export const OUTPUT_EVENTS = ['all', 'summary', 'none'] as const;
@@ -10,9 +11,6 @@ export const DEFAULT_OUTPUT_EVENTS: OutputEvents = 'all';
 
 /** A stream's event, or a realtime frame in either direction. */
 export type CallEventKind = 'event' | 'frame sent' | 'frame received';
-
-/** The longest an event's JSON is in the log. */
-const MAX_EVENT_CHARS = 2000;
 
 export class CallEventLog {
   /** Per call under way: how many of each kind so far. */
@@ -34,7 +32,7 @@ export class CallEventLog {
     if (!counts) return;
     const n = (counts.get(kind) ?? 0) + 1;
     counts.set(kind, n);
-    if (this.mode() === 'all') this.log.info(`${endpointId} ${kind} ${n}: ${oneLine(value)}`);
+    if (this.mode() === 'all') this.log.info(`${endpointId} ${kind} ${n}: ${eventText(value)}`);
   }
 
   /**
@@ -51,12 +49,4 @@ export class CallEventLog {
     });
     return ` · ${parts.join(', ')}`;
   }
-}
-
-/** An event as one line of JSON, shortened. */
-function oneLine(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > MAX_EVENT_CHARS
-    ? `${text.slice(0, MAX_EVENT_CHARS)}… (${text.length} characters)`
-    : text;
 }

@@ -140,11 +140,11 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
       return row;
     }
     const array = Array.isArray(value);
-    const entries: Array<[string | number, unknown]> = array
-      ? value.map((v, i) => [i, v])
-      : Object.entries(value);
+    // Only the children shown are visited: an object of 10,000 keys costs its key list, not its entries.
+    const keys: ReadonlyArray<string | number> = array ? [] : Object.keys(value);
+    const total = array ? value.length : keys.length;
     const [open, close] = array ? ['[', ']'] : ['{', '}'];
-    const count = `${entries.length} ${array ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'}`;
+    const count = `${total} ${array ? (total === 1 ? 'item' : 'items') : total === 1 ? 'key' : 'keys'}`;
     const summary = el(
       'summary',
       { className: 'json-row' },
@@ -155,14 +155,16 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
     );
     selectable(summary, path);
     const children = el('div', { className: 'json-children', role: 'group' });
-    entries
-      .slice(0, MAX_SHOWN_CHILDREN)
-      .forEach(([k, v], i) => children.append(node(v, [...path, k], k, i === entries.length - 1)));
-    if (entries.length > MAX_SHOWN_CHILDREN)
+    for (let i = 0; i < Math.min(total, MAX_SHOWN_CHILDREN); i++) {
+      const k = array ? i : keys[i];
+      const child = (value as Record<string | number, unknown>)[k];
+      children.append(node(child, [...path, k], k, i === total - 1));
+    }
+    if (total > MAX_SHOWN_CHILDREN)
       children.append(
         el('div', {
           className: 'json-more',
-          textContent: `… ${entries.length - MAX_SHOWN_CHILDREN} more (Copy Value copies them all)`,
+          textContent: `… ${total - MAX_SHOWN_CHILDREN} more (Copy Value copies them all)`,
         }),
       );
     const pathKey = JSON.stringify(path);

@@ -130,7 +130,7 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
     const events = view.events ?? [];
     const lines: string[] = [];
     for (let i = Math.max(0, events.length - MAX_VIEW_EVENTS); i < events.length; i++) {
-      lines.push(`${from + i + 1}: ${JSON.stringify(events[i])}`);
+      lines.push(`${from + i + 1}: ${events[i]}`);
     }
     if (lines.length > 0) {
       eventsView.append(el('div', { className: 'event-block', textContent: lines.join('\n') }));

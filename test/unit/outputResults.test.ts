@@ -15,7 +15,7 @@ import {
   normalizeMediaHost,
 } from '../../src/common/mediaSources';
 import { outputFileName } from '../../src/common/outputFileNames';
-import { findOutputMedia, findOutputText, formatSize } from '../../src/common/outputMedia';
+import { findOutputMedia, findOutputText, formatSize, MAX_OUTPUT_TEXTS } from '../../src/common/outputMedia';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 
 describe('output media and text', () => {
@@ -93,6 +93,11 @@ describe('output media and text', () => {
       { key: 'output', text: 'An answer.' },
     ]);
     assert.deepEqual(findOutputText([1, 2]), []);
+    // An output of thousands of strings gives its first MAX_OUTPUT_TEXTS (the JSON tree has the rest).
+    const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, `text ${i}`]));
+    const found = findOutputText(many);
+    assert.equal(found.length, MAX_OUTPUT_TEXTS);
+    assert.deepEqual(found.at(-1), { key: `k${MAX_OUTPUT_TEXTS - 1}`, text: `text ${MAX_OUTPUT_TEXTS - 1}` });
   });
 
   it('says sizes as people read them', () => {

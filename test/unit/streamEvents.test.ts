@@ -1,6 +1,7 @@
 // The playground host's stream events: the newest kept, each sent to the page once, all of them
 // again after the page reloads, and none of a previous call.
 import * as assert from 'node:assert/strict';
+import { MAX_EVENT_CHARS } from '../../src/common/eventText';
 import { StreamEvents } from '../../src/common/streamEvents';
 import { withNewest } from '../../src/common/bounded';
 
@@ -9,21 +10,32 @@ describe('StreamEvents (playground host)', () => {
     const events = new StreamEvents(5);
     events.add(1);
     events.add(2);
-    assert.deepEqual(events.take(), { events: [1, 2], from: 0, count: 2 });
+    assert.deepEqual(events.take(), { events: ['1', '2'], from: 0, count: 2 });
     assert.deepEqual(events.take(), { events: [], from: 2, count: 2 });
     events.add(3);
-    assert.deepEqual(events.take(), { events: [3], from: 2, count: 3 });
+    assert.deepEqual(events.take(), { events: ['3'], from: 2, count: 3 });
   });
 
   it('keeps the newest only, and sends what it holds after a page reload or a gap', () => {
     const events = new StreamEvents(3);
     for (let i = 1; i <= 10; i++) events.add(i);
-    assert.deepEqual(events.take(), { events: [8, 9, 10], from: 7, count: 10 });
+    assert.deepEqual(events.take(), { events: ['8', '9', '10'], from: 7, count: 10 });
     events.add(11);
     events.pageReloaded();
-    assert.deepEqual(events.take(), { events: [9, 10, 11], from: 8, count: 11 });
+    assert.deepEqual(events.take(), { events: ['9', '10', '11'], from: 8, count: 11 });
     events.clear();
     assert.deepEqual(events.take(), { events: [], from: 0, count: 0 });
+  });
+
+  it('sends each event as its JSON text, a long one cut with its length said', () => {
+    const events = new StreamEvents(5);
+    const whole = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+    events.add({ t: 'a' });
+    events.add(whole);
+    const [small, big] = events.take().events;
+    assert.equal(small, '{"t":"a"}');
+    const json = JSON.stringify(whole);
+    assert.equal(big, `${json.slice(0, MAX_EVENT_CHARS)}… (${json.length} characters)`);
   });
 
   it('costs each add what it adds: 100,000 events keep 1,000', () => {

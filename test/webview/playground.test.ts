@@ -2,6 +2,7 @@
 // well-formed calls and refuses malformed ones in place, keeps what was typed across a reload, and
 // shows results, errors and media from the host, server text always as text.
 import * as assert from 'node:assert/strict';
+import { eventText } from '../../src/common/eventText';
 import type { CallView, InputSchema } from '../../src/common/playgroundProtocol';
 import { PlaygroundPage } from './playgroundPage';
 import { chooseOption } from './vscodeControls';
@@ -322,28 +323,29 @@ describe('playground webview', function () {
       );
     await playground.post({
       type: 'call',
-      call: { ...base, events: [{ t: 'a' }, { t: 'b' }], eventsFrom: 0, eventCount: 2 },
+      call: { ...base, events: [{ t: 'a' }, { t: 'b' }].map(eventText), eventsFrom: 0, eventCount: 2 },
     });
     await page().locator('#events', { hasText: '2: {"t":"b"}' }).waitFor({ state: 'attached' });
     // A post with no new event (a log line, say) adds nothing; the next one adds only its own.
     await playground.post({ type: 'call', call: { ...base, events: [], eventsFrom: 2, eventCount: 2 } });
     await playground.post({
       type: 'call',
-      call: { ...base, events: [{ t: 'c' }], eventsFrom: 2, eventCount: 3 },
+      call: { ...base, events: [{ t: 'c' }].map(eventText), eventsFrom: 2, eventCount: 3 },
     });
     await page().locator('#events', { hasText: '3: {"t":"c"}' }).waitFor({ state: 'attached' });
     assert.deepEqual(await lines(), ['1: {"t":"a"}', '2: {"t":"b"}', '3: {"t":"c"}']);
     // After a gap (the page missed events) the list is replaced by what the host holds.
     await playground.post({
       type: 'call',
-      call: { ...base, events: [{ t: 'y' }, { t: 'z' }], eventsFrom: 1500, eventCount: 1502 },
+      call: { ...base, events: [{ t: 'y' }, { t: 'z' }].map(eventText), eventsFrom: 1500, eventCount: 1502 },
     });
     await page().locator('#events', { hasText: '1502: {"t":"z"}' }).waitFor({ state: 'attached' });
     assert.deepEqual(await lines(), ['1501: {"t":"y"}', '1502: {"t":"z"}']);
     assert.equal(await page().locator('#events').getAttribute('title'), 'The newest 1000 of 1502 events');
     // Batches as a burst sends them (the host posts all events since its last post): the newest
     // 1,000 lines are kept, in order, whether a batch overflows the list or the list fills up.
-    const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ i: from + i }));
+    const batch = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => eventText({ i: from + i }));
     await playground.post({
       type: 'call',
       call: { ...base, events: batch(1502, 700), eventsFrom: 1502, eventCount: 2202 },
