@@ -7,6 +7,7 @@ import type { CallTimings } from './callTimings';
 import type { CatalogueEntry } from './catalogueSearch';
 import type { CallMethod, PlatformOptions } from './callModel';
 import type { QueueWaitFacts } from './recordText';
+import type { OutputView } from './outputPreview';
 
 export type PlaygroundMethod = CallMethod;
 
@@ -63,10 +64,10 @@ export interface CallView {
   /** How many events the call has had in all (the page keeps the newest MAX_VIEW_EVENTS). */
   readonly eventCount?: number;
   /**
-   * The output as its JSON text: a large output crosses the window's message passing as one string
-   * (cloned at once) rather than as an object of thousands of values, and is parsed once by the page.
+   * The output as the page shows it (outputPreview.ts): a bounded preview for the JSON tree and the
+   * text blocks. The whole output stays with the host, which Copy Value asks (`copyOutputValue`).
    */
-  readonly outputJson?: string;
+  readonly output?: OutputView;
   /** The media of the output, in document order, as the page may show them (the host maps and checks their URLs). */
   readonly media?: readonly MediaView[];
   /** Round trip, time in queue and fal's inference time (so far, while it runs). */
@@ -181,7 +182,9 @@ export type WebviewMessage =
   | { readonly type: 'saveMedia'; readonly index: number; readonly url: string }
   /** Save every media item of the call shown into a folder the user picks. */
   | { readonly type: 'saveAllOutputs' }
-  /** Put text on the clipboard (a URL, a JSON value or path); `what` names it for the status bar. */
+  /** Put the value at `path` of the shown call's output on the clipboard (the host holds the whole output). */
+  | { readonly type: 'copyOutputValue'; readonly path: FieldPath }
+  /** Put text on the clipboard (a URL, a JSON path); `what` names it for the status bar. */
   | { readonly type: 'copyText'; readonly text: string; readonly what: string }
   /** Open a media URL outside VS Code (the host opens http(s) URLs only). */
   | { readonly type: 'openExternal'; readonly url: string }

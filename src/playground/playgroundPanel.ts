@@ -5,7 +5,8 @@
 // (outputSaving.ts), tells it the endpoint's unit price, and saves its form and that call so both
 // come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
 // end is seen here, so it raises no notification.
-import type { FieldPath } from '../common/schemaForm';
+import { getField, type FieldPath } from '../common/schemaForm';
+import { copiedText, outputView } from '../common/outputPreview';
 import { chooseFile, FileRefusedError, placeBytes, placeFile } from './playgroundFiles';
 import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
@@ -388,6 +389,9 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'saveMedia':
       case 'saveAllOutputs':
         return this.saveOutputs(message.type === 'saveMedia' ? message : undefined);
+      case 'copyOutputValue':
+        await this.copyOutputValue(message.path);
+        return;
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
         void vscode.window.setStatusBarMessage(`Copied ${message.what}`, 3000);
@@ -650,6 +654,22 @@ export class PlaygroundPanel implements vscode.Disposable {
     });
   }
 
+  /**
+   * Puts the value at `path` of the shown call's output on the clipboard, whole (the page has only a
+   * preview): a string as itself, anything else as indented JSON. False when there is no such value.
+   */
+  async copyOutputValue(path: FieldPath): Promise<boolean> {
+    const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
+    const value = getField(record?.output, path);
+    if (value === undefined) {
+      this.problem('That value is no longer in the output shown: call again, or open output.json.');
+      return false;
+    }
+    await vscode.env.clipboard.writeText(copiedText(value));
+    void vscode.window.setStatusBarMessage('Copied the value', 3000);
+    return true;
+  }
+
   /** The estimated cost of a completed call, asking for its price the first time. */
   private costText(record: RequestRecord): string | undefined {
     const prices = this.services.prices;
@@ -726,7 +746,7 @@ export function toCallView(
     ...(record.method === 'stream'
       ? { events: stream.events, eventsFrom: stream.from, eventCount: stream.count }
       : {}),
-    outputJson: record.output === undefined ? undefined : JSON.stringify(record.output),
+    output: outputView(record.output),
     timings: callTimings(record, Date.now()),
     ...(cost ? { cost } : {}),
     error: record.error ? { message: record.error.message, hint: record.error.hint, fields } : undefined,

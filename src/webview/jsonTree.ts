@@ -1,33 +1,19 @@
 // A call's output as a collapsible JSON tree that reads as JSON (`"key": value`): objects and arrays
 // fold (native <details>, so a click, Enter or Space folds them), a row is selected by a click or by
-// focus, and the bar above copies the selected value (as JSON, a string as itself) or its JSONPath
-// (`$.images[0].url`) through the host's clipboard. Long strings (data URLs) and long lists are cut
-// for display only; the copy is whole. All text goes in as text. Rebuilt only when the value changes,
-// keeping which nodes were folded.
+// focus, and the bar above copies the selected value (the host, which holds the whole output, puts it
+// on the clipboard: as JSON, a string as itself) or its JSONPath (`$.images[0].url`). It draws the
+// host's preview (outputPreview.ts): long strings and long lists are cut for display only; the copy
+// is whole. All text goes in as text. Rebuilt only when the preview changes, keeping which nodes were folded.
 import { jsonPathText } from '../common/jsonPath';
+import type { PreviewNode } from '../common/outputPreview';
 import type { FieldPath } from '../common/schemaForm';
 import type { WebviewMessage } from '../common/playgroundProtocol';
 import { button as vscodeButton } from './controls';
 import { el } from './dom';
 
 export interface JsonTree {
-  /** Shows `value`, whose JSON is `text` (the page has it); the same text again changes nothing. */
-  update(value: unknown, text: string | undefined): void;
-}
-
-/** Longest string shown whole; longer ones are cut (with their length said). */
-const MAX_SHOWN_CHARS = 300;
-/** Most children shown per object or array; the rest are counted. */
-const MAX_SHOWN_CHILDREN = 200;
-
-const isContainer = (v: unknown): v is Record<string, unknown> | unknown[] =>
-  typeof v === 'object' && v !== null;
-
-/** A primitive as JSON, long strings cut for display. */
-function primitiveText(value: unknown): string {
-  if (typeof value === 'string' && value.length > MAX_SHOWN_CHARS)
-    return `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}… (${value.length} characters)`;
-  return value === undefined ? 'undefined' : JSON.stringify(value);
+  /** Shows the preview whose JSON is `previewJson` (undefined: no output); the same text again changes nothing. */
+  update(previewJson: string | undefined): void;
 }
 
 export function createJsonTree(container: HTMLElement, post: (message: WebviewMessage) => void): JsonTree {
@@ -40,7 +26,6 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   container.append(bar, tree);
 
   let shownText: string | undefined;
-  let root: unknown;
   let selected: { path: FieldPath; row: HTMLElement } | undefined;
   /** The rows of the tree shown, by JSON of their path. */
   let rows = new Map<string, { path: FieldPath; row: HTMLElement }>();
@@ -75,18 +60,10 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
     true,
   );
 
-  const valueAt = (path: FieldPath): unknown =>
-    path.reduce<unknown>(
-      (v, k) => (isContainer(v) ? (v as Record<string | number, unknown>)[k] : undefined),
-      root,
-    );
-
   function copy(what: 'value' | 'path'): void {
     const path = selected?.path ?? [];
     if (what === 'path') return post({ type: 'copyText', text: jsonPathText(path), what: 'the JSON path' });
-    const value = valueAt(path);
-    const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
-    post({ type: 'copyText', text: text ?? '', what: 'the value' });
+    post({ type: 'copyOutputValue', path });
   }
 
   function select(path: FieldPath, row: HTMLElement): void {
@@ -119,30 +96,25 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   }
 
   function node(
-    value: unknown,
+    preview: PreviewNode,
     path: FieldPath,
     key: string | number | undefined,
     last: boolean,
   ): HTMLElement {
     const comma = last ? '' : ',';
-    if (!isContainer(value)) {
+    if ('leaf' in preview) {
+      const type = leafType(preview.leaf);
       const row = el(
         'div',
         { className: 'json-row json-leaf', tabIndex: 0 },
         ...keyParts(key),
-        el('span', {
-          className: `json-value json-${value === null ? 'null' : typeof value}`,
-          textContent: primitiveText(value),
-        }),
+        el('span', { className: `json-value json-${type}`, textContent: preview.leaf }),
         comma,
       );
       selectable(row, path);
       return row;
     }
-    const array = Array.isArray(value);
-    // Only the children shown are visited: an object of 10,000 keys costs its key list, not its entries.
-    const keys: ReadonlyArray<string | number> = array ? [] : Object.keys(value);
-    const total = array ? value.length : keys.length;
+    const { array, size: total, children: shown } = preview;
     const [open, close] = array ? ['[', ']'] : ['{', '}'];
     const count = `${total} ${array ? (total === 1 ? 'item' : 'items') : total === 1 ? 'key' : 'keys'}`;
     const summary = el(
@@ -155,16 +127,12 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
     );
     selectable(summary, path);
     const children = el('div', { className: 'json-children', role: 'group' });
-    for (let i = 0; i < Math.min(total, MAX_SHOWN_CHILDREN); i++) {
-      const k = array ? i : keys[i];
-      const child = (value as Record<string | number, unknown>)[k];
-      children.append(node(child, [...path, k], k, i === total - 1));
-    }
-    if (total > MAX_SHOWN_CHILDREN)
+    shown.forEach(([k, child], i) => children.append(node(child, [...path, k], k, i === total - 1)));
+    if (total > shown.length)
       children.append(
         el('div', {
           className: 'json-more',
-          textContent: `… ${total - MAX_SHOWN_CHILDREN} more (Copy Value copies them all)`,
+          textContent: `… ${total - shown.length} more (Copy Value copies them all)`,
         }),
       );
     const pathKey = JSON.stringify(path);
@@ -180,22 +148,29 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   }
 
   return {
-    update(value, text) {
-      if (text === shownText) return;
-      shownText = text;
-      root = value;
+    update(previewJson) {
+      if (previewJson === shownText) return;
+      shownText = previewJson;
       const keep = selected ? JSON.stringify(selected.path) : undefined;
       selected = undefined;
       selectedPath.textContent = '';
       rows = new Map();
       pathOfRow = new WeakMap();
       keyOfFolder = new WeakMap();
-      tree.replaceChildren(...(value === undefined ? [] : [node(value, [], undefined, true)]));
-      bar.hidden = value === undefined;
-      tree.setAttribute('role', value === undefined ? 'none' : 'tree');
+      const preview = previewJson === undefined ? undefined : (JSON.parse(previewJson) as PreviewNode);
+      tree.replaceChildren(...(preview === undefined ? [] : [node(preview, [], undefined, true)]));
+      bar.hidden = preview === undefined;
+      tree.setAttribute('role', preview === undefined ? 'none' : 'tree');
       // The row selected before stays selected when it still exists (a stream's growing output).
       const again = keep === undefined ? undefined : rows.get(keep);
       if (again) select(again.path, again.row);
     },
   };
+}
+
+/** The JSON type of a primitive from its text, for its colour. */
+function leafType(text: string): string {
+  if (text.startsWith('"')) return 'string';
+  if (text === 'true' || text === 'false') return 'boolean';
+  return text === 'null' || text === 'undefined' ? text : 'number';
 }

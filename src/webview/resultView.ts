@@ -5,7 +5,7 @@
 // line rewrites the logs only; the gallery and the tree change only when their part of the call did.
 // Everything a server sent goes in as text.
 import { describeTimings } from '../common/callTimings';
-import { findOutputText } from '../common/outputMedia';
+import type { OutputText } from '../common/outputMedia';
 import { MAX_VIEW_EVENTS, type CallView, type WebviewMessage } from '../common/playgroundProtocol';
 import { describeQueueWait } from '../common/recordText';
 import { button as vscodeButton } from './controls';
@@ -59,13 +59,6 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
   let eventsOf: string | undefined;
   let eventsNext = 0;
   let textsShown = '';
-  /** The output last parsed, by its JSON text: a post with the same output parses nothing. */
-  let parsed: { json: string; value: unknown } | undefined;
-  const outputOf = (json: string | undefined): unknown => {
-    if (json === undefined) return undefined;
-    if (parsed?.json !== json) parsed = { json, value: JSON.parse(json) as unknown };
-    return parsed.value;
-  };
 
   function showStatus(view: CallView): void {
     const state = (view.queueWait && describeQueueWait(view.queueWait, Date.now())) ?? view.status;
@@ -92,8 +85,7 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
   }
 
   /** Top-level strings of the output as text blocks (an LLM's answer), redrawn only when they change. */
-  function showTexts(output: unknown): void {
-    const found = findOutputText(output);
+  function showTexts(found: readonly OutputText[]): void {
     const key = JSON.stringify(found);
     if (key === textsShown) return;
     textsShown = key;
@@ -169,10 +161,9 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
       showError(view);
       media.update(view.recordId, view.media ?? []);
       saveAll.hidden = view.running || !view.media?.length;
-      openOutput.hidden = view.outputJson === undefined;
-      const output = outputOf(view.outputJson);
-      showTexts(output);
-      tree.update(output, view.outputJson);
+      openOutput.hidden = view.output === undefined;
+      showTexts(view.output?.texts ?? []);
+      tree.update(view.output?.previewJson);
       showEvents(view);
       logsView.textContent = view.logs
         .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())

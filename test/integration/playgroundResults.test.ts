@@ -6,16 +6,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
+import { MAX_SHOWN_CHILDREN, type PreviewNode } from '../../src/common/outputPreview';
 import { activateExtension } from './extensionApi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs `input` on `endpointId` from the palette, opens that call in the playground, and has the page call
- * it again with its form, as Ctrl+Enter does, until its result (with media) is shown. A page still loading
+ * it again with its form, as Ctrl+Enter does, until its result (with media, unless told otherwise) is shown. A page still loading
  * (a loaded machine) does not hear the first ask, so it is asked again until it calls.
  */
-async function callFromPlayground(endpointId: string, input: unknown) {
+async function callFromPlayground(endpointId: string, input: unknown, { withMedia = true } = {}) {
   const api = await activateExtension();
   const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.run', {
     endpointId,
@@ -28,7 +29,8 @@ async function callFromPlayground(endpointId: string, input: unknown) {
   const before = new Set(api.store.all().map((r) => r.id));
   const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
   let shown = panel.shownCall;
-  for (let i = 0; i < 600 && !(isNew(shown?.recordId) && !shown?.running && shown?.media?.length); i++) {
+  const done = () => isNew(shown?.recordId) && !shown?.running && (!withMedia || !!shown?.media?.length);
+  for (let i = 0; i < 600 && !done(); i++) {
     if (i % 50 === 0 && !api.store.all().some((r) => isNew(r.id))) panel.requestCall();
     await sleep(100);
     shown = panel.shownCall;
@@ -120,5 +122,27 @@ describe('playground results (host side)', function () {
     const csp = /Content-Security-Policy" content="([^"]+)"/.exec(panel.panel.webview.html)?.[1] ?? '';
     assert.ok(!csp.includes(':6379'), csp);
     assert.ok(!csp.includes('*.com'), csp);
+  });
+
+  it('sends the page a bounded preview of a large output; Copy Value copies the whole value from the host', async () => {
+    // sandbox/echo answers its input: 2,500 keys and a list of 5,000 numbers.
+    const input = {
+      ...Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`k${i}`, i])),
+      list: Array.from({ length: 5000 }, (_, i) => i),
+    };
+    const { panel, shown } = await callFromPlayground('sandbox/echo', input, { withMedia: false });
+    assert.equal(shown?.status.startsWith('completed'), true, shown?.status);
+    const view = shown?.output;
+    assert.ok(view, 'the page was sent the output');
+    const preview = JSON.parse(view.previewJson) as PreviewNode;
+    assert.ok(!('leaf' in preview));
+    assert.equal(preview.size, 2501, 'the whole size is said');
+    assert.equal(preview.children.length, MAX_SHOWN_CHILDREN, 'only the first children are sent');
+    assert.ok(view.previewJson.length < 20_000, `${view.previewJson.length} characters sent`);
+    assert.equal(await panel.copyOutputValue(['list']), true);
+    assert.equal(await vscode.env.clipboard.readText(), JSON.stringify(input.list, null, 2));
+    assert.equal(await panel.copyOutputValue(['k7']), true);
+    assert.equal(await vscode.env.clipboard.readText(), '7');
+    assert.equal(await panel.copyOutputValue(['no such key']), false);
   });
 });

@@ -7,6 +7,7 @@
 // URL, and the page's CSP reported nothing.
 import * as assert from 'node:assert/strict';
 import type { CallView, MediaView } from '../../src/common/playgroundProtocol';
+import { outputView } from '../../src/common/outputPreview';
 import { findOutputMedia } from '../../src/common/outputMedia';
 import { HOSTILE_PAYLOADS, HOSTILE_TEXT, hostileEndpoint } from '../../src/sandbox/endpoints/hostile';
 import { createContext } from '../../src/sandbox/context';
@@ -80,7 +81,7 @@ describe('playground webview: hostile server content stays inert', function () {
       running: false,
       requestId: HOSTILE_PAYLOADS.img,
       logs: logs.map((message) => ({ level: 'INFO', message })),
-      outputJson: JSON.stringify(output),
+      output: outputView(output),
       media,
       error: {
         message: `The endpoint failed: ${HOSTILE_TEXT}`,

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { eventText } from '../../src/common/eventText';
 import type { CallView, InputSchema } from '../../src/common/playgroundProtocol';
+import { outputView } from '../../src/common/outputPreview';
 import { PlaygroundPage } from './playgroundPage';
 import { chooseOption } from './vscodeControls';
 
@@ -435,7 +436,7 @@ describe('playground webview', function () {
         ...base,
         status: 'completed · 0.50 s',
         running: false,
-        outputJson: JSON.stringify({
+        output: outputView({
           images: [{ url: png, content_type: 'image/png', width: 1, height: 1 }],
         }),
         media: [
@@ -477,7 +478,7 @@ describe('playground webview', function () {
       status: 'completed · 0.20 s',
       running: false,
       logs: [],
-      outputJson: JSON.stringify({ images: [] }),
+      output: outputView({ images: [] }),
       cost: '$0.05 (2 images × $0.025)',
     };
     await playground.post({ type: 'call', call });
@@ -497,7 +498,7 @@ describe('playground webview', function () {
         status: 'failed · 422',
         running: false,
         logs: [{ level: 'ERROR', message: evil }],
-        outputJson: JSON.stringify({ text: evil }),
+        output: outputView({ text: evil }),
         error: {
           message: evil,
           hint: 'Fix the fields named and call again.',

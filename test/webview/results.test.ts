@@ -6,6 +6,7 @@
 // "Show media from this host"; timings and text outputs.
 import * as assert from 'node:assert/strict';
 import type { CallView, MediaView } from '../../src/common/playgroundProtocol';
+import { outputView } from '../../src/common/outputPreview';
 import { PlaygroundPage } from './playgroundPage';
 
 /** A 1×1 PNG of one colour, as a data URL (three different ones to tell the images apart). */
@@ -51,7 +52,7 @@ describe('playground webview: the result view', function () {
     const output = { images: PNGS.map((url) => ({ url, content_type: 'image/png' })) };
     await playground.post({
       type: 'call',
-      call: { ...base, outputJson: JSON.stringify(output), media: [0, 1, 2].map(image) },
+      call: { ...base, output: outputView(output), media: [0, 1, 2].map(image) },
     });
     const thumbs = page().locator('#gallery .image-grid button.thumb');
     await thumbs.nth(2).waitFor();
@@ -151,7 +152,7 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        outputJson: JSON.stringify({
+        output: outputView({
           videos: [{ url: clip }, { url: broken }, { url: `${playground.url}x.mov` }],
         }),
         media: [
@@ -202,7 +203,7 @@ describe('playground webview: the result view', function () {
       seed: 42,
       'odd key': null,
     };
-    await playground.post({ type: 'call', call: { ...base, outputJson: JSON.stringify(output) } });
+    await playground.post({ type: 'call', call: { ...base, output: outputView(output) } });
     const tree = page().locator('#output');
     await tree.locator('[data-path="$.images[0].url"]').waitFor();
     assert.match(await tree.innerText(), /"seed": 42/);
@@ -222,13 +223,17 @@ describe('playground webview: the result view', function () {
       text: '$.images[0].url',
       what: 'the JSON path',
     });
+    // The host holds the whole output: Copy Value asks it for the value at the selected path.
     await page().locator('#copy-value').click();
-    assert.equal((await playground.nextMessage('copyText')).text, 'https://v3.fal.media/files/a.png');
+    assert.deepEqual(await playground.nextMessage('copyOutputValue'), {
+      type: 'copyOutputValue',
+      path: ['images', 0, 'url'],
+    });
     // A folder's key selects it without folding it; its value copies as JSON.
     await images.locator('.json-key').click();
     await tree.locator('[data-path="$.images[0].url"]').waitFor();
     await page().locator('#copy-value').click();
-    assert.deepEqual(JSON.parse((await playground.nextMessage('copyText')).text), output.images);
+    assert.deepEqual((await playground.nextMessage('copyOutputValue')).path, ['images']);
     await tree.locator(`[data-path="$['odd key']"]`).click();
     await page().locator('#copy-path').click();
     assert.equal((await playground.nextMessage('copyText')).text, "$['odd key']");
@@ -237,13 +242,13 @@ describe('playground webview: the result view', function () {
     await images.locator('.json-brace').click();
     await playground.post({
       type: 'call',
-      call: { ...base, outputJson: JSON.stringify(output), logs: [{ level: 'INFO', message: 'more' }] },
+      call: { ...base, output: outputView(output), logs: [{ level: 'INFO', message: 'more' }] },
     });
     await page().locator('#logs', { hasText: 'more' }).waitFor({ state: 'attached' });
     assert.equal(await images.evaluate((s) => (s.parentElement as HTMLDetailsElement).open), false);
     await playground.post({
       type: 'call',
-      call: { ...base, outputJson: JSON.stringify({ ...output, seed: 7 }) },
+      call: { ...base, output: outputView({ ...output, seed: 7 }) },
     });
     await tree.locator('[data-path="$.seed"]', { hasText: '7' }).waitFor();
     assert.equal(
@@ -261,7 +266,7 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        outputJson: JSON.stringify({ image: { url, content_type: 'image/png' } }),
+        output: outputView({ image: { url, content_type: 'image/png' } }),
         media: [
           {
             path: ['image'],
@@ -301,7 +306,7 @@ describe('playground webview: the result view', function () {
       type: 'call',
       call: {
         ...base,
-        outputJson: JSON.stringify({ output: answer, partial: false }),
+        output: outputView({ output: answer, partial: false }),
         timings: { roundTripMs: 1234, queueMs: 100, inferenceSeconds: 0.98 },
       },
     });
