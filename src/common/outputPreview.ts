@@ -2,7 +2,9 @@
 // MAX_SHOWN_CHILDREN children and its whole size, at most MAX_PREVIEW_NODES nodes in all, strings cut
 // at MAX_SHOWN_CHARS. An output of 10,000 keys (or a megabyte of nested lists) costs the page what it
 // shows, not a parse and a clone of it all; Copy Value asks the host, which holds the whole output.
+import { cutText, lengthSaid } from './cutText';
 import { findOutputText, type OutputText } from './outputMedia';
+import type { FieldPath } from './schemaForm';
 
 /** A node of the preview: a primitive's JSON (a long string cut), or a container with its first children. */
 export type PreviewNode =
@@ -24,7 +26,7 @@ export const MAX_PREVIEW_NODES = 2000;
 /** A primitive as JSON, a long string cut. */
 function leafText(value: unknown): string {
   if (typeof value === 'string' && value.length > MAX_SHOWN_CHARS)
-    return `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}… (${value.length} characters)`;
+    return `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}${lengthSaid(value.length)}`;
   return value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
 }
 
@@ -48,6 +50,16 @@ export function previewOf(value: unknown): PreviewNode {
   return node(value);
 }
 
+/** The value at `path` in `value`, by own keys and indices only (undefined when a step is missing). */
+export function getOwnField(value: unknown, path: FieldPath): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
 /** A value as Copy Value puts it on the clipboard: a string as itself, anything else as indented JSON. */
 export function copiedText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? '');
@@ -59,8 +71,12 @@ export interface OutputView {
   readonly texts: readonly OutputText[];
 }
 
+/** The longest text block sent whole; a longer one (a base64 blob without a scheme) is cut. */
+export const MAX_TEXT_CHARS = 100_000;
+
 /** The page's view of `output` (undefined when the call has none yet). */
 export function outputView(output: unknown): OutputView | undefined {
   if (output === undefined) return undefined;
-  return { previewJson: JSON.stringify(previewOf(output)), texts: findOutputText(output) };
+  const texts = findOutputText(output).map(({ key, text }) => ({ key, text: cutText(text, MAX_TEXT_CHARS) }));
+  return { previewJson: JSON.stringify(previewOf(output)), texts };
 }

@@ -182,8 +182,8 @@ export type WebviewMessage =
   | { readonly type: 'saveMedia'; readonly index: number; readonly url: string }
   /** Save every media item of the call shown into a folder the user picks. */
   | { readonly type: 'saveAllOutputs' }
-  /** Put the value at `path` of the shown call's output on the clipboard (the host holds the whole output). */
-  | { readonly type: 'copyOutputValue'; readonly path: FieldPath }
+  /** Put the value at `path` of the output of the call shown (record `recordId`) on the clipboard: the host holds it whole. */
+  | { readonly type: 'copyOutputValue'; readonly recordId: string; readonly path: FieldPath }
   /** Put text on the clipboard (a URL, a JSON path); `what` names it for the status bar. */
   | { readonly type: 'copyText'; readonly text: string; readonly what: string }
   /** Open a media URL outside VS Code (the host opens http(s) URLs only). */

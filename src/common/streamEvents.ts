@@ -1,5 +1,5 @@
 // The stream events of the call the playground shows, on the host side: the newest MAX_VIEW_EVENTS
-// kept, and each event sent to the page once (a post carries only what the page has not had), so a
+// kept (with at most TRIM_EVERY more between cuts), and each event sent to the page once (a post carries only what the page has not had), so a
 // long stream with growing partial outputs costs each update what it adds, not O(n²). Events go as
 // their text (eventText: JSON cut at 2,000 characters), made only for those sent: the page shows text,
 // and a final event that is a whole output of 10,000 keys costs it no parse, clone or layout of it all.
@@ -13,6 +13,9 @@ export interface ViewEvents {
   readonly count: number;
 }
 
+/** How many events past `max` the list holds before it is cut back (a copy per so many events, not per event). */
+const TRIM_EVERY = 64;
+
 export class StreamEvents {
   private held: unknown[] = [];
   private count = 0;
@@ -21,10 +24,10 @@ export class StreamEvents {
 
   constructor(private readonly max = MAX_VIEW_EVENTS) {}
 
-  /** Adds an event; the list is cut back to the newest `max` once it holds twice that (no copy per event). */
+  /** Adds an event; the list is cut back to the newest `max` every TRIM_EVERY events (no copy per event). */
   add(event: unknown): void {
     this.held.push(event);
-    if (this.held.length >= 2 * this.max) this.held = this.held.slice(-this.max);
+    if (this.held.length >= this.max + TRIM_EVERY) this.held = this.held.slice(this.held.length - this.max);
     this.count++;
   }
 

@@ -5,8 +5,8 @@
 // (outputSaving.ts), tells it the endpoint's unit price, and saves its form and that call so both
 // come back after a reload. It watches the call it shows (recordWatchers.ts): that call's
 // end is seen here, so it raises no notification.
-import { getField, type FieldPath } from '../common/schemaForm';
-import { copiedText, outputView } from '../common/outputPreview';
+import type { FieldPath } from '../common/schemaForm';
+import { copiedText, getOwnField, outputView } from '../common/outputPreview';
 import { chooseFile, FileRefusedError, placeBytes, placeFile } from './playgroundFiles';
 import type { EndpointSchemaSource } from '../connection/endpointSchemas';
 import type { CatalogueEntry } from '../common/catalogueSearch';
@@ -390,7 +390,7 @@ export class PlaygroundPanel implements vscode.Disposable {
       case 'saveAllOutputs':
         return this.saveOutputs(message.type === 'saveMedia' ? message : undefined);
       case 'copyOutputValue':
-        await this.copyOutputValue(message.path);
+        await this.copyOutputValue(message.recordId, message.path);
         return;
       case 'copyText':
         await vscode.env.clipboard.writeText(message.text);
@@ -655,14 +655,16 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   /**
-   * Puts the value at `path` of the shown call's output on the clipboard, whole (the page has only a
-   * preview): a string as itself, anything else as indented JSON. False when there is no such value.
+   * Puts the value at `path` of the output of the record `recordId` (the call the page shows) on the
+   * clipboard, whole (the page has only a preview): a string as itself, anything else as indented
+   * JSON. False, saying why, when there is no such value.
    */
-  async copyOutputValue(path: FieldPath): Promise<boolean> {
-    const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
-    const value = getField(record?.output, path);
+  async copyOutputValue(recordId: string, path: FieldPath): Promise<boolean> {
+    const record = this.services.store.get(recordId);
+    const output = record && (record.output ?? (await this.services.store.output(record.id)));
+    const value = getOwnField(output, path);
     if (value === undefined) {
-      this.problem('That value is no longer in the output shown: call again, or open output.json.');
+      this.problem('That value is no longer in the output: open output.json, or call again.');
       return false;
     }
     await vscode.env.clipboard.writeText(copiedText(value));

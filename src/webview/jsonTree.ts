@@ -12,8 +12,11 @@ import { button as vscodeButton } from './controls';
 import { el } from './dom';
 
 export interface JsonTree {
-  /** Shows the preview whose JSON is `previewJson` (undefined: no output); the same text again changes nothing. */
-  update(previewJson: string | undefined): void;
+  /**
+   * Shows the preview whose JSON is `previewJson` (undefined: no output) of the output of record
+   * `recordId` (whose value Copy Value asks the host for); the same text again changes nothing.
+   */
+  update(previewJson: string | undefined, recordId: string | undefined): void;
 }
 
 export function createJsonTree(container: HTMLElement, post: (message: WebviewMessage) => void): JsonTree {
@@ -26,6 +29,7 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   container.append(bar, tree);
 
   let shownText: string | undefined;
+  let shownRecord: string | undefined;
   let selected: { path: FieldPath; row: HTMLElement } | undefined;
   /** The rows of the tree shown, by JSON of their path. */
   let rows = new Map<string, { path: FieldPath; row: HTMLElement }>();
@@ -63,7 +67,7 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   function copy(what: 'value' | 'path'): void {
     const path = selected?.path ?? [];
     if (what === 'path') return post({ type: 'copyText', text: jsonPathText(path), what: 'the JSON path' });
-    post({ type: 'copyOutputValue', path });
+    if (shownRecord) post({ type: 'copyOutputValue', recordId: shownRecord, path });
   }
 
   function select(path: FieldPath, row: HTMLElement): void {
@@ -148,7 +152,8 @@ export function createJsonTree(container: HTMLElement, post: (message: WebviewMe
   }
 
   return {
-    update(previewJson) {
+    update(previewJson, recordId) {
+      shownRecord = recordId;
       if (previewJson === shownText) return;
       shownText = previewJson;
       const keep = selected ? JSON.stringify(selected.path) : undefined;

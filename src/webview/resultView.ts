@@ -163,7 +163,7 @@ export function mountResultView(section: HTMLElement, post: (message: WebviewMes
       saveAll.hidden = view.running || !view.media?.length;
       openOutput.hidden = view.output === undefined;
       showTexts(view.output?.texts ?? []);
-      tree.update(view.output?.previewJson);
+      tree.update(view.output?.previewJson, view.recordId);
       showEvents(view);
       logsView.textContent = view.logs
         .map((l) => `${l.timestamp ?? ''} ${l.level} ${l.message}`.trim())

@@ -139,10 +139,10 @@ describe('playground results (host side)', function () {
     assert.equal(preview.size, 2501, 'the whole size is said');
     assert.equal(preview.children.length, MAX_SHOWN_CHILDREN, 'only the first children are sent');
     assert.ok(view.previewJson.length < 20_000, `${view.previewJson.length} characters sent`);
-    assert.equal(await panel.copyOutputValue(['list']), true);
+    assert.equal(await panel.copyOutputValue(shown!.recordId!, ['list']), true);
     assert.equal(await vscode.env.clipboard.readText(), JSON.stringify(input.list, null, 2));
-    assert.equal(await panel.copyOutputValue(['k7']), true);
+    assert.equal(await panel.copyOutputValue(shown!.recordId!, ['k7']), true);
     assert.equal(await vscode.env.clipboard.readText(), '7');
-    assert.equal(await panel.copyOutputValue(['no such key']), false);
+    assert.equal(await panel.copyOutputValue(shown!.recordId!, ['no such key']), false);
   });
 });

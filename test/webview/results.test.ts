@@ -227,9 +227,10 @@ describe('playground webview: the result view', function () {
     await page().locator('#copy-value').click();
     assert.deepEqual(await playground.nextMessage('copyOutputValue'), {
       type: 'copyOutputValue',
+      recordId: base.recordId,
       path: ['images', 0, 'url'],
     });
-    // A folder's key selects it without folding it; its value copies as JSON.
+    // A folder's key selects it without folding it; Copy Value asks for the folder's value.
     await images.locator('.json-key').click();
     await tree.locator('[data-path="$.images[0].url"]').waitFor();
     await page().locator('#copy-value').click();
@@ -257,6 +258,29 @@ describe('playground webview: the result view', function () {
         .evaluate((s) => (s.parentElement as HTMLDetailsElement).open),
       false,
       'what was folded stays folded',
+    );
+  });
+
+  it('draws a large output as the host cut it: the first entries, a comma before "… N more", each value coloured by type', async () => {
+    const output = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i % 2 ? `s${i}` : i]));
+    await playground.post({
+      type: 'call',
+      call: { ...base, recordId: 'rec-big', output: outputView(output) },
+    });
+    const tree = page().locator('#output');
+    await tree.locator('.json-more').waitFor();
+    assert.equal(await tree.locator('.json-more').innerText(), '… 300 more (Copy Value copies them all)');
+    assert.match((await tree.locator(`summary[data-path="$"] .json-count`).textContent()) ?? '', /500 keys/);
+    assert.equal(await tree.locator('.json-leaf').count(), 200);
+    // Rows out of view are not laid out (content-visibility), so their text is read as text.
+    assert.equal(await tree.locator('[data-path="$.k199"]').textContent(), '"k199": "s199",');
+    assert.equal(
+      await tree.locator('[data-path="$.k198"] .json-value').getAttribute('class'),
+      'json-value json-number',
+    );
+    assert.equal(
+      await tree.locator('[data-path="$.k199"] .json-value').getAttribute('class'),
+      'json-value json-string',
     );
   });
 

@@ -128,7 +128,15 @@ interface FrameStats {
   /** Per document: whether its observer saw the probe, its longest frame and rAF gap. */
   frames?: Record<
     string,
-    { probeSeen: boolean; long: unknown[]; longestFrameMs: number; longFrames: number; rafGapMs: number }
+    {
+      probeSeen: boolean;
+      long: unknown[];
+      /** Messages whose handling took 30 ms or more (their type, and a call's number of events). */
+      slowMessages: unknown[];
+      longestFrameMs: number;
+      longFrames: number;
+      rafGapMs: number;
+    }
   >;
 }
 
@@ -153,8 +161,15 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
   ];
   // As text: the bench runs under tsx, whose compiled functions would name helpers the page lacks.
   const observe = `(() => {
-    const bench = { loaf: [], long: [], rafGap: 0 };
+    const bench = { loaf: [], long: [], rafGap: 0, slowMessages: [] };
     window.__bench = bench;
+    // Which message held a frame: heard after the page's own handler, timed from the event's creation.
+    window.addEventListener('message', (e) => {
+      const ms = performance.now() - e.timeStamp;
+      const data = e.data && typeof e.data === 'object' ? e.data : {};
+      if (ms >= 30 && typeof data.type === 'string')
+        bench.slowMessages.push({ ms: Math.round(ms), type: data.type, events: data.call?.events?.length });
+    });
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         bench.loaf.push(e.duration);
@@ -189,7 +204,9 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
   }
   // The probe is not part of the figure.
   for (const [, frame] of frames)
-    await frame.evaluate('window.__bench.loaf = []; window.__bench.long = []; window.__bench.rafGap = 0');
+    await frame.evaluate(
+      'window.__bench.loaf = []; window.__bench.long = []; window.__bench.rafGap = 0; window.__bench.slowMessages = []',
+    );
   fs.writeFileSync(path.join(dir, 'observing'), '1');
   await waitForFile(path.join(dir, 'playground-done'), 240_000);
   const stats: NonNullable<FrameStats['frames']> = {};
@@ -198,10 +215,12 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
       loaf: number[];
       long: unknown[];
       rafGap: number;
+      slowMessages: unknown[];
     };
     stats[name] = {
       probeSeen: !!probeSeen[name],
       long: got.long.slice(0, 10),
+      slowMessages: got.slowMessages.slice(0, 10),
       longestFrameMs: Math.max(0, ...got.loaf),
       longFrames: got.loaf.length,
       rafGapMs: got.rafGap,
