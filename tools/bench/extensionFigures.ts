@@ -54,10 +54,16 @@ export async function extensionFigures(root: string, log: (line: string) => void
         extensionTestsPath: runner,
       }),
     );
-    const frames = watchPlayground(page, dir).catch((error: unknown) => {
+    const frames = (async () => {
+      const passes = {} as Record<PlaygroundPass, FrameStats>;
+      for (const pass of PLAYGROUND_PASSES) passes[pass] = await watchPlayground(page, dir, pass);
+      return passes;
+    })().catch((error: unknown) => {
       log(`the playground's frames could not be observed: ${String(error)}`);
-      if (fs.existsSync(dir)) fs.writeFileSync(path.join(dir, 'observing'), '0');
-      return { longestFrameMs: NaN, longFrames: NaN, longestRafGapMs: NaN, error: String(error) };
+      for (const pass of PLAYGROUND_PASSES)
+        if (fs.existsSync(dir)) fs.writeFileSync(path.join(dir, `observing-${pass}`), '0');
+      const failed = { longestFrameMs: NaN, longFrames: NaN, longestRafGapMs: NaN, error: String(error) };
+      return { alone: failed, withOutput: failed };
     });
     const code = await Promise.race([exit, timeout(300_000)]);
     if (code !== 0) throw new Error(`the extension host's bench ended with ${code}`);
@@ -140,6 +146,10 @@ interface FrameStats {
   >;
 }
 
+/** The playground's frames are watched twice: the panel closed, then fal's Output view shown below. */
+export const PLAYGROUND_PASSES = ['alone', 'withOutput'] as const;
+export type PlaygroundPass = (typeof PLAYGROUND_PASSES)[number];
+
 /** How long the probe blocks the page (ms): a frame Chromium must report, or the observation is broken. */
 const PROBE_MS = 150;
 
@@ -150,8 +160,8 @@ const PROBE_MS = 150;
  * frame for PROBE_MS, and the figure is taken from the innermost document that saw it (none: the
  * observation failed, and says so, rather than reporting 0).
  */
-async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
-  await waitForFile(path.join(dir, 'playground-open'), 240_000);
+async function watchPlayground(page: Page, dir: string, pass: PlaygroundPass): Promise<FrameStats> {
+  await waitForFile(path.join(dir, `playground-open-${pass}`), 240_000);
   const inner = await playgroundFrame(page);
   console.log(`[bench]   the playground's frame: ${inner.url().slice(0, 80)}`);
   const frames: Array<[string, Frame]> = [
@@ -207,8 +217,8 @@ async function watchPlayground(page: Page, dir: string): Promise<FrameStats> {
     await frame.evaluate(
       'window.__bench.loaf = []; window.__bench.long = []; window.__bench.rafGap = 0; window.__bench.slowMessages = []',
     );
-  fs.writeFileSync(path.join(dir, 'observing'), '1');
-  await waitForFile(path.join(dir, 'playground-done'), 240_000);
+  fs.writeFileSync(path.join(dir, `observing-${pass}`), '1');
+  await waitForFile(path.join(dir, `playground-done-${pass}`), 240_000);
   const stats: NonNullable<FrameStats['frames']> = {};
   for (const [name, frame] of frames) {
     const got = (await frame.evaluate('window.__bench')) as {
@@ -259,7 +269,8 @@ async function playgroundFrame(page: Page): Promise<Frame> {
   throw new Error('no playground webview frame');
 }
 
-function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
+function toFigures(host: HostFigures, passes: Record<PlaygroundPass, FrameStats>): Figure[] {
+  const frames = passes.alone;
   const oc = host.outputChannel;
   return [
     activateFigure(host),
@@ -287,6 +298,8 @@ function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
         name: `one status change with ${host.statusChange.records.toLocaleString('en-US')} records in the store, the Requests view ${view}: extension-host busy time it causes`,
         unit: 'ms (mean, bursts left out)',
         ours: cost.hostMs,
+        // The floor, in the raw column: VS Code refreshing the same row with nothing changed.
+        ...(cost.rowRefreshOnlyMs === undefined ? {} : { raw: cost.rowRefreshOnlyMs }),
         target: '≤ 1 ms',
         met: cost.hostMs <= 1 && cost.syncMs <= 1,
         notes: { ...cost, samples: host.statusChange.samples },
@@ -308,7 +321,8 @@ function toFigures(host: HostFigures, frames: FrameStats): Figure[] {
       ours: frames.longestFrameMs,
       target: 'no frame > 100 ms',
       met: !frames.error && frames.longestFrameMs <= 100,
-      notes: { ...frames },
+      // The same with fal's Output view shown below it: the workbench draws each event there too.
+      notes: { ...frames, withOutputViewShown: passes.withOutput },
     },
   ];
 }

@@ -12,6 +12,7 @@ import type { FalPlaygroundApi } from '../../src/extension';
 import { RequestStore } from '../../src/requests/requestStore';
 import { filesUnder, keys } from '../../test/integration/extensionApi';
 import { median } from './stats';
+import type { PlaygroundPass } from './extensionFigures';
 
 const EXTENSION_ID = 'fal-playground.fal-playground';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,8 +39,14 @@ export interface StatusChangeCost {
   hostMs: number;
   changeSlotMs: number;
   quietSlotMs: number;
+  /**
+   * With the view shown: the busy time of VS Code refreshing one row with nothing changed (the tree's
+   * change event fired alone: its item built again and sent), less that of quiet slots; the floor of
+   * any status change the view shows.
+   */
+  rowRefreshOnlyMs?: number;
   /** Slots left out of each kind for a burst of the host's own. */
-  slotsWithBursts: { change: number; quiet: number };
+  slotsWithBursts: { change: number; quiet: number; refreshOnly?: number };
 }
 
 export interface HostFigures {
@@ -150,7 +157,12 @@ async function measure(figures: Partial<HostFigures>): Promise<void> {
   figures.statusChange = await statusChangeCost(api);
   log(`status change: ${JSON.stringify(figures.statusChange)}`);
 
-  figures.playgroundEvents = await playgroundStream(api);
+  // The playground with the panel closed, as the window started (fal.showOutput above opened it), then
+  // again with fal's Output view shown below it drawing every event (fal.output.events: all).
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  figures.playgroundEvents = await playgroundStream(api, 'alone');
+  await vscode.commands.executeCommand('fal.showOutput');
+  await playgroundStream(api, 'withOutput');
 }
 
 /** From executeCommand to the command's quick pick being shown; the pick is then closed. */
@@ -353,7 +365,7 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
   const hidden = await changeSlots(api, queued.slice(0, samples));
   await vscode.commands.executeCommand('fal.requests.focus');
   await sleep(2000);
-  const shown = await changeSlots(api, queued.slice(samples));
+  const shown = await changeSlots(api, queued.slice(samples), { refreshOnly: true });
   // The side bar back to the Explorer, as the window started, for the figures after this one.
   await vscode.commands.executeCommand('workbench.view.explorer');
   await stopProfile();
@@ -368,11 +380,18 @@ async function statusChangeCost(api: FalPlaygroundApi): Promise<HostFigures['sta
  * Rounds of CHANGES_PER_ROUND quiet slots and as many that start with the change of one of `ids`
  * to IN_PROGRESS, shuffled: the update's own time (median), and the busy time a change adds to its slot.
  */
-async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<StatusChangeCost> {
+async function changeSlots(
+  api: FalPlaygroundApi,
+  ids: string[],
+  { refreshOnly = false } = {},
+): Promise<StatusChangeCost> {
   const syncs: number[] = [];
   const treeItems: number[] = [];
   const quiet: number[] = [];
   const changed: number[] = [];
+  const refreshed: number[] = [];
+  // The tree's own change event, fired as a status change fires it (the provider keeps it private).
+  const treeChanged = (api.requestsTree as unknown as { changed: vscode.EventEmitter<unknown> }).changed;
   const slot = async (into: number[], change?: () => void) => {
     const before = performance.eventLoopUtilization();
     change?.();
@@ -383,7 +402,11 @@ async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<Status
   // sandbox's heartbeat every 10 s, as long as a round) would otherwise land in the same kind each time.
   for (let round = 0; round * CHANGES_PER_ROUND < ids.length; round++) {
     const roundIds = ids.slice(round * CHANGES_PER_ROUND, (round + 1) * CHANGES_PER_ROUND);
-    const order = [...roundIds, ...roundIds.map(() => undefined)];
+    const order: Array<string | undefined | { refresh: string }> = [
+      ...roundIds,
+      ...roundIds.map(() => undefined),
+      ...(refreshOnly ? roundIds.map((id) => ({ refresh: id })) : []),
+    ];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
@@ -391,6 +414,10 @@ async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<Status
     for (const id of order) {
       if (id === undefined) {
         await slot(quiet);
+        continue;
+      }
+      if (typeof id === 'object') {
+        await slot(refreshed, () => treeChanged.fire(api.requestsTree.nodeOf(id.refresh)));
         continue;
       }
       await slot(changed, () => {
@@ -416,6 +443,7 @@ async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<Status
   }
   const changeSlot = burstFreeMean(changed);
   const quietSlot = burstFreeMean(quiet);
+  const refreshSlot = refreshOnly ? burstFreeMean(refreshed) : undefined;
   return {
     syncMs: median(syncs),
     finalSyncMs: median(finals),
@@ -423,12 +451,17 @@ async function changeSlots(api: FalPlaygroundApi, ids: string[]): Promise<Status
     hostMs: Math.max(0, changeSlot.mean - quietSlot.mean),
     changeSlotMs: changeSlot.mean,
     quietSlotMs: quietSlot.mean,
-    slotsWithBursts: { change: changeSlot.bursts, quiet: quietSlot.bursts },
+    ...(refreshSlot ? { rowRefreshOnlyMs: Math.max(0, refreshSlot.mean - quietSlot.mean) } : {}),
+    slotsWithBursts: {
+      change: changeSlot.bursts,
+      quiet: quietSlot.bursts,
+      ...(refreshSlot ? { refreshOnly: refreshSlot.bursts } : {}),
+    },
   };
 }
 
-/** The playground streams 10,000 events while the driver watches the page's frames. */
-async function playgroundStream(api: FalPlaygroundApi): Promise<number> {
+/** The playground streams 10,000 events while the driver watches the page's frames (its `pass`). */
+async function playgroundStream(api: FalPlaygroundApi, pass: PlaygroundPass): Promise<number> {
   const events = 10_000;
   const first = await vscode.commands.executeCommand<RequestRecord | undefined>('fal.stream', {
     endpointId: 'sandbox/echo',
@@ -439,7 +472,7 @@ async function playgroundStream(api: FalPlaygroundApi): Promise<number> {
   const panel = api.playground();
   if (!panel) throw new Error('no playground');
   for (let i = 0; i < 200 && panel.shownCall?.recordId !== first.id; i++) await sleep(50);
-  await signal('playground-open', 'observing');
+  await signal(`playground-open-${pass}`, `observing-${pass}`);
   const before = new Set(api.store.all().map((r) => r.id));
   panel.requestCall();
   let done = false;
@@ -453,6 +486,6 @@ async function playgroundStream(api: FalPlaygroundApi): Promise<number> {
     }
   }
   await sleep(500);
-  await signal('playground-done');
+  await signal(`playground-done-${pass}`);
   return events;
 }
