@@ -644,9 +644,17 @@ export class PlaygroundPanel implements vscode.Disposable {
   private postCall(record: RequestRecord): void {
     clearTimeout(this.streamPostTimer);
     this.streamPostTimer = undefined;
-    const view = toCallView(record, this.events.take(), this.costText(record));
+    const events = this.events.take();
     this.callPosts = this.callPosts.then(async () => {
-      const media = await this.media.viewsOf(record.output).catch(() => []);
+      // A record read back from disk (a reload, another window's call) keeps an output over 16 KB in a
+      // file of its own: read, so the page shows it as it showed it before.
+      const output =
+        record.output === undefined && record.outputFile
+          ? await this.services.store.output(record.id).catch(() => undefined)
+          : record.output;
+      const shown = output === record.output ? record : { ...record, output };
+      const view = toCallView(shown, events, this.costText(shown));
+      const media = await this.media.viewsOf(output).catch(() => []);
       if (this.renderIfSourcesChanged()) return;
       const call = media.length ? { ...view, media } : view;
       this.lastCall = call;

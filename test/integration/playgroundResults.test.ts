@@ -4,9 +4,12 @@
 // (`env.asExternalUri`: code-server's /proxy/<port>/ here), never the loopback one, with that mapped
 // source in its CSP.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import { MAX_SHOWN_CHILDREN, type PreviewNode } from '../../src/common/outputPreview';
+import { RequestStore } from '../../src/requests/requestStore';
 import { activateExtension } from './extensionApi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -144,5 +147,46 @@ describe('playground results (host side)', function () {
     assert.equal(await panel.copyOutputValue(shown!.recordId!, ['k7']), true);
     assert.equal(await vscode.env.clipboard.readText(), '7');
     assert.equal(await panel.copyOutputValue(shown!.recordId!, ['no such key']), false);
+  });
+
+  it('shows an output over 16 KB read back from disk (the window reloaded), kept in its own file', async () => {
+    const api = await activateExtension();
+    const output = { text: 'x'.repeat(40_000), seed: 7 };
+    // A call of a window before the reload, in the shared list: its output in a file of its own.
+    const before = new RequestStore(api.store.file, { windowId: 'the-window-before-the-reload' });
+    before.add({
+      id: 'large-output-read-back',
+      endpointId: 'sandbox/echo',
+      method: 'run',
+      input: output,
+      target: { kind: 'sandbox', url: 'http://127.0.0.1:1' },
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      state: 'COMPLETED',
+      output,
+      logs: [],
+    });
+    before.dispose();
+    api.store.refresh();
+    const record = api.store.get('large-output-read-back');
+    assert.ok(record?.outputFile, 'read back with its output in its own file');
+    assert.equal(record.output, undefined);
+    // The playground the window had open showed that call: it opens again (as after a reload) on it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const state = path.join(api.storageUris[0].fsPath, 'playground.json');
+    fs.writeFileSync(state, JSON.stringify({ recordId: record.id }));
+    await vscode.commands.executeCommand('fal.openPlayground');
+    const panel = api.playground();
+    assert.ok(panel);
+    for (let i = 0; i < 200 && !panel.shownCall?.output; i++) await sleep(50);
+    assert.equal(panel.shownCall?.recordId, record.id);
+    assert.equal(
+      panel.shownCall?.output?.texts[0]?.text,
+      output.text,
+      'the page is sent the output from its file',
+    );
+    assert.equal(await panel.copyOutputValue(record.id, ['seed']), true);
+    assert.equal(await vscode.env.clipboard.readText(), '7');
+    api.store.remove(record.id);
   });
 });
