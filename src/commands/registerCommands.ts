@@ -49,7 +49,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   register('fal.playground.call', () => PlaygroundPanel.open?.requestCall());
   register('fal.openInPlayground', (arg: RecordArg) => {
     const record = recordOf(store, arg);
-    if (record) PlaygroundPanel.showWith(services, formOf(record));
+    if (record) PlaygroundPanel.showWith(services, formOf(record), record);
   });
   register('fal.callAgain', (arg: RecordArg) => {
     const record = recordOf(store, arg);

@@ -139,15 +139,26 @@ export class PlaygroundPanel implements vscode.Disposable {
   }
 
   /** Shows the playground with `form` in it (the form typed there before is replaced). */
-  static showWith(services: PlaygroundServices, form: PlaygroundForm): PlaygroundPanel {
+  static showWith(
+    services: PlaygroundServices,
+    form: PlaygroundForm,
+    record?: RequestRecord,
+  ): PlaygroundPanel {
     const existing = PlaygroundPanel.current;
     const panel = PlaygroundPanel.show(services);
-    panel.saved = { ...panel.saved, form };
+    // A request opened from the Requests view shows its result (or its progress) with its call, so
+    // the result beside the form is that call's, not the one before.
+    panel.saved = { ...panel.saved, form, ...(record ? { recordId: record.id } : {}) };
     void panel.save();
-    // A new panel gets the form with its first message ('init'); an open one now.
+    if (record) {
+      panel.events.clear();
+      panel.watchShown();
+    }
+    // A new panel gets the form and the call with its first messages ('init'); an open one now.
     if (existing) {
       panel.post({ type: 'form', form });
       panel.askPrice(form.endpointId);
+      if (record) panel.onRecordChange(record);
     }
     return panel;
   }

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { toCallView } from '../../src/playground/playgroundPanel';
 import { activateExtension } from './extensionApi';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('playground panel', () => {
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -74,7 +76,7 @@ describe('playground panel', () => {
     );
   });
 
-  it('"Open in Playground" puts a request\'s call in the playground form', async () => {
+  it('"Open in Playground" puts a request\'s call in the playground form, with its result', async () => {
     const api = await activateExtension();
     const record = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.run', {
       endpointId: 'sandbox/echo',
@@ -91,6 +93,22 @@ describe('playground panel', () => {
       platform: { noRetry: true },
       headersText: 'x-custom: one',
     });
+    // The result beside the form is that request's, in an open playground too.
+    const panel = api.playground()!;
+    for (let i = 0; i < 100 && panel.shownCall?.recordId !== record.id; i++) await sleep(50);
+    assert.equal(panel.shownCall?.recordId, record.id);
+    assert.equal(panel.shownCall?.output?.texts.length, 0);
+    assert.match(panel.shownCall?.output?.previewJson ?? '', /"again"/);
+    const other = await vscode.commands.executeCommand<{ id: string } | undefined>('fal.run', {
+      endpointId: 'sandbox/echo',
+      input: { again: 'once more' },
+    });
+    assert.ok(other);
+    await vscode.commands.executeCommand('fal.openInPlayground', other.id);
+    for (let i = 0; i < 100 && panel.shownCall?.recordId !== other.id; i++) await sleep(50);
+    assert.equal(api.playground(), panel, 'the same panel');
+    assert.equal(panel.shownCall?.recordId, other.id);
+    assert.deepEqual(panel.shownCall?.output?.texts, [{ key: 'again', text: 'once more' }]);
   });
 
   it('"Call Again" makes the same call once more, as a new request', async () => {
