@@ -317,7 +317,8 @@ function toFigures(host: HostFigures, passes: Record<PlaygroundPass, FrameStats>
     {
       item: 6,
       name: `playground renders ${host.playgroundEvents.toLocaleString('en-US')} stream events: longest frame (long-animation-frame)`,
-      unit: 'ms',
+      // Chromium reports only frames over 50 ms: 0 says none was.
+      unit: 'ms (0: no frame over 50 ms)',
       ours: frames.longestFrameMs,
       target: 'no frame > 100 ms',
       met: !frames.error && frames.longestFrameMs <= 100,

@@ -487,5 +487,12 @@ async function playgroundStream(api: FalPlaygroundApi, pass: PlaygroundPass): Pr
   }
   await sleep(500);
   await signal(`playground-done-${pass}`);
+  // The figure stands only if the page was shown the whole stream.
+  const shown = panel.shownCall;
+  log(`playground (${pass}): ${shown?.eventCount} events shown, ${shown?.status}`);
+  if (!done || shown?.eventCount !== events)
+    throw new Error(
+      `the playground's stream (${pass}) did not end with ${events} events: ${shown?.eventCount}`,
+    );
   return events;
 }
