@@ -443,7 +443,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     const record = this.saved.recordId ? this.services.store.get(this.saved.recordId) : undefined;
     if (!record) return;
     try {
-      const output = record.output ?? (await this.services.store.output(record.id));
+      const output = await this.services.store.output(record.id);
       if (item) await saveOneOutput(record, output, item.index, item.url, to);
       else await saveAllOutputs(record, output, to);
     } catch (err) {
@@ -679,9 +679,7 @@ export class PlaygroundPanel implements vscode.Disposable {
    * JSON. False, saying why, when there is no such value.
    */
   async copyOutputValue(recordId: string, path: FieldPath): Promise<boolean> {
-    const record = this.services.store.get(recordId);
-    const output = record && (record.output ?? (await this.services.store.output(record.id)));
-    const value = getOwnField(output, path);
+    const value = getOwnField(await this.services.store.output(recordId), path);
     if (value === undefined) {
       this.problem('That value is no longer in the output: open output.json, or call again.');
       return false;

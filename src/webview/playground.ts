@@ -264,10 +264,10 @@ function selectMethod(next: PlaygroundMethod): void {
   callButton.title = `${callButton.textContent} (Ctrl+Enter)`;
 }
 
-/** Shows what is wrong with the form, field by field (the host runs the same check); true when it can be sent. */
 /** Whether the form passed its last check (made on every edit, so it stands until the next one). */
 let formValid = false;
 
+/** Shows what is wrong with the form, field by field (the host runs the same check); true when it can be sent. */
 function validate(): boolean {
   const { problems } = checkForm(readForm());
   endpointProblem.textContent = problems?.endpoint ?? '';

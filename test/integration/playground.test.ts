@@ -3,9 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { toCallView } from '../../src/playground/playgroundPanel';
-import { activateExtension } from './extensionApi';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { activateExtension, eventually } from './extensionApi';
 
 describe('playground panel', () => {
   afterEach(async () => {
@@ -95,7 +93,7 @@ describe('playground panel', () => {
     });
     // The result beside the form is that request's, in an open playground too.
     const panel = api.playground()!;
-    for (let i = 0; i < 100 && panel.shownCall?.recordId !== record.id; i++) await sleep(50);
+    await eventually(() => panel.shownCall?.recordId === record.id, 'the playground shows the request');
     assert.equal(panel.shownCall?.recordId, record.id);
     assert.equal(panel.shownCall?.output?.texts.length, 0);
     assert.match(panel.shownCall?.output?.previewJson ?? '', /"again"/);
@@ -105,7 +103,7 @@ describe('playground panel', () => {
     });
     assert.ok(other);
     await vscode.commands.executeCommand('fal.openInPlayground', other.id);
-    for (let i = 0; i < 100 && panel.shownCall?.recordId !== other.id; i++) await sleep(50);
+    await eventually(() => panel.shownCall?.recordId === other.id, 'the playground shows the other request');
     assert.equal(api.playground(), panel, 'the same panel');
     assert.equal(panel.shownCall?.recordId, other.id);
     assert.deepEqual(panel.shownCall?.output?.texts, [{ key: 'again', text: 'once more' }]);

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { RequestRecord } from '../../src/common/callModel';
 import { MAX_SHOWN_CHILDREN, type PreviewNode } from '../../src/common/outputPreview';
 import { RequestStore } from '../../src/requests/requestStore';
-import { activateExtension } from './extensionApi';
+import { activateExtension, eventually } from './extensionApi';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,7 +178,7 @@ describe('playground results (host side)', function () {
     await vscode.commands.executeCommand('fal.openPlayground');
     const panel = api.playground();
     assert.ok(panel);
-    for (let i = 0; i < 200 && !panel.shownCall?.output; i++) await sleep(50);
+    await eventually(() => !!panel.shownCall?.output, 'the playground shows the output');
     assert.equal(panel.shownCall?.recordId, record.id);
     assert.equal(
       panel.shownCall?.output?.texts[0]?.text,
