@@ -2,7 +2,8 @@
 // before it, and freely within its own folder. Editor-free code sits at the bottom, editor glue on
 // top, so the protocol client and the sandbox run in plain Node and the page bundles no host code.
 //   common → fal, sandbox → storage, auth, target.ts, snippets → connection → requests
-//          → views, playground → commands → requestFiles → extension.ts;   webview → common only.
+//          → views, playground → commands → requestFiles → extension.ts;   webview → common only;
+//   boot (the extension's `main`, which loads the bundle of extension.ts by its path) → nothing of src/.
 /** Each layer: the folders (or files) in it, below src/. */
 const LAYERS = [
   ['common'],
@@ -13,7 +14,7 @@ const LAYERS = [
   ['views', 'playground'],
   ['commands'],
   ['requestFiles'],
-  ['extension.ts'],
+  ['extension.ts', 'boot'],
 ];
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50,6 +51,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(common|webview)/' },
     },
     {
+      name: 'boot-alone',
+      comment:
+        'The loader of the bundle imports nothing of src/: it would be compiled twice, once without the code cache.',
+      severity: 'error',
+      from: { path: '^src/boot/' },
+      to: { path: '^src/', pathNot: '^src/boot/' },
+    },
+    {
       name: 'common-no-editor-no-node',
       comment: 'src/common runs in the page too: neither vscode nor Node built-ins.',
       severity: 'error',
@@ -59,7 +68,7 @@ module.exports = {
     {
       name: 'common-no-vscode',
       severity: 'error',
-      from: { path: '^src/(common|fal|sandbox|webview)/' },
+      from: { path: '^src/(common|fal|sandbox|webview|boot)/' },
       to: { path: '^vscode$|(^|/)node_modules/@types/vscode/' },
     },
     {

@@ -39,7 +39,10 @@ export async function extensionFigures(root: string, log: (line: string) => void
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', resolve));
+    // Each window's runner ends by calling codeAutomationExit: the first call ends the first window.
+    const exits: Array<(code: number) => void> = [];
+    await page.exposeFunction('codeAutomationExit', (code: number) => exits.shift()?.(code));
+    const windowExit = () => new Promise<number>((resolve) => exits.push(resolve));
     await page.exposeFunction('codeAutomationLog', (_level: string, message: string) => {
       for (const line of String(message).split('\n')) {
         const at = line.indexOf(TAG);
@@ -48,6 +51,18 @@ export async function extensionFigures(root: string, log: (line: string) => void
           log(`  host log: ${line.slice(0, 300)}`);
       }
     });
+    // A first window, as a user's first after installing: the extension activates with no code cache
+    // (src/boot) and writes it; its activation is kept for the notes. The figures are the next window's.
+    const firstExit = windowExit();
+    await page.goto(
+      server.workbenchUrl({
+        folder: tempWorkspace({ 'README.md': '# first\n' }),
+        extensionTestsPath: runner,
+      }),
+    );
+    const firstCode = await Promise.race([firstExit, timeout(120_000)]);
+    if (firstCode !== 0) throw new Error(`the bench's first window ended with ${firstCode}`);
+    const exit = windowExit();
     await page.goto(
       server.workbenchUrl({
         folder: tempWorkspace({ 'README.md': '# bench\n' }),
@@ -82,6 +97,8 @@ export async function extensionFigures(root: string, log: (line: string) => void
  * than that: VS Code builds the extension's context (its mementos are read from the window, a round
  * trip to the browser; its storage folders are made) alongside the bundle's load, and under load
  * that wait (100-300 ms here) is most of the call; it is in the notes, not in the figure.
+ * The figure is a window's after the first since the build, which loads the bundle through the code
+ * cache the first wrote (src/boot); the first window's activation is in the notes.
  */
 function activateFigure(host: HostFigures): Figure {
   const steps = host.activateSteps ?? {};
@@ -95,20 +112,29 @@ function activateFigure(host: HostFigures): Figure {
   const loadMs = known ? didLoadExtensionCode - willLoadExtensionCode : NaN;
   const functionMs = known ? didActivateExtension - willActivateExtension : NaN;
   const ours = known ? loadMs + functionMs : host.activateMs;
+  const first = host.firstWindow?.activateSteps ?? {};
   return {
     item: 6,
-    name: 'activate(): loading the bundle plus the activate function (extension host marks)',
+    name: 'activate(): loading the bundle plus the activate function (extension host marks), a window after the first',
     unit: 'ms',
     ours,
     target: '< 50 ms',
     met: ours < 50,
     notes: {
+      codeCache: host.codeCache,
       bundleLoadMs: loadMs,
       activateFunctionMs: functionMs,
       activateFunctionOwnMs: host.activateBodyMs,
       contextWaitMs: known ? willActivateExtension - didLoadExtensionCode : NaN,
       extensionActivateCallMs: host.activateMs,
       steps,
+      // The window before, the first since the build: no code cache yet (it writes it).
+      firstWindow: host.firstWindow && {
+        codeCache: host.firstWindow.codeCache,
+        bundleLoadMs: (first.didLoadExtensionCode ?? NaN) - (first.willLoadExtensionCode ?? NaN),
+        activateFunctionMs: (first.didActivateExtension ?? NaN) - (first.willActivateExtension ?? NaN),
+        cacheWrittenAfterMs: host.firstWindow.cacheWrittenAfterMs,
+      },
     },
   };
 }

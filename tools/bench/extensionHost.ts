@@ -2,7 +2,7 @@
 // as `extensionTestsPath`): item 6 of issue 12 measured from the extension's side. It writes its
 // figures to FAL_BENCH_RESULT_FILE; the driver (extensionFigures.ts) adds the playground's frames,
 // which only the browser sees, and waits for files in FAL_BENCH_DIR to know when to look.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -65,6 +65,10 @@ export interface HostFigures {
   playgroundEvents: number;
   /** The extension host's own marks of this activation (ms from the call): see activationSteps. */
   activateSteps?: Record<string, number>;
+  /** How the bundle's load went with the code cache in this window ('used' when the first window wrote it). */
+  codeCache?: string;
+  /** The first window's activation, with no code cache. */
+  firstWindow?: FirstWindow;
 }
 
 /**
@@ -110,7 +114,55 @@ async function startProfile(name: string): Promise<() => Promise<void>> {
   };
 }
 
+/** What the bench's first window saw: the extension's first activation since the build. */
+export interface FirstWindow {
+  /** How the load went with the code cache: 'missing' (or 'stale') in a first window. */
+  codeCache: string;
+  activateSteps: Record<string, number>;
+  /** From the activation to the cache written (ms). */
+  cacheWrittenAfterMs: number;
+}
+
+const FIRST_WINDOW_FILE = 'first-window.json';
+
+/** The code cache's state in this window, as the extension's `main` loaded its bundle (src/boot/main.ts). */
+function codeCacheState(extension: vscode.Extension<unknown>): string {
+  const main = path.join(extension.extensionPath, 'dist', 'extension.js');
+  return String((require(main) as { codeCacheState?: string }).codeCacheState);
+}
+
+/**
+ * The first window of a bench run: activates the extension (no code cache yet, as in a user's first
+ * window after installing) and waits for it to write its cache, which the next window loads.
+ */
+async function firstWindow(): Promise<void> {
+  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const c0 = Date.now();
+  await extension.activate();
+  const activateSteps = activationSteps(c0);
+  const bundle = path.join(extension.extensionPath, 'dist', 'extension.bundle.js');
+  const hash = createHash('sha256').update(fs.readFileSync(bundle, 'utf8')).digest();
+  const written = () => {
+    try {
+      return fs.readFileSync(`${bundle}.v8cache`).subarray(0, hash.length).equals(hash);
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 600 && !written(); i++) await sleep(50);
+  if (!written()) throw new Error('the extension wrote no code cache within 30 s');
+  const first: FirstWindow = {
+    codeCache: codeCacheState(extension),
+    activateSteps,
+    cacheWrittenAfterMs: Date.now() - c0,
+  };
+  log(`first window: ${JSON.stringify(first)}`);
+  fs.writeFileSync(path.join(benchDir, FIRST_WINDOW_FILE), JSON.stringify(first));
+}
+
 export async function run(): Promise<void> {
+  if (!fs.existsSync(path.join(benchDir, FIRST_WINDOW_FILE))) return firstWindow();
   const figures: Partial<HostFigures> = {};
   try {
     await measure(figures);
@@ -138,6 +190,10 @@ async function measure(figures: Partial<HostFigures>): Promise<void> {
   await stopProfile();
   figures.activateBodyMs = api.activationMs;
   figures.activateSteps = activationSteps(c0);
+  figures.codeCache = codeCacheState(extension);
+  figures.firstWindow = JSON.parse(
+    fs.readFileSync(path.join(benchDir, FIRST_WINDOW_FILE), 'utf8'),
+  ) as FirstWindow;
   log(
     `activate ${figures.activateMs.toFixed(1)} ms (its function ${api.activationMs.toFixed(1)} ms; ` +
       `active before: ${activeBefore}; steps ${JSON.stringify(figures.activateSteps)})`,
