@@ -12,6 +12,7 @@ const IDS = [
   'sandbox/error',
   'sandbox/compose',
   'sandbox/hostile',
+  'sandbox/burst',
 ];
 
 describe('sandbox: catalogue and OpenAPI', () => {

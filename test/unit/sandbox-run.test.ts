@@ -167,6 +167,24 @@ describe('sandbox: direct run and stream', () => {
     assert.deepEqual(text[3], { output: text[2].output });
   });
 
+  it("streams burst's events of one shape, in order, then the count; its run answers the count; bounds are 422", async () => {
+    const r = await call(s.url, '/run/sandbox/burst/stream', { body: { events: 5000 } });
+    assert.equal(r.status, 200);
+    const events = parseSse(r.text).events;
+    assert.equal(events.length, 5001);
+    const tokens = ['the', 'sandbox', 'streams', 'small', 'events', 'in', 'one', 'burst'];
+    events.slice(0, 5000).forEach((e, i) => assert.deepEqual(e, { index: i, token: tokens[i % 8] }));
+    assert.deepEqual(events[5000], { events: 5000 });
+    const byDefault = parseSse((await call(s.url, '/run/sandbox/burst/stream', { body: {} })).text).events;
+    assert.equal(byDefault.length, 1001);
+    assert.deepEqual((await call(s.url, '/run/sandbox/burst', { body: { events: 3 } })).json, { events: 3 });
+    for (const events of [0, 100_001, 'many']) {
+      const bad = await call(s.url, '/run/sandbox/burst/stream', { body: { events } });
+      assert.equal(bad.status, 422, `events: ${String(events)}`);
+      assert.equal(bad.json.detail[0].loc.join('.'), 'body.events');
+    }
+  });
+
   it('answers 404 "Path /stream not found" for sandbox/slow, and errors before a stream as plain JSON', async () => {
     const r = await call(s.url, '/run/sandbox/slow/stream', { body: { duration_ms: 1 } });
     assert.equal(r.status, 404);

@@ -2,6 +2,7 @@
 // finds one. Also used by the realtime handler.
 import { parseEndpointId as parseFalEndpointId } from '../../common/endpointId';
 import { audioEndpoint } from './audio';
+import { burstEndpoint } from './burst';
 import { composeEndpoint } from './compose';
 import { echoEndpoint } from './echo';
 import { errorEndpoint } from './error';
@@ -28,6 +29,7 @@ export const ENDPOINTS: readonly SandboxEndpoint[] = [
   errorEndpoint,
   composeEndpoint,
   hostileEndpoint,
+  burstEndpoint,
 ];
 
 const byId = new Map(ENDPOINTS.map((e) => [e.id, e]));
