@@ -99,20 +99,21 @@ export async function request<T = unknown>(
     } catch (error) {
       // A read sent on a kept-alive connection the server had just closed is sent again at once on
       // another, whatever the retry policy (Node's advice for reusedSocket). Not a POST: the server
-      // may have taken it before it closed, so that waits for the policy like any reset.
-      if (
-        error instanceof NetworkError &&
-        error.staleConnection &&
-        (method === 'GET' || method === 'HEAD') &&
-        staleResends++ < MAX_STALE_RESENDS
-      ) {
+      // may have taken it before it closed, so that is left to the policy like any reset; when the
+      // policy sends it again, it does so at once (its back-off is for a server in trouble, which a
+      // connection closed for idling is not).
+      const stale =
+        error instanceof NetworkError && error.staleConnection && staleResends < MAX_STALE_RESENDS;
+      if (stale && (method === 'GET' || method === 'HEAD')) {
+        staleResends++;
         config.retry?.onRetry?.({ attempt: attempt + 1, error, delayMs: 0, url: opts.url });
         attempt--;
         continue;
       }
       if (attempt >= policy.maxRetries || opts.signal?.aborted || !isRetryableError(error, policy))
         throw error;
-      const delayMs = retryDelay(attempt, error, policy);
+      if (stale) staleResends++;
+      const delayMs = stale ? 0 : retryDelay(attempt, error, policy);
       config.retry?.onRetry?.({ attempt: attempt + 1, error, delayMs, url: opts.url });
       await sleep(delayMs, opts.signal);
     }

@@ -1,7 +1,17 @@
-// The extension activates in a real VS Code and contributes its view container, view and commands.
+// The extension activates in a real VS Code (its main loading the bundle through the code cache) and
+// contributes its view container, view and commands.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, EXTENSION_ID, falConfig as config, resetFalSettings } from './extensionApi';
+import {
+  activateExtension,
+  eventually,
+  EXTENSION_ID,
+  falConfig as config,
+  resetFalSettings,
+} from './extensionApi';
 
 describe('activation', () => {
   it('runs inside VS Code 1.100', () => {
@@ -18,6 +28,27 @@ describe('activation', () => {
   it('activates and returns its API with the "fal" log channel', async () => {
     const api = await activateExtension();
     assert.equal(api.output.name, 'fal');
+  });
+
+  it('loads its bundle through its main, which writes the code cache beside it for the next window', async () => {
+    await activateExtension();
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const bundle = path.join(extension.extensionPath, 'dist', 'extension.bundle.js');
+    // This window's load: the cache of an earlier window used, or none yet; never one V8 refused.
+    const main = require(path.join(extension.extensionPath, 'dist', 'extension.js')) as {
+      codeCacheState: string;
+    };
+    assert.ok(['missing', 'stale', 'used'].includes(main.codeCacheState), main.codeCacheState);
+    // Written 5 s after an activation that found none, headed by the bundle's SHA-256.
+    const hash = createHash('sha256').update(fs.readFileSync(bundle, 'utf8')).digest();
+    const written = () => {
+      try {
+        return fs.readFileSync(`${bundle}.v8cache`).subarray(0, 32).equals(hash);
+      } catch {
+        return false;
+      }
+    };
+    await eventually(written, 'the code cache is written', 15_000);
   });
 
   it('registers every command it contributes', async () => {

@@ -57,7 +57,7 @@ describe('client: http layer', () => {
     assert.equal(sockets.size, 1);
   });
 
-  it('sends again at once, whatever the retry policy, a read whose kept-alive connection the server had closed', async () => {
+  it('sends again at once a read whose kept-alive connection the server had closed, whatever the policy; a POST when its policy says', async () => {
     // The server drops a connection when a second request comes on it, without answering: what a
     // client sees when it sends on a kept-alive socket just as the server closes it for idling.
     const served = new Set<unknown>();
@@ -83,6 +83,21 @@ describe('client: http layer', () => {
     }).catch((e: unknown) => e);
     assert.ok(post instanceof NetworkError && post.staleConnection, String(post));
     assert.equal(requests, 4);
+    // When the policy sends a POST again, a stale connection's is sent at once, not after its
+    // back-off (20 s here: a client of its own, without the 1 ms back-off of `config`).
+    const patient = resolveConfig({ credentials: 'id:secret', userAgent: 'test-agent' });
+    const oneRetry = { ...noRetry, maxRetries: 1, baseDelayMs: 20_000, maxDelayMs: 20_000 };
+    await request(patient, { method: 'POST', url: `${base}/fourth`, body: {}, retry: oneRetry });
+    const t0 = performance.now();
+    const fifth = await request<{ ok: boolean }>(patient, {
+      method: 'POST',
+      url: `${base}/fifth`,
+      body: {},
+      retry: oneRetry,
+    });
+    assert.deepEqual(fifth.data, { ok: true });
+    assert.equal(requests, 7, 'the fourth, the fifth dropped, the fifth sent again');
+    assert.ok(performance.now() - t0 < 5_000, 'not after the back-off of 20 s');
   });
 
   it('sends no Authorization without credentials', async () => {
