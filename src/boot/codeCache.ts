@@ -34,13 +34,23 @@ export function codeCacheFile(bundle: string): string {
   return `${bundle}.v8cache`;
 }
 
+/** Whether the cache beside `bundle` was made from the bundle as it is now (the next load's to use, V8 willing). */
+export function hasCodeCache(bundle: string): boolean {
+  const saved = readCache(codeCacheFile(bundle));
+  return !!saved && contentHash(fs.readFileSync(bundle, 'utf8')).equals(saved.subarray(0, HASH_BYTES));
+}
+
+function contentHash(source: string): Buffer {
+  return createHash('sha256').update(source).digest();
+}
+
 /**
  * Loads `bundle` as Node would (`require` is what its own `require` calls resolve with: pass the
  * entry module's, so `vscode` resolves for this extension) and runs its top level.
  */
 export function loadWithCodeCache(bundle: string, require: NodeJS.Require): LoadedBundle {
   const source = fs.readFileSync(bundle, 'utf8');
-  const hash = createHash('sha256').update(source).digest();
+  const hash = contentHash(source);
   const cacheFile = codeCacheFile(bundle);
   const saved = readCache(cacheFile);
   const cachedData =

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hasCodeCache } from '../../src/boot/codeCache';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
 
 const root = repoRoot();
@@ -76,8 +77,10 @@ describe('code cache (the extension bundle loader)', function () {
   });
 
   it('has no cache at first, saves one beside the bundle keyed by its hash, and the next load uses it', () => {
+    assert.equal(hasCodeCache(bundle), false);
     const first = load('save');
     assert.equal(first.cache, 'missing');
+    assert.equal(hasCodeCache(bundle), true);
     assert.equal(first.saved, true);
     const saved = fs.readFileSync(cacheFile());
     assert.deepEqual(saved.subarray(0, 32), createHash('sha256').update(bundleText(42)).digest());
@@ -97,6 +100,7 @@ describe('code cache (the extension bundle loader)', function () {
   it('sets the cache aside when the bundle changed, even at the same length', () => {
     load('save');
     fs.writeFileSync(bundle, bundleText(43)); // as long as before: V8 alone would take the old cache
+    assert.equal(hasCodeCache(bundle), false);
     const changed = load('save');
     assert.equal(changed.cache, 'stale');
     assert.equal(changed.exports.answer, 43);

@@ -2,11 +2,12 @@
 // as `extensionTestsPath`): item 6 of issue 12 measured from the extension's side. It writes its
 // figures to FAL_BENCH_RESULT_FILE; the driver (extensionFigures.ts) adds the playground's frames,
 // which only the browser sees, and waits for files in FAL_BENCH_DIR to know when to look.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { hasCodeCache } from '../../src/boot/codeCache';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
 import { RequestStore } from '../../src/requests/requestStore';
@@ -142,14 +143,7 @@ async function firstWindow(): Promise<void> {
   await extension.activate();
   const activateSteps = activationSteps(c0);
   const bundle = path.join(extension.extensionPath, 'dist', 'extension.bundle.js');
-  const hash = createHash('sha256').update(fs.readFileSync(bundle, 'utf8')).digest();
-  const written = () => {
-    try {
-      return fs.readFileSync(`${bundle}.v8cache`).subarray(0, hash.length).equals(hash);
-    } catch {
-      return false;
-    }
-  };
+  const written = () => hasCodeCache(bundle);
   for (let i = 0; i < 600 && !written(); i++) await sleep(50);
   if (!written()) throw new Error('the extension wrote no code cache within 30 s');
   const first: FirstWindow = {
