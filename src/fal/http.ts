@@ -73,6 +73,9 @@ const agents = {
   https: new https.Agent(agentOptions),
 };
 
+/** A reset of a reused connection within this long of sending is the connection's staleness (ms). */
+const STALE_WITHIN_MS = 1000;
+
 /** How many times in a row a request is sent again past a closed kept-alive connection (as many as the agent keeps free). */
 const MAX_STALE_RESENDS = 16;
 
@@ -166,6 +169,7 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
       headers,
       agent: secure ? agents.https : agents.http,
     });
+    const sentAt = performance.now();
     let settled = false;
     let res: IncomingMessage | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -208,7 +212,12 @@ function send<T>({ method, url, headers, body, opts }: Attempt): Promise<HttpRes
               method,
               url,
               error,
-              req.reusedSocket && !res && (error as NodeJS.ErrnoException).code === 'ECONNRESET',
+              // Node's sign of a kept-alive connection closed by the server as it was reused; a reset
+              // later than that is the server's answer to the request, not a stale connection.
+              req.reusedSocket &&
+                !res &&
+                (error as NodeJS.ErrnoException).code === 'ECONNRESET' &&
+                performance.now() - sentAt < STALE_WITHIN_MS,
             ),
       ),
     );

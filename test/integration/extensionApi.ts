@@ -15,6 +15,21 @@ export async function activateExtension(): Promise<FalPlaygroundApi> {
   return extension.activate();
 }
 
+/** The extension's bundle, which its main (dist/extension.js, src/boot) loads. */
+export function extensionBundle(): string {
+  return path.join(
+    vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath,
+    'dist',
+    'extension.bundle.js',
+  );
+}
+
+/** How this window's load of the bundle went with the code cache (src/boot/codeCache.ts). */
+export function codeCacheState(): string {
+  const main = path.join(path.dirname(extensionBundle()), 'extension.js');
+  return String((require(main) as { codeCacheState?: unknown }).codeCacheState);
+}
+
 /** Resolves once `check` holds for the record (checked on every store change). */
 export function until(
   api: FalPlaygroundApi,

@@ -100,6 +100,51 @@ describe('client: http layer', () => {
     assert.ok(performance.now() - t0 < 5_000, 'not after the back-off of 20 s');
   });
 
+  it('keeps the back-off for a POST reset long after it went out, and sends a POST no more than its policy says', async () => {
+    const delays: number[] = [];
+    const watched = resolveConfig({
+      credentials: 'id:secret',
+      userAgent: 'test-agent',
+      retry: { onRetry: ({ delayMs }) => delays.push(delayMs) },
+    });
+    const policy = { ...NO_RETRY, maxRetries: 2, baseDelayMs: 40, maxDelayMs: 40 };
+    // A kept-alive connection reset 1.5 s after the request came: the server's doing, not staleness.
+    const served = new Set<unknown>();
+    let requests = 0;
+    handler = (req, res) => {
+      requests++;
+      if (served.has(req.socket)) {
+        setTimeout(() => req.socket.destroy(), 1500);
+        return;
+      }
+      served.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    };
+    await request(watched, { method: 'POST', url: `${base}/one`, body: {}, retry: policy });
+    const late = await request<{ ok: boolean }>(watched, {
+      method: 'POST',
+      url: `${base}/two`,
+      body: {},
+      retry: policy,
+    });
+    assert.deepEqual(late.data, { ok: true });
+    assert.equal(requests, 3);
+    assert.equal(delays.length, 1);
+    assert.ok(delays[0] > 0, `a back-off, not an immediate resend: ${delays[0]} ms`);
+    // Every connection dropped as soon as the request comes: 1 + maxRetries sends, then the error.
+    requests = 0;
+    handler = (req) => {
+      requests++;
+      req.socket.destroy();
+    };
+    await assert.rejects(
+      request(watched, { method: 'POST', url: `${base}/three`, body: {}, retry: policy }),
+      NetworkError,
+    );
+    assert.equal(requests, 3);
+  });
+
   it('sends no Authorization without credentials', async () => {
     let auth: string | undefined = 'unset';
     handler = (req, res) => {

@@ -1,6 +1,7 @@
 // The extension's bundle loads through V8's code cache (src/boot/codeCache.ts): the cache is used
 // when it was made from the same bundle, set aside when the bundle changed even at the same length
-// (V8 checks only the length), refused by V8 when damaged, and never in the way of the load.
+// (V8 checks only the length) or when its data is damaged (V8 does not check it), refused by V8 when
+// not its data, and never in the way of the load.
 // Each load runs in a process of its own, as each window's extension host does: within one process
 // V8 reuses what it compiled from the same source and would take any cache, good or bad.
 import * as assert from 'node:assert/strict';
@@ -83,8 +84,10 @@ describe('code cache (the extension bundle loader)', function () {
     assert.equal(hasCodeCache(bundle), true);
     assert.equal(first.saved, true);
     const saved = fs.readFileSync(cacheFile());
-    assert.deepEqual(saved.subarray(0, 32), createHash('sha256').update(bundleText(42)).digest());
-    assert.ok(saved.length > 32);
+    const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
+    assert.deepEqual(saved.subarray(0, 32), sha256(bundleText(42)), "the bundle's hash");
+    assert.ok(saved.length > 64);
+    assert.deepEqual(saved.subarray(32, 64), sha256(saved.subarray(64)), "the data's hash");
     assert.deepEqual(fs.readdirSync(dir).sort(), [
       'extension.bundle.js',
       'extension.bundle.js.v8cache',
@@ -108,10 +111,24 @@ describe('code cache (the extension bundle loader)', function () {
     assert.equal(load().cache, 'used');
   });
 
-  it('loads without it when V8 refuses a damaged cache', () => {
+  it('loads without it when its data is damaged (V8 would run it, or crash)', () => {
     load('save');
     const saved = fs.readFileSync(cacheFile());
-    saved.fill(7, 32); // the hash kept, the data garbled
+    const middle = 64 + ((saved.length - 64) >> 1);
+    saved[middle] ^= 0xff; // one byte of the data, its hashes kept
+    fs.writeFileSync(cacheFile(), saved);
+    const loaded = load('save');
+    assert.equal(loaded.cache, 'damaged');
+    assert.equal(loaded.exports.answer, 42);
+    assert.equal(loaded.saved, true, 'written again');
+    assert.equal(load().cache, 'used');
+  });
+
+  it('loads without it when V8 refuses it (written whole, but not V8 data)', () => {
+    load('save');
+    const saved = fs.readFileSync(cacheFile());
+    saved.fill(7, 64); // not what V8 writes, with the data's hash made to match
+    createHash('sha256').update(saved.subarray(64)).digest().copy(saved, 32);
     fs.writeFileSync(cacheFile(), saved);
     const loaded = load();
     assert.equal(loaded.cache, 'rejected');

@@ -11,7 +11,7 @@ import { hasCodeCache } from '../../src/boot/codeCache';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
 import { RequestStore } from '../../src/requests/requestStore';
-import { filesUnder, keys } from '../../test/integration/extensionApi';
+import { codeCacheState, extensionBundle, filesUnder, keys } from '../../test/integration/extensionApi';
 import { median } from './stats';
 import type { PlaygroundPass } from './extensionFigures';
 
@@ -126,12 +126,6 @@ export interface FirstWindow {
 
 const FIRST_WINDOW_FILE = 'first-window.json';
 
-/** The code cache's state in this window, as the extension's `main` loaded its bundle (src/boot/main.ts). */
-function codeCacheState(extension: vscode.Extension<unknown>): string {
-  const main = path.join(extension.extensionPath, 'dist', 'extension.js');
-  return String((require(main) as { codeCacheState?: string }).codeCacheState);
-}
-
 /**
  * The first window of a bench run: activates the extension (no code cache yet, as in a user's first
  * window after installing) and waits for it to write its cache, which the next window loads.
@@ -142,12 +136,14 @@ async function firstWindow(): Promise<void> {
   const c0 = Date.now();
   await extension.activate();
   const activateSteps = activationSteps(c0);
-  const bundle = path.join(extension.extensionPath, 'dist', 'extension.bundle.js');
-  const written = () => hasCodeCache(bundle);
+  const codeCache = codeCacheState();
+  // The driver removed the cache before this window: its load must have compiled the bundle.
+  if (codeCache === 'used') throw new Error('the first window found a code cache');
+  const written = () => hasCodeCache(extensionBundle());
   for (let i = 0; i < 600 && !written(); i++) await sleep(50);
   if (!written()) throw new Error('the extension wrote no code cache within 30 s');
   const first: FirstWindow = {
-    codeCache: codeCacheState(extension),
+    codeCache,
     activateSteps,
     cacheWrittenAfterMs: Date.now() - c0,
   };
@@ -184,7 +180,9 @@ async function measure(figures: Partial<HostFigures>): Promise<void> {
   await stopProfile();
   figures.activateBodyMs = api.activationMs;
   figures.activateSteps = activationSteps(c0);
-  figures.codeCache = codeCacheState(extension);
+  figures.codeCache = codeCacheState();
+  // The figure is a window's after the first: one that loaded the first window's cache.
+  if (figures.codeCache !== 'used') throw new Error(`the measured window's code cache: ${figures.codeCache}`);
   figures.firstWindow = JSON.parse(
     fs.readFileSync(path.join(benchDir, FIRST_WINDOW_FILE), 'utf8'),
   ) as FirstWindow;

@@ -1,7 +1,9 @@
 // Runs the integration tier inside a real VS Code extension host: code-server serves the workbench,
 // headless Chromium opens it with this repo as a development extension and out/test/integration as
 // the tests, and the extension host's verdict (codeAutomationExit) becomes this process's exit code.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { codeCacheFile } from '../../src/boot/codeCache';
 import { launchBrowser, tempWorkspace } from './browser';
 import { startCodeServer } from './codeServer';
 import { repoRoot } from './repoRoot';
@@ -11,6 +13,8 @@ const TAG = '[fal-test] ';
 const root = repoRoot();
 
 async function main(): Promise<number> {
+  // The window is a first one, with no code cache (src/boot): its test sees the cache written.
+  fs.rmSync(codeCacheFile(path.join(root, 'dist', 'extension.bundle.js')), { force: true });
   const server = await startCodeServer({ env: { FAL_TEST_RESULT_FILE: process.env.FAL_TEST_RESULT_FILE } });
   console.log(`Integration tests run in VS Code ${server.version} (code-server at ${server.url})`);
   const workspace = tempWorkspace({ 'README.md': '# integration test workspace\n' });
