@@ -9,6 +9,30 @@ import { request } from '../../src/fal/http';
 import { NO_RETRY } from '../../src/fal/retry';
 import { FalStream } from '../../src/fal/streaming';
 
+/**
+ * A server that answers the first request of each connection and drops the connection, `dropAfterMs`
+ * later and without answering, when another request comes on it: at once, what a client sees sending on
+ * a kept-alive socket just as the server closes it for idling; later, a reset that is the server's answer.
+ */
+function dropsReusedConnections(dropAfterMs: number) {
+  const served = new Set<unknown>();
+  const counted = {
+    requests: 0,
+    handle: (req: http.IncomingMessage, res: http.ServerResponse) => {
+      counted.requests++;
+      if (served.has(req.socket)) {
+        if (dropAfterMs === 0) req.socket.destroy();
+        else setTimeout(() => req.socket.destroy(), dropAfterMs);
+        return;
+      }
+      served.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    },
+  };
+  return counted;
+}
+
 describe('client: http layer', () => {
   let server: http.Server;
   let base: string;
@@ -60,20 +84,13 @@ describe('client: http layer', () => {
   it('sends again at once a read whose kept-alive connection the server had closed, whatever the policy; a POST when its policy says', async () => {
     // The server drops a connection when a second request comes on it, without answering: what a
     // client sees when it sends on a kept-alive socket just as the server closes it for idling.
-    const served = new Set<unknown>();
-    let requests = 0;
-    handler = (req, res) => {
-      requests++;
-      if (served.has(req.socket)) return req.socket.destroy();
-      served.add(req.socket);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    };
+    const dropping = dropsReusedConnections(0);
+    handler = dropping.handle;
     const noRetry = { ...NO_RETRY, baseDelayMs: 60_000 };
     await request(config, { url: `${base}/first`, retry: noRetry });
     const second = await request<{ ok: boolean }>(config, { url: `${base}/second`, retry: noRetry });
     assert.deepEqual(second.data, { ok: true });
-    assert.equal(requests, 3, 'the first, the one dropped, the same sent again on a new connection');
+    assert.equal(dropping.requests, 3, 'the first, the one dropped, the same sent again on a new connection');
     // A POST may have been taken before the connection closed: it is left to the retry policy.
     const post = await request(config, {
       method: 'POST',
@@ -82,7 +99,7 @@ describe('client: http layer', () => {
       retry: noRetry,
     }).catch((e: unknown) => e);
     assert.ok(post instanceof NetworkError && post.staleConnection, String(post));
-    assert.equal(requests, 4);
+    assert.equal(dropping.requests, 4);
     // When the policy sends a POST again, a stale connection's is sent at once, not after its
     // back-off (20 s here: a client of its own, without the 1 ms back-off of `config`).
     const patient = resolveConfig({ credentials: 'id:secret', userAgent: 'test-agent' });
@@ -96,7 +113,7 @@ describe('client: http layer', () => {
       retry: oneRetry,
     });
     assert.deepEqual(fifth.data, { ok: true });
-    assert.equal(requests, 7, 'the fourth, the fifth dropped, the fifth sent again');
+    assert.equal(dropping.requests, 7, 'the fourth, the fifth dropped, the fifth sent again');
     assert.ok(performance.now() - t0 < 5_000, 'not after the back-off of 20 s');
   });
 
@@ -109,18 +126,8 @@ describe('client: http layer', () => {
     });
     const policy = { ...NO_RETRY, maxRetries: 2, baseDelayMs: 40, maxDelayMs: 40 };
     // A kept-alive connection reset 1.5 s after the request came: the server's doing, not staleness.
-    const served = new Set<unknown>();
-    let requests = 0;
-    handler = (req, res) => {
-      requests++;
-      if (served.has(req.socket)) {
-        setTimeout(() => req.socket.destroy(), 1500);
-        return;
-      }
-      served.add(req.socket);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"ok":true}');
-    };
+    const dropping = dropsReusedConnections(1500);
+    handler = dropping.handle;
     await request(watched, { method: 'POST', url: `${base}/one`, body: {}, retry: policy });
     const late = await request<{ ok: boolean }>(watched, {
       method: 'POST',
@@ -129,11 +136,11 @@ describe('client: http layer', () => {
       retry: policy,
     });
     assert.deepEqual(late.data, { ok: true });
-    assert.equal(requests, 3);
+    assert.equal(dropping.requests, 3);
     assert.equal(delays.length, 1);
     assert.ok(delays[0] > 0, `a back-off, not an immediate resend: ${delays[0]} ms`);
     // Every connection dropped as soon as the request comes: 1 + maxRetries sends, then the error.
-    requests = 0;
+    let requests = 0;
     handler = (req) => {
       requests++;
       req.socket.destroy();

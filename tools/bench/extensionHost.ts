@@ -11,7 +11,13 @@ import { hasCodeCache } from '../../src/boot/codeCache';
 import type { RequestRecord } from '../../src/common/callModel';
 import type { FalPlaygroundApi } from '../../src/extension';
 import { RequestStore } from '../../src/requests/requestStore';
-import { codeCacheState, extensionBundle, filesUnder, keys } from '../../test/integration/extensionApi';
+import {
+  codeCacheState,
+  eventually,
+  extensionBundle,
+  filesUnder,
+  keys,
+} from '../../test/integration/extensionApi';
 import { median } from './stats';
 import type { PlaygroundPass } from './extensionFigures';
 
@@ -139,9 +145,7 @@ async function firstWindow(): Promise<void> {
   const codeCache = codeCacheState();
   // The driver removed the cache before this window: its load must have compiled the bundle.
   if (codeCache === 'used') throw new Error('the first window found a code cache');
-  const written = () => hasCodeCache(extensionBundle());
-  for (let i = 0; i < 600 && !written(); i++) await sleep(50);
-  if (!written()) throw new Error('the extension wrote no code cache within 30 s');
+  await eventually(() => hasCodeCache(extensionBundle()), 'the extension wrote its code cache', 30_000);
   const first: FirstWindow = {
     codeCache,
     activateSteps,
