@@ -17,6 +17,7 @@ import {
   ValidationError,
   errorMessage,
 } from './errors';
+import { requestSlot } from './pacing';
 import { DEFAULT_RETRY, isRetryableError, retryDelay, withOverrides, type RetryPolicy } from './retry';
 import type { SpooledBody, SpoolOptions } from './types';
 
@@ -96,6 +97,8 @@ export async function request<T = unknown>(
 
   let staleResends = 0;
   for (let attempt = 0; ; attempt++) {
+    const slot = requestSlot();
+    if (slot) await slot;
     throwIfAborted(opts.signal);
     try {
       return await send<T>({ method, url: opts.url, headers, body, opts });
