@@ -45,6 +45,8 @@ export interface EmbeddedSandboxOptions {
   readonly messages?: Messages;
   /** How often this window attaches (default 10 s). */
   readonly attachEveryMs?: number;
+  /** How long one attempt of an attach (or detach) may take (default 5 s). */
+  readonly attachTimeoutMs?: number;
   /** After how long without an attach the sandbox counts a window as gone (default: the CLI's, 30 s). */
   readonly windowTimeoutMs?: number;
   /** Longest stay with results waiting and no window (default: the CLI's, 10 min). */
@@ -94,6 +96,11 @@ export class EmbeddedSandbox implements Disposable {
 
   constructor(private readonly options: EmbeddedSandboxOptions) {}
 
+  /** How long one attempt of an attach or detach may take. */
+  private get attachTimeoutMs(): number {
+    return this.options.attachTimeoutMs ?? ATTACH_TIMEOUT_MS;
+  }
+
   /** The sandbox this window uses: the one it already has, else the saved one if it answers, else a new one. */
   get(): Promise<SandboxProcess> {
     if (this.disposed)
@@ -128,7 +135,7 @@ export class EmbeddedSandbox implements Disposable {
     this.current = undefined;
     this.using = undefined;
     if (!sandbox) return;
-    await post(sandbox, DETACH_PATH, { window: this.window }).catch(() => undefined);
+    await post(sandbox, DETACH_PATH, { window: this.window }, this.attachTimeoutMs).catch(() => undefined);
   }
 
   dispose(): void {
@@ -226,7 +233,7 @@ export class EmbeddedSandbox implements Disposable {
     );
     this.options.log.info(`Embedded fal sandbox listening on ${url} (process ${reply.pid})`);
     if (this.disposed) {
-      await post(sandbox, DETACH_PATH, { window: this.window }).catch(() => undefined);
+      await post(sandbox, DETACH_PATH, { window: this.window }, this.attachTimeoutMs).catch(() => undefined);
       throw new Error('The embedded fal sandbox was shut down with its window.');
     }
     return this.use(sandbox);
@@ -272,7 +279,7 @@ export class EmbeddedSandbox implements Disposable {
   /** Attaches this window; resolves only when the answer proves the server holds `key`. */
   private async attach(url: string, key: string): Promise<AttachReply> {
     const nonce = randomBytes(16).toString('base64url');
-    const res = await post({ url, key }, ATTACH_PATH, { window: this.window, nonce });
+    const res = await post({ url, key }, ATTACH_PATH, { window: this.window, nonce }, this.attachTimeoutMs);
     if (res.status !== 200) throw new NotOurSandboxError(`the attach was answered with HTTP ${res.status}`);
     const reply = res.data as Partial<AttachReply> | undefined;
     const expected = Buffer.from(attachProof(key, nonce));
@@ -289,21 +296,24 @@ export class EmbeddedSandbox implements Disposable {
 }
 
 /**
- * How a control POST (attach, detach) goes: once more at once when its kept-alive connection turns
- * out closed, or after 200 ms when the connection is refused; never again on an answer.
+ * How a control POST (attach, detach) goes: once more after a transport failure (a refused or reset
+ * connection: after ~200 ms; a kept-alive connection found closed: without waiting), never on an
+ * HTTP answer or a timeout. Each attempt has the attach timeout.
  */
 const CONTROL_RETRY: RetryPolicy = { ...NO_RETRY, maxRetries: 1, baseDelayMs: 200, retryableStatusCodes: [] };
 const controlClient = resolveConfig({ credentials: undefined });
 
 /**
  * POSTs a small JSON body to a control route of the sandbox with its key: the reply's status and
- * body. Through the client's HTTP layer and its kept-alive connections (an attach every 10 s with
- * `fetch` cost this host 4-8 ms of CPU each, its first ~75 ms loading undici; node:http 2-3 ms).
+ * body. Through the client's HTTP layer (node:http) rather than `fetch`: an attach every 10 s cost
+ * this host 4-8 ms of CPU with `fetch` (the first ~75 ms, loading undici), 2-3 ms with node:http,
+ * a new connection each time all the same (the sandbox closes a connection idle for 5 s).
  */
 async function post(
   sandbox: { url: string; key: string },
   path: string,
   body: unknown,
+  timeoutMs: number,
 ): Promise<{ status: number; data: unknown }> {
   try {
     const res = await request(controlClient, {
@@ -313,7 +323,7 @@ async function post(
       headers: { authorization: `Key ${sandbox.key}` },
       auth: false,
       retry: CONTROL_RETRY,
-      timeoutMs: ATTACH_TIMEOUT_MS,
+      timeoutMs,
     });
     return { status: res.status, data: res.data };
   } catch (error) {

@@ -97,17 +97,18 @@ export async function request<T = unknown>(
 
   let staleResends = 0;
   for (let attempt = 0; ; attempt++) {
-    const slot = requestSlot();
+    // Each attempt starts when a turn of the event loop has room (src/fal/pacing.ts).
+    const slot = requestSlot(opts.signal);
     if (slot) await slot;
     throwIfAborted(opts.signal);
     try {
       return await send<T>({ method, url: opts.url, headers, body, opts });
     } catch (error) {
-      // A read sent on a kept-alive connection the server had just closed is sent again at once on
-      // another, whatever the retry policy (Node's advice for reusedSocket). Not a POST: the server
-      // may have taken it before it closed, so that is left to the policy like any reset; when the
-      // policy sends it again, it does so at once (its back-off is for a server in trouble, which a
-      // connection closed for idling is not).
+      // A read sent on a kept-alive connection the server had just closed is sent again on another
+      // without a back-off, whatever the retry policy (Node's advice for reusedSocket). Not a POST:
+      // the server may have taken it before it closed, so that is left to the policy like any
+      // reset; when the policy sends it again, it does so without a back-off (that is for a server
+      // in trouble, which a connection closed for idling is not).
       const stale =
         error instanceof NetworkError && error.staleConnection && staleResends < MAX_STALE_RESENDS;
       if (stale && (method === 'GET' || method === 'HEAD')) {

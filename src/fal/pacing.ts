@@ -10,19 +10,33 @@ export const REQUESTS_PER_TURN = 32;
 
 let startedThisTurn = 0;
 let turnEndScheduled = false;
-const waiting: Array<() => void> = [];
+/** Those waiting to start, in order; an aborted one leaves at once. */
+const waiting = new Set<() => void>();
 
 /**
- * Resolves when a request may start: undefined (start now) while this turn has room and nobody
- * waits, else a promise that resolves in a later turn.
+ * Undefined when a request may start now (this turn has room and nobody waits), else a promise
+ * that resolves when it may, in a later turn, or as soon as `signal` aborts (the caller then sees
+ * its signal aborted; it has taken no turn's room).
  */
-export function requestSlot(): Promise<void> | undefined {
+export function requestSlot(signal?: AbortSignal): Promise<void> | undefined {
   scheduleTurnEnd();
-  if (waiting.length === 0 && startedThisTurn < REQUESTS_PER_TURN) {
+  if (waiting.size === 0 && startedThisTurn < REQUESTS_PER_TURN) {
     startedThisTurn++;
     return undefined;
   }
-  return new Promise<void>((resolve) => waiting.push(resolve));
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const onAbort = () => {
+      waiting.delete(start);
+      resolve();
+    };
+    const start = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    waiting.add(start);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function scheduleTurnEnd(): void {
@@ -34,8 +48,11 @@ function scheduleTurnEnd(): void {
 function nextTurn(): void {
   turnEndScheduled = false;
   startedThisTurn = 0;
-  const now = waiting.splice(0, REQUESTS_PER_TURN);
-  startedThisTurn = now.length;
-  for (const start of now) start();
-  if (waiting.length > 0 || startedThisTurn > 0) scheduleTurnEnd();
+  for (const start of waiting) {
+    if (startedThisTurn === REQUESTS_PER_TURN) break;
+    waiting.delete(start);
+    startedThisTurn++;
+    start();
+  }
+  if (waiting.size > 0 || startedThisTurn > 0) scheduleTurnEnd();
 }

@@ -5,6 +5,7 @@ import * as diagnostics from 'node:diagnostics_channel';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolveConfig } from '../../src/fal/config';
+import { FalAbortError } from '../../src/fal/errors';
 import { request } from '../../src/fal/http';
 import { REQUESTS_PER_TURN, requestSlot } from '../../src/fal/pacing';
 import { NO_RETRY } from '../../src/fal/retry';
@@ -37,6 +38,26 @@ describe('client: requests paced per turn of the event loop', () => {
     assert.equal(requestSlot(), undefined);
   });
 
+  it('lets a waiting request go at once when its signal aborts, taking no room from the others', async () => {
+    await nextTurn();
+    await nextTurn();
+    for (let i = 0; i < REQUESTS_PER_TURN; i++) assert.equal(requestSlot(), undefined);
+    const controller = new AbortController();
+    let aborted = false;
+    void requestSlot(controller.signal)!.then(() => (aborted = true));
+    const after: number[] = [];
+    const waits = Array.from({ length: REQUESTS_PER_TURN }, (_, i) =>
+      requestSlot()!.then(() => void after.push(i)),
+    );
+    controller.abort();
+    await Promise.resolve();
+    assert.ok(aborted, 'the aborted one left before the next turn');
+    await nextTurn();
+    await Promise.resolve();
+    assert.equal(after.length, REQUESTS_PER_TURN, 'the next turn started all the others');
+    await Promise.all(waits);
+  });
+
   describe('over a real loopback server', () => {
     let server: http.Server;
     let base: string;
@@ -54,6 +75,25 @@ describe('client: requests paced per turn of the event loop', () => {
     after(async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    });
+
+    it('rejects a call waiting for its turn as soon as it is aborted', async () => {
+      const config = resolveConfig({ credentials: 'id:secret' });
+      // Enough calls ahead of it that it waits several turns.
+      const ahead = Array.from({ length: REQUESTS_PER_TURN * 8 }, (_, i) =>
+        request(config, { url: `${base}/call/${i}`, retry: NO_RETRY }),
+      );
+      const controller = new AbortController();
+      const late = request(config, { url: `${base}/late`, retry: NO_RETRY, signal: controller.signal });
+      let settled = false;
+      late.catch(() => (settled = true));
+      await nextTurn();
+      assert.equal(settled, false);
+      controller.abort();
+      await new Promise((resolve) => process.nextTick(resolve));
+      assert.ok(settled, 'rejected before the next turn');
+      await assert.rejects(late, FalAbortError);
+      await Promise.all(ahead);
     });
 
     it('has the first of 200 calls at the server before the last has its connection', async () => {

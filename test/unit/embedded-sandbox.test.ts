@@ -232,20 +232,27 @@ describe('embedded sandbox: its own process', () => {
     await waitUntil(() => !isRunning(sandbox.pid));
   });
 
-  it('starts a new sandbox when the saved one is gone or answers without proving it holds the key', async () => {
-    const impostor = createServer((_req, res) => {
+  it('starts a new sandbox when the saved one is gone, refuses the key or answers without proving it holds it', async () => {
+    const listening = async (handle: Parameters<typeof createServer>[1]) => {
+      const server = createServer(handle);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const impostorUrl = await listening((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ proof: 'made-up', pid: 1, windows: 1, unfetched: 0 }));
     });
-    servers.push(impostor);
-    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
-    const impostorUrl = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+    const refusingUrl = await listening((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: 'Invalid key' }));
+    });
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const goneUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((resolve) => closed.close(resolve));
 
-    for (const saved of [impostorUrl, goneUrl]) {
+    for (const saved of [impostorUrl, refusingUrl, goneUrl]) {
       const secrets = new MemorySecrets();
       await secrets.store(EMBEDDED_SANDBOX_SECRET, JSON.stringify({ url: saved, key: 'old:key' }));
       const log = new RecordedLog();
@@ -257,7 +264,27 @@ describe('embedded sandbox: its own process', () => {
         log.lines.some((l) => l.includes(saved) && /does not answer as ours/.test(l)),
         log.lines.join('\n'),
       );
+      assert.ok(!log.lines.some((l) => l.includes('old:key')), 'the saved key is in no log line');
     }
+  });
+
+  it('keeps a sandbox that is too busy to answer its attaches in time, and goes on attaching', async () => {
+    const m = manager({ attachTimeoutMs: 150, windowTimeoutMs: 5_000 });
+    const sandbox = await get(m);
+    let died = false;
+    m.onDidDie(() => (died = true));
+    // Stopped, it answers nothing: several attaches time out.
+    process.kill(sandbox.pid, 'SIGSTOP');
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    } finally {
+      process.kill(sandbox.pid, 'SIGCONT');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(died, false, 'a timed-out attach is a busy sandbox, not a dead one');
+    assert.equal(m.running?.url, sandbox.url);
+    // And it is still the one in use: calls keep going to it.
+    assert.equal((await m.get()).pid, sandbox.pid);
   });
 
   it('says why when the sandbox cannot start, and tries again on the next call', async () => {
