@@ -1,6 +1,6 @@
 // `npm test`: lint, type-check, build, then every test tier; ends with one line `N passed, N failed`
 // that totals them all. `npm test -- unit` (or webview, integration, e2e) runs only the tiers named.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,9 +29,45 @@ function step(name: string, command: string, args: string[], env: NodeJS.Process
 /** A check that counts as one test (lint, type-check, build). */
 function check(name: string, command: string, args: string[]): boolean {
   const ok = step(name, command, args);
+  count(ok);
+  return ok;
+}
+
+function count(ok: boolean): void {
   if (ok) passed++;
   else failed++;
-  return ok;
+}
+
+/**
+ * Checks that time nothing (lint, format, type-check), run side by side on the machine's cores: each
+ * one's output is printed whole, in the order given, once it ends. ~30 s of a CI run on 2 cores.
+ */
+async function checksSideBySide(checks: Array<[name: string, command: string, args: string[]]>) {
+  const runs = checks.map(
+    ([name, command, args]) =>
+      new Promise<{ name: string; ok: boolean; output: string; took: string }>((resolve) => {
+        const started = Date.now();
+        let output = '';
+        const child = spawn(command, args, { cwd: root, env: process.env });
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const end = (ok: boolean) =>
+          resolve({ name, ok, output, took: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+        child.on('error', (error) => {
+          output += `${error.message}\n`;
+          end(false);
+        });
+        child.on('close', (code) => end(code === 0));
+      }),
+  );
+  for (const run of runs) {
+    const { name, ok, output, took } = await run;
+    console.log(`\n=== ${name} ===`);
+    process.stdout.write(output);
+    console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${took} (side by side) ===`);
+    durations.push(`${took.padStart(8)}  ${name} (side by side)`);
+    count(ok);
+  }
 }
 
 /** A mocha tier whose totals come back through FAL_TEST_RESULT_FILE. */
@@ -52,31 +88,40 @@ function tier(name: string, command: string, args: string[]): void {
 
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
-if (tiers.length === 0) {
-  check('lint (eslint)', bin('eslint'), ['.']);
-  check('format (prettier --check)', bin('prettier'), ['--check', '.']);
-  check('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
-}
-ensureDebianPackages();
-const built = check('build (esbuild, with tests)', process.execPath, ['esbuild.js', '--tests']);
+async function main(): Promise<void> {
+  if (tiers.length === 0) {
+    await checksSideBySide([
+      ['lint (eslint)', bin('eslint'), ['.']],
+      ['format (prettier --check)', bin('prettier'), ['--check', '.']],
+      ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']],
+    ]);
+  }
+  ensureDebianPackages();
+  const built = check('build (esbuild, with tests)', process.execPath, ['esbuild.js', '--tests']);
 
-if (built && wants('unit'))
-  tier('unit tier (mocha, plain Node)', process.execPath, ['out/test/unit/index.js']);
-if (built && wants('webview')) {
-  tier('webview tier (the playground page in headless Chromium)', process.execPath, [
-    'out/test/webview/index.js',
-  ]);
-}
-if (built && wants('integration')) {
-  tier('integration tier (mocha in the VS Code extension host)', process.execPath, [
-    bin('tsx'),
-    'tools/vscode-host/runIntegration.ts',
-  ]);
-}
-if (built && wants('e2e')) {
-  tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, ['out/test/e2e/index.js']);
+  if (built && wants('unit'))
+    tier('unit tier (mocha, plain Node)', process.execPath, ['out/test/unit/index.js']);
+  if (built && wants('webview')) {
+    tier('webview tier (the playground page in headless Chromium)', process.execPath, [
+      'out/test/webview/index.js',
+    ]);
+  }
+  if (built && wants('integration')) {
+    tier('integration tier (mocha in the VS Code extension host)', process.execPath, [
+      bin('tsx'),
+      'tools/vscode-host/runIntegration.ts',
+    ]);
+  }
+  if (built && wants('e2e')) {
+    tier('UI end-to-end tier (Playwright on the workbench)', process.execPath, ['out/test/e2e/index.js']);
+  }
+
+  console.log(`\nDurations:\n${durations.join('\n')}`);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
 }
 
-console.log(`\nDurations:\n${durations.join('\n')}`);
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
