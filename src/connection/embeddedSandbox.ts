@@ -13,12 +13,12 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Emitter, type Disposable, type Event } from '../common/emitter';
-import { sandboxHosts, type FalHosts } from '../common/hosts';
-import type { Logger, Messages } from '../common/messages';
 import { resolveConfig } from '../fal/config';
 import { ApiError } from '../fal/errors';
 import { request } from '../fal/http';
 import { NO_RETRY, type RetryPolicy } from '../fal/retry';
+import { sandboxHosts, type FalHosts } from '../common/hosts';
+import type { Logger, Messages } from '../common/messages';
 import {
   ATTACH_PATH,
   attachProof,
