@@ -15,14 +15,20 @@ let failed = 0;
 
 const durations: string[] = [];
 
-/** Runs one step, printing its duration, which the summary lists again at the end. */
+const secondsSince = (started: number) => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+/** Prints how a step ended and keeps its duration, which the summary lists again at the end. */
+function ended(name: string, ok: boolean, took: string): void {
+  console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${took} ===`);
+  durations.push(`${took.padStart(8)}  ${name}`);
+}
+
+/** Runs one step, its output as it comes, then how it ended. */
 function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): boolean {
   console.log(`\n=== ${name} ===`);
   const started = Date.now();
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  console.log(`=== ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${took} ===`);
-  durations.push(`${took.padStart(8)}  ${name}`);
+  ended(name, result.status === 0, secondsSince(started));
   return result.status === 0;
 }
 
@@ -54,8 +60,7 @@ function runQuietly([name, command, args]: Check): Promise<Ran> {
     const child = spawn(command, args, { cwd: root, env: process.env });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const end = (ok: boolean) =>
-      resolve({ name, ok, output, took: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+    const end = (ok: boolean) => resolve({ name, ok, output, took: secondsSince(started) });
     child.on('error', (error) => {
       output += `${error.message}\n`;
       end(false);
@@ -71,21 +76,20 @@ function runQuietly([name, command, args]: Check): Promise<Ran> {
  * another (ESLint alone takes ~31 s, and ~50 beside anything: it keeps both cores busy much of it).
  */
 async function checksInLanes(lanes: Check[][]): Promise<void> {
-  const ran = new Map<string, Promise<Ran>>();
+  const runs: Array<Promise<Ran>> = [];
   for (const lane of lanes) {
     let previous: Promise<unknown> = Promise.resolve();
     for (const check of lane) {
       const run = previous.then(() => runQuietly(check));
-      ran.set(check[0], run);
+      runs.push(run);
       previous = run;
     }
   }
-  for (const run of ran.values()) {
+  for (const run of runs) {
     const { name, ok, output, took } = await run;
     console.log(`\n=== ${name} ===`);
     process.stdout.write(output);
-    console.log(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${took} (beside the other checks) ===`);
-    durations.push(`${took.padStart(8)}  ${name} (beside the other checks)`);
+    ended(`${name} (beside the other checks)`, ok, took);
     count(ok);
   }
 }

@@ -62,6 +62,7 @@ describe('client: requests paced per turn of the event loop', () => {
     let server: http.Server;
     let base: string;
     let firstSeenAt = 0;
+    const config = resolveConfig({ credentials: 'id:secret' });
 
     before(async () => {
       server = http.createServer((_req, res) => {
@@ -78,7 +79,6 @@ describe('client: requests paced per turn of the event loop', () => {
     });
 
     it('rejects a call waiting for its turn as soon as it is aborted', async () => {
-      const config = resolveConfig({ credentials: 'id:secret' });
       // Enough calls ahead of it that it waits several turns.
       const ahead = Array.from({ length: REQUESTS_PER_TURN * 8 }, (_, i) =>
         request(config, { url: `${base}/call/${i}`, retry: NO_RETRY }),
@@ -97,7 +97,6 @@ describe('client: requests paced per turn of the event loop', () => {
     });
 
     it('has the first of 200 calls at the server before the last has its connection', async () => {
-      const config = resolveConfig({ credentials: 'id:secret' });
       const connectionsMade: number[] = [];
       const onSocket = () => void connectionsMade.push(performance.now());
       diagnostics.subscribe('net.client.socket', onSocket);
