@@ -57,10 +57,16 @@ export function runMocha(files: string[], options: RunMochaOptions = {}): Promis
   });
 }
 
-/** Runs every test file under `dir` as a plain-Node process and exits with the verdict. */
-export function runMochaMain(dir: string, timeout: number): void {
+/**
+ * Runs every test file under `dir` as a plain-Node process and exits with the verdict, after
+ * `cleanUp` (what the tier shares between its tests, such as a browser).
+ */
+export function runMochaMain(dir: string, timeout: number, cleanUp?: () => Promise<void>): void {
   runMocha(findTestFiles(dir), { timeout }).then(
-    (totals) => process.exit(totals.failed > 0 ? 1 : 0),
+    async (totals) => {
+      await cleanUp?.();
+      process.exit(totals.failed > 0 ? 1 : 0);
+    },
     (err) => {
       console.error(err);
       process.exit(1);

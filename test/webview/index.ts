@@ -1,4 +1,5 @@
 // Entry of the webview tier: the playground's browser code, in headless Chromium, from plain Node.
 import { runMochaMain } from '../runMocha';
+import { closeTierBrowser } from './tierBrowser';
 
-runMochaMain(__dirname, 60_000);
+runMochaMain(__dirname, 60_000, closeTierBrowser);

@@ -7,12 +7,11 @@ import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 import type { HostMessage, PlaygroundForm, WebviewMessage } from '../../src/common/playgroundProtocol';
-import { launchBrowser } from '../../tools/vscode-host/browser';
-import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
+import { newContext } from './tierBrowser';
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
@@ -33,7 +32,7 @@ export type PageBundle = 'playground' | 'imageCompare';
 export class PlaygroundPage {
   private constructor(
     private readonly server: Server,
-    private readonly browser: Browser,
+    private readonly context: BrowserContext,
     readonly page: Page,
     readonly url: string,
     /** CSP violations the page reported. */
@@ -41,7 +40,6 @@ export class PlaygroundPage {
   ) {}
 
   static async open(bundle: PageBundle = 'playground'): Promise<PlaygroundPage> {
-    ensureDebianPackages();
     const server = createServer((req, res) => {
       const origin = `http://${req.headers.host}`;
       if (req.url === '/' || req.url?.startsWith('/?')) {
@@ -62,8 +60,8 @@ export class PlaygroundPage {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const browser = await launchBrowser();
-    const page = await browser.newPage();
+    const context = await newContext();
+    const page = await context.newPage();
     const violations: string[] = [];
     await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
     await page.addInitScript(() => {
@@ -89,7 +87,7 @@ export class PlaygroundPage {
       );
     });
     await page.goto(url);
-    const playground = new PlaygroundPage(server, browser, page, url, violations);
+    const playground = new PlaygroundPage(server, context, page, url, violations);
     await playground.nextMessage('ready');
     return playground;
   }
@@ -161,7 +159,7 @@ export class PlaygroundPage {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await this.context.close();
     await new Promise((resolve) => this.server.close(resolve));
   }
 }

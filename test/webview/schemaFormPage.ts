@@ -9,14 +9,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { FieldPath, JsonSchema, MediaKind } from '../../src/common/schemaForm';
 import type { FileStatus, SchemaForm } from '../../src/webview/schemaFormView';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 import { cspMediaSources } from '../../src/common/mediaSources';
-import { launchBrowser } from '../../tools/vscode-host/browser';
-import { ensureDebianPackages } from '../../tools/vscode-host/codeServer';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
+import { newContext } from './tierBrowser';
 
 interface PageWindow {
   changes: unknown[];
@@ -47,7 +46,7 @@ function buildBundle(): Promise<string> {
 export class SchemaFormPage {
   private constructor(
     private readonly server: Server,
-    private readonly browser: Browser,
+    private readonly context: BrowserContext,
     readonly page: Page,
     /** CSP violations the page reported. */
     readonly violations: string[],
@@ -55,7 +54,6 @@ export class SchemaFormPage {
 
   /** `mediaOrigins`: sandboxes whose files the page may show, as the panel lists its sandbox's origin. */
   static async open(mediaOrigins: readonly string[] = []): Promise<SchemaFormPage> {
-    ensureDebianPackages();
     const script = await buildBundle();
     const server = createServer((req, res) => {
       const origin = `http://${req.headers.host}`;
@@ -79,8 +77,8 @@ export class SchemaFormPage {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const browser = await launchBrowser();
-    const page = await browser.newPage();
+    const context = await newContext();
+    const page = await context.newPage();
     const violations: string[] = [];
     await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
     await page.addInitScript(() => {
@@ -92,7 +90,7 @@ export class SchemaFormPage {
     page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
     await page.goto(url);
     await page.waitForFunction(() => typeof (window as unknown as PageWindow).mountForm === 'function');
-    return new SchemaFormPage(server, browser, page, violations);
+    return new SchemaFormPage(server, context, page, violations);
   }
 
   /** Mounts the form for `schema` (an endpoint's input schema) showing `value`. */
@@ -146,7 +144,7 @@ export class SchemaFormPage {
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await this.context.close();
     await new Promise((resolve) => this.server.close(resolve));
   }
 }
