@@ -46,6 +46,8 @@ export interface FalPlaygroundApi {
   /** Makes the calls; `resume()` takes over the running calls of windows that are gone. */
   readonly runner: RequestRunner;
   readonly requestsTree: RequestsTreeProvider;
+  /** The `fal-request:` documents (a request's input, output and diagnosis). */
+  readonly requestDocuments: RequestDocuments;
   /** The open playground panel, if any. */
   playground(): PlaygroundPanel | undefined;
   /** The status bar item that says where calls go. */
@@ -202,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): FalPlaygroundApi | u
     store,
     runner,
     requestsTree,
+    requestDocuments: documents,
     playground: () => PlaygroundPanel.open,
     statusBar,
     messages,

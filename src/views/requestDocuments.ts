@@ -7,6 +7,9 @@
 // (`input.sorted.json`, `output.sorted.json`: sortedJson.ts), so a diff shows only real differences.
 // A record's change is told only for its documents that are open, and a stream's thousands of changes
 // a second at most once per DOCUMENT_REFRESH_MS (VS Code reads an open document again at each).
+// VS Code drops a change told while a document is still opening (asked for, not yet open), so a
+// document is told again once open when its record changed after its content was made: a request
+// completing as its output opens would otherwise leave it at "No output yet" for good.
 import * as vscode from 'vscode';
 import { sortedJson } from '../common/sortedJson';
 import { formatSize } from '../common/outputMedia';
@@ -58,6 +61,10 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly open = new Map<string, Map<string, vscode.Uri>>();
   /** Records changed while their documents wait for the next refresh. */
   private readonly pending = new Set<string>();
+  /** How many changes each record with documents asked for has had (see `shown`). */
+  private readonly changes = new Map<string, number>();
+  /** The change count each document's content was made at, until the document is open. */
+  private readonly shown = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -70,16 +77,33 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
     this.subscriptions = [
       store.onDidChange((record) => {
         if (!record || !this.open.has(record.id)) return;
-        this.pending.add(record.id);
-        if (this.timer === undefined) this.refresh();
+        this.changes.set(record.id, (this.changes.get(record.id) ?? 0) + 1);
+        this.refreshSoon(record.id);
+      }),
+      vscode.workspace.onDidOpenTextDocument(({ uri }) => {
+        if (uri.scheme !== REQUEST_SCHEME) return;
+        const madeAt = this.shown.get(uri.toString());
+        this.shown.delete(uri.toString());
+        if (madeAt !== undefined && madeAt !== (this.changes.get(uri.query) ?? 0))
+          this.refreshSoon(uri.query);
       }),
       vscode.workspace.onDidCloseTextDocument(({ uri }) => {
         if (uri.scheme !== REQUEST_SCHEME) return;
+        this.shown.delete(uri.toString());
         const uris = this.open.get(uri.query);
         uris?.delete(uri.toString());
-        if (uris?.size === 0) this.open.delete(uri.query);
+        if (uris?.size === 0) {
+          this.open.delete(uri.query);
+          this.changes.delete(uri.query);
+        }
       }),
     ];
+  }
+
+  /** Tells VS Code of the record's open documents now, or at the next refresh. */
+  private refreshSoon(id: string): void {
+    this.pending.add(id);
+    if (this.timer === undefined) this.refresh();
   }
 
   /** Tells VS Code of the pending records' open documents, then waits DOCUMENT_REFRESH_MS for more. */
@@ -106,6 +130,7 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     // Asked for: it is being opened (or is open), so its record's changes are told from now on.
     this.opened(uri);
+    this.shown.set(uri.toString(), this.changes.get(uri.query) ?? 0);
     const record = this.store.get(uri.query);
     const part = partOf(uri) ?? 'output';
     const format = part === 'sortedInput' || part === 'sortedOutput' ? sortedJson : json;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { checkJsonInput } from '../../src/common/callForm';
 import type { FalPlaygroundApi } from '../../src/extension';
 import type { RequestRecord } from '../../src/common/callModel';
-import { requestDocumentUri } from '../../src/views/requestDocuments';
+import { DOCUMENT_REFRESH_MS, requestDocumentUri } from '../../src/views/requestDocuments';
 import { describeState } from '../../src/common/recordText';
 import {
   activateExtension,
@@ -318,6 +318,42 @@ describe('requests', () => {
     }
     assert.equal(doc.getText().trim(), expected.trim());
     assert.doesNotMatch(api.statusBar.item.text, /·/);
+  });
+
+  it('an output document that opens as its request completes shows the output, not "No output yet"', async () => {
+    const { record, done } = await api.runner.start({
+      method: 'subscribe',
+      endpointId: 'sandbox/slow',
+      input: { duration_ms: 300 },
+    });
+    // VS Code asks for the document's content while the request runs and gets it once the request
+    // has completed and its changes have all been told (DOCUMENT_REFRESH_MS apart at most): told
+    // while the document was still opening, they were all dropped by VS Code. The document must be
+    // told again once it is open.
+    const documents = api.requestDocuments;
+    const provide = documents.provideTextDocumentContent.bind(documents);
+    let asked = '';
+    documents.provideTextDocumentContent = async (uri) => {
+      const text = await provide(uri);
+      asked ||= text;
+      await done;
+      await new Promise((resolve) => setTimeout(resolve, 10 * DOCUMENT_REFRESH_MS));
+      return text;
+    };
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(requestDocumentUri(record, 'output'));
+    } finally {
+      delete (documents as Partial<typeof documents>).provideTextDocumentContent;
+    }
+    assert.match(asked, /No output yet/, 'the content was made while the request ran');
+    const ended = await done;
+    assert.equal(ended.state, 'COMPLETED', JSON.stringify(ended.error));
+    const expected = JSON.stringify(ended.output, null, 2);
+    for (let i = 0; i < 100 && doc.getText().trim() !== expected.trim(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(doc.getText().trim(), expected.trim());
   });
 
   it('does not send anything to fal.ai without a key', async () => {
