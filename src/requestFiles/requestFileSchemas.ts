@@ -3,7 +3,8 @@
 // reads it with `workspace.openTextDocument`, which lands here). The schema checks the file's shape
 // and, for each endpoint the open request files name, its `input` against that endpoint's input
 // schema from the current target (src/connection/endpointSchemas.ts). When the endpoints named, or
-// the target, change, the provider's change event makes the JSON extension read the schema again.
+// the target, change, the provider's change event makes the JSON extension read the schema again
+// (told again once open when it changed while the JSON extension was opening it: openingDocuments.ts).
 // An endpoint whose schema cannot be had gets a hint on its `endpoint` value saying why, and its
 // input is left unchecked.
 import * as vscode from 'vscode';
@@ -12,6 +13,7 @@ import { ENDPOINT_ID_PATTERN, requestFileSchema } from '../common/requestFileSch
 import type { JsonSchema } from '../common/schemaForm';
 import type { MissingSchema, SchemaLookup } from '../connection/endpointSchemas';
 import type { Connection } from '../connection/falConnection';
+import { OpeningDocuments } from '../views/openingDocuments';
 
 export const SCHEMA_SCHEME = 'fal-schema';
 /** The URL package.json's `jsonValidation` gives for `*.fal.json`. */
@@ -48,6 +50,11 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by each refresh, so an older one that ends later changes nothing. */
   private generation = 0;
+  private readonly opening = new OpeningDocuments(
+    SCHEMA_SCHEME,
+    () => this.text,
+    (uri) => this.changed.fire(uri),
+  );
 
   constructor(private readonly services: RequestFileSchemaServices) {
     const ifRequestFile = (document: vscode.TextDocument) => {
@@ -56,6 +63,7 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
     this.subscriptions.push(
       this.changed,
       this.diagnostics,
+      this.opening,
       vscode.workspace.onDidOpenTextDocument(ifRequestFile),
       vscode.workspace.onDidChangeTextDocument((e) => ifRequestFile(e.document)),
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -72,7 +80,8 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
     this.schedule(0);
   }
 
-  provideTextDocumentContent(): string {
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    this.opening.made(uri, this.text);
     return this.text;
   }
 

@@ -7,9 +7,7 @@
 // (`input.sorted.json`, `output.sorted.json`: sortedJson.ts), so a diff shows only real differences.
 // A record's change is told only for its documents that are open, and a stream's thousands of changes
 // a second at most once per DOCUMENT_REFRESH_MS (VS Code reads an open document again at each).
-// VS Code drops a change told while a document is still opening (asked for, not yet open), so a
-// document is told again once open when its record changed after its content was made: a request
-// completing as its output opens would otherwise leave it at "No output yet" for good.
+// A record changed while its document was opening is told again once it is open (openingDocuments.ts).
 import * as vscode from 'vscode';
 import { sortedJson } from '../common/sortedJson';
 import { formatSize } from '../common/outputMedia';
@@ -18,6 +16,7 @@ import { diagnoseRequest } from '../common/requestDiagnosis';
 import { isFinal, type RequestRecord } from '../common/callModel';
 import type { RequestRunner } from '../requests/requestRunner';
 import type { RequestStore } from '../requests/requestStore';
+import { OpeningDocuments } from './openingDocuments';
 
 export const REQUEST_SCHEME = 'fal-request';
 export type RequestPart = 'input' | 'output' | 'diagnosis' | 'sortedInput' | 'sortedOutput';
@@ -61,10 +60,13 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly open = new Map<string, Map<string, vscode.Uri>>();
   /** Records changed while their documents wait for the next refresh. */
   private readonly pending = new Set<string>();
-  /** How many changes each record with documents asked for has had (see `shown`). */
+  /** How many changes each record with documents asked for has had (what `opening` compares). */
   private readonly changes = new Map<string, number>();
-  /** The change count each document's content was made at, until the document is open. */
-  private readonly shown = new Map<string, number>();
+  private readonly opening = new OpeningDocuments(
+    REQUEST_SCHEME,
+    (uri) => this.changes.get(uri.query) ?? 0,
+    (uri) => this.refreshSoon(uri.query),
+  );
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -80,16 +82,9 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
         this.changes.set(record.id, (this.changes.get(record.id) ?? 0) + 1);
         this.refreshSoon(record.id);
       }),
-      vscode.workspace.onDidOpenTextDocument(({ uri }) => {
-        if (uri.scheme !== REQUEST_SCHEME) return;
-        const madeAt = this.shown.get(uri.toString());
-        this.shown.delete(uri.toString());
-        if (madeAt !== undefined && madeAt !== (this.changes.get(uri.query) ?? 0))
-          this.refreshSoon(uri.query);
-      }),
+      this.opening,
       vscode.workspace.onDidCloseTextDocument(({ uri }) => {
         if (uri.scheme !== REQUEST_SCHEME) return;
-        this.shown.delete(uri.toString());
         const uris = this.open.get(uri.query);
         uris?.delete(uri.toString());
         if (uris?.size === 0) {
@@ -130,7 +125,7 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     // Asked for: it is being opened (or is open), so its record's changes are told from now on.
     this.opened(uri);
-    this.shown.set(uri.toString(), this.changes.get(uri.query) ?? 0);
+    this.opening.made(uri, this.changes.get(uri.query) ?? 0);
     const record = this.store.get(uri.query);
     const part = partOf(uri) ?? 'output';
     const format = part === 'sortedInput' || part === 'sortedOutput' ? sortedJson : json;
