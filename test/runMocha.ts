@@ -64,7 +64,7 @@ export function runMocha(files: string[], options: RunMochaOptions = {}): Promis
 export function runMochaMain(dir: string, timeout: number, cleanUp?: () => Promise<void>): void {
   runMocha(findTestFiles(dir), { timeout }).then(
     async (totals) => {
-      await cleanUp?.();
+      await cleanUp?.().catch((err: unknown) => console.error('cleaning up after the tests:', err));
       process.exit(totals.failed > 0 ? 1 : 0);
     },
     (err) => {

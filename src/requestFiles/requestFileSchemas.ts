@@ -81,7 +81,7 @@ export class RequestFileSchemas implements vscode.TextDocumentContentProvider, v
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    this.opening.made(uri, this.text);
+    this.opening.made(uri);
     return this.text;
   }
 

@@ -6,7 +6,11 @@
 import * as vscode from 'vscode';
 
 export class OpeningDocuments implements vscode.Disposable {
-  /** What each document's content was made from, by URI, until it is open (or closed). */
+  /**
+   * What each document's content was last made from, by URI: noted as VS Code asks for it (as it
+   * opens, and at each reading again while open), kept until the document opens or closes (one asked
+   * for and never opened keeps its entry, a few bytes).
+   */
   private readonly madeFrom = new Map<string, unknown>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -14,22 +18,26 @@ export class OpeningDocuments implements vscode.Disposable {
    * `current(uri)` is what the document's content would be made from now (compared with `===`);
    * `tell(uri)` fires the provider's change event for it.
    */
-  constructor(scheme: string, current: (uri: vscode.Uri) => unknown, tell: (uri: vscode.Uri) => void) {
+  constructor(
+    scheme: string,
+    private readonly current: (uri: vscode.Uri) => unknown,
+    tell: (uri: vscode.Uri) => void,
+  ) {
     this.subscriptions = [
       vscode.workspace.onDidOpenTextDocument(({ uri }) => {
         const key = uri.toString();
         if (uri.scheme !== scheme || !this.madeFrom.has(key)) return;
         const madeFrom = this.madeFrom.get(key);
         this.madeFrom.delete(key);
-        if (madeFrom !== current(uri)) tell(uri);
+        if (madeFrom !== this.current(uri)) tell(uri);
       }),
       vscode.workspace.onDidCloseTextDocument(({ uri }) => this.madeFrom.delete(uri.toString())),
     ];
   }
 
-  /** Notes that `uri`'s content is being made from `source` (call it as the content is asked for). */
-  made(uri: vscode.Uri, source: unknown): void {
-    this.madeFrom.set(uri.toString(), source);
+  /** Notes what `uri`'s content is being made from now (call it as the content is asked for). */
+  made(uri: vscode.Uri): void {
+    this.madeFrom.set(uri.toString(), this.current(uri));
   }
 
   dispose(): void {

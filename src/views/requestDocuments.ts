@@ -64,7 +64,8 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   private readonly changes = new Map<string, number>();
   private readonly opening = new OpeningDocuments(
     REQUEST_SCHEME,
-    (uri) => this.changes.get(uri.query) ?? 0,
+    // The parts that never change (the input) are never told again.
+    (uri) => (CHANGING.includes(partOf(uri) ?? 'output') ? (this.changes.get(uri.query) ?? 0) : 0),
     (uri) => this.refreshSoon(uri.query),
   );
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -125,7 +126,7 @@ export class RequestDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     // Asked for: it is being opened (or is open), so its record's changes are told from now on.
     this.opened(uri);
-    this.opening.made(uri, this.changes.get(uri.query) ?? 0);
+    this.opening.made(uri);
     const record = this.store.get(uri.query);
     const part = partOf(uri) ?? 'output';
     const format = part === 'sortedInput' || part === 'sortedOutput' ? sortedJson : json;

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 import type { HostMessage, PlaygroundForm, WebviewMessage } from '../../src/common/playgroundProtocol';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
-import { newContext } from './tierBrowser';
+import { closePage, inNewContext } from './tierBrowser';
 
 const FILES: Record<string, { file: string; type: string }> = {
   '/playground.js': { file: 'dist/webview/playground.js', type: 'text/javascript' },
@@ -60,36 +60,37 @@ export class PlaygroundPage {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const context = await newContext();
-    const page = await context.newPage();
-    const violations: string[] = [];
-    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
-    await page.addInitScript(() => {
-      const w = window as unknown as {
-        posted: unknown[];
-        savedState: unknown;
-        reportViolation(text: string): void;
-        acquireVsCodeApi(): unknown;
-      };
-      w.posted = [];
-      // The webview state outlives a reload, as VS Code keeps it: here, in sessionStorage.
-      w.savedState = JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined;
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: unknown) => w.posted.push(m),
-        getState: () => w.savedState,
-        setState: (s: unknown) => {
-          w.savedState = s;
-          sessionStorage.setItem('state', JSON.stringify(s));
-        },
+    return inNewContext(server, async (context) => {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+      await page.addInitScript(() => {
+        const w = window as unknown as {
+          posted: unknown[];
+          savedState: unknown;
+          reportViolation(text: string): void;
+          acquireVsCodeApi(): unknown;
+        };
+        w.posted = [];
+        // The webview state outlives a reload, as VS Code keeps it: here, in sessionStorage.
+        w.savedState = JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined;
+        w.acquireVsCodeApi = () => ({
+          postMessage: (m: unknown) => w.posted.push(m),
+          getState: () => w.savedState,
+          setState: (s: unknown) => {
+            w.savedState = s;
+            sessionStorage.setItem('state', JSON.stringify(s));
+          },
+        });
+        document.addEventListener('securitypolicyviolation', (e) =>
+          w.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
-      document.addEventListener('securitypolicyviolation', (e) =>
-        w.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
-      );
+      await page.goto(url);
+      const playground = new PlaygroundPage(server, context, page, url, violations);
+      await playground.nextMessage('ready');
+      return playground;
     });
-    await page.goto(url);
-    const playground = new PlaygroundPage(server, context, page, url, violations);
-    await playground.nextMessage('ready');
-    return playground;
   }
 
   /** Delivers a host message to the page. */
@@ -159,7 +160,6 @@ export class PlaygroundPage {
   }
 
   async close(): Promise<void> {
-    await this.context.close();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closePage(this.context, this.server);
   }
 }

@@ -15,7 +15,7 @@ import type { FileStatus, SchemaForm } from '../../src/webview/schemaFormView';
 import { playgroundHtml } from '../../src/playground/playgroundHtml';
 import { cspMediaSources } from '../../src/common/mediaSources';
 import { repoRoot } from '../../tools/vscode-host/repoRoot';
-import { newContext } from './tierBrowser';
+import { closePage, inNewContext } from './tierBrowser';
 
 interface PageWindow {
   changes: unknown[];
@@ -77,20 +77,21 @@ export class SchemaFormPage {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const context = await newContext();
-    const page = await context.newPage();
-    const violations: string[] = [];
-    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
-    await page.addInitScript(() => {
-      const w = window as unknown as { reportViolation(text: string): void };
-      document.addEventListener('securitypolicyviolation', (e) =>
-        w.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
-      );
+    return inNewContext(server, async (context) => {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+      await page.addInitScript(() => {
+        const w = window as unknown as { reportViolation(text: string): void };
+        document.addEventListener('securitypolicyviolation', (e) =>
+          w.reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+        );
+      });
+      page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => typeof (window as unknown as PageWindow).mountForm === 'function');
+      return new SchemaFormPage(server, context, page, violations);
     });
-    page.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (window as unknown as PageWindow).mountForm === 'function');
-    return new SchemaFormPage(server, context, page, violations);
   }
 
   /** Mounts the form for `schema` (an endpoint's input schema) showing `value`. */
@@ -144,7 +145,6 @@ export class SchemaFormPage {
   }
 
   async close(): Promise<void> {
-    await this.context.close();
-    await new Promise((resolve) => this.server.close(resolve));
+    await closePage(this.context, this.server);
   }
 }
