@@ -33,7 +33,7 @@ async function callFromPlayground(endpointId: string, input: unknown, { withMedi
   const isNew = (id: string | undefined) => id !== undefined && !before.has(id);
   // The page is up (and will not be built again for the sandbox's media) once it has been given the
   // endpoint's schema: a call asked for before that is lost with the page it went to.
-  await eventually(() => panel.schema?.endpointId === endpointId, 'the page is given the schema', 30_000);
+  await eventually(() => panel.schema?.endpointId === endpointId, 'the page is given the schema', 60_000);
   let shown = panel.shownCall;
   const done = () => isNew(shown?.recordId) && !shown?.running && (!withMedia || !!shown?.media?.length);
   for (let i = 0; i < 600 && !done(); i++) {
