@@ -12,6 +12,8 @@ import { launchBrowser, tempWorkspace } from '../vscode-host/browser';
 import { startCodeServer } from '../vscode-host/codeServer';
 import type { HostFigures } from './extensionHost';
 import type { Figure } from './report';
+import { median } from './stats';
+import { WARM_WINDOWS } from './warmWindows';
 
 const TAG = '[fal-bench] ';
 
@@ -65,6 +67,18 @@ export async function extensionFigures(root: string, log: (line: string) => void
     );
     const firstCode = await Promise.race([firstExit, timeout(120_000)]);
     if (firstCode !== 0) throw new Error(`the bench's first window ended with ${firstCode}`);
+    // Windows that only activate (through the cache the first wrote), for activate()'s median.
+    for (let n = 1; n <= WARM_WINDOWS; n++) {
+      const warmExit = windowExit();
+      await page.goto(
+        server.workbenchUrl({
+          folder: tempWorkspace({ 'README.md': `# warm ${n}\n` }),
+          extensionTestsPath: runner,
+        }),
+      );
+      const warmCode = await Promise.race([warmExit, timeout(120_000)]);
+      if (warmCode !== 0) throw new Error(`the bench's warm window ${n} ended with ${warmCode}`);
+    }
     const exit = windowExit();
     await page.goto(
       server.workbenchUrl({
@@ -100,22 +114,29 @@ export async function extensionFigures(root: string, log: (line: string) => void
  * than that: VS Code builds the extension's context (its mementos are read from the window, a round
  * trip to the browser; its storage folders are made) alongside the bundle's load, and under load
  * that wait (100-300 ms here) is most of the call; it is in the notes, not in the figure.
- * The figure is a window's after the first since the build, which loads the bundle through the code
- * cache the first wrote (src/boot); the first window's activation is in the notes.
+ * The figure is the median of windows after the first since the build (WARM_WINDOWS that only
+ * activate, then the measured one), which load the bundle through the code cache the first wrote
+ * (src/boot); each one's parts, and the first window's activation, are in the notes.
  */
 function activateFigure(host: HostFigures): Figure {
   const steps = host.activateSteps ?? {};
   const measured = activationParts(steps);
-  const ours = Number.isNaN(measured.totalMs) ? host.activateMs : measured.totalMs;
+  const windows = [measured, ...(host.warmWindows ?? []).map(activationParts)];
+  const totals = windows.map((w) => w.totalMs).filter((ms) => !Number.isNaN(ms));
+  const ours = totals.length ? median(totals) : host.activateMs;
   const first = host.firstWindow && activationParts(host.firstWindow.activateSteps);
   return {
     item: 6,
-    name: 'activate(): loading the bundle plus the activate function (extension host marks), a window after the first',
+    name: `activate(): loading the bundle plus the activate function (extension host marks), median of ${windows.length} windows after the first`,
     unit: 'ms',
     ours,
     target: '< 50 ms',
     met: ours < 50,
     notes: {
+      windows: windows.map((w) => ({
+        bundleLoadMs: w.bundleLoadMs,
+        activateFunctionMs: w.activateFunctionMs,
+      })),
       codeCache: host.codeCache,
       bundleLoadMs: measured.bundleLoadMs,
       activateFunctionMs: measured.activateFunctionMs,

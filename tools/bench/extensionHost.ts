@@ -19,6 +19,7 @@ import {
   keys,
 } from '../../test/integration/extensionApi';
 import { median } from './stats';
+import { WARM_WINDOWS, warmWindowFile } from './warmWindows';
 import type { PlaygroundPass } from './extensionFigures';
 
 const EXTENSION_ID = 'fal-playground.fal-playground';
@@ -76,6 +77,8 @@ export interface HostFigures {
   codeCache?: string;
   /** The first window's activation, with no code cache. */
   firstWindow?: FirstWindow;
+  /** The activation marks of the windows between the first and the measured one (code cache used). */
+  warmWindows?: Array<Record<string, number>>;
 }
 
 /**
@@ -155,8 +158,24 @@ async function firstWindow(): Promise<void> {
   fs.writeFileSync(path.join(benchDir, FIRST_WINDOW_FILE), JSON.stringify(first));
 }
 
+/** A window after the first that activates the extension through the code cache, and notes its marks. */
+async function warmWindow(n: number): Promise<void> {
+  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const c0 = Date.now();
+  await extension.activate();
+  const steps = activationSteps(c0);
+  const codeCache = codeCacheState();
+  if (codeCache !== 'used') throw new Error(`warm window ${n}'s code cache: ${codeCache}`);
+  log(`warm window ${n}: ${JSON.stringify(steps)}`);
+  fs.writeFileSync(path.join(benchDir, warmWindowFile(n)), JSON.stringify(steps));
+}
+
 export async function run(): Promise<void> {
   if (!fs.existsSync(path.join(benchDir, FIRST_WINDOW_FILE))) return firstWindow();
+  for (let n = 1; n <= WARM_WINDOWS; n++) {
+    if (!fs.existsSync(path.join(benchDir, warmWindowFile(n)))) return warmWindow(n);
+  }
   const figures: Partial<HostFigures> = {};
   try {
     await measure(figures);
@@ -190,6 +209,14 @@ async function measure(figures: Partial<HostFigures>): Promise<void> {
   figures.firstWindow = JSON.parse(
     fs.readFileSync(path.join(benchDir, FIRST_WINDOW_FILE), 'utf8'),
   ) as FirstWindow;
+  figures.warmWindows = Array.from(
+    { length: WARM_WINDOWS },
+    (_, i) =>
+      JSON.parse(fs.readFileSync(path.join(benchDir, warmWindowFile(i + 1)), 'utf8')) as Record<
+        string,
+        number
+      >,
+  );
   log(
     `activate ${figures.activateMs.toFixed(1)} ms (its function ${api.activationMs.toFixed(1)} ms; ` +
       `active before: ${activeBefore}; steps ${JSON.stringify(figures.activateSteps)})`,
