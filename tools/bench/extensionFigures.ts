@@ -56,29 +56,23 @@ export async function extensionFigures(root: string, log: (line: string) => void
           log(`  host log: ${line.slice(0, 300)}`);
       }
     });
-    // A first window, as a user's first after installing: the extension activates with no code cache
-    // (src/boot) and writes it; its activation is kept for the notes. The figures are the next window's.
-    const firstExit = windowExit();
-    await page.goto(
-      server.workbenchUrl({
-        folder: tempWorkspace({ 'README.md': '# first\n' }),
-        extensionTestsPath: runner,
-      }),
-    );
-    const firstCode = await Promise.race([firstExit, timeout(120_000)]);
-    if (firstCode !== 0) throw new Error(`the bench's first window ended with ${firstCode}`);
-    // Windows that only activate (through the cache the first wrote), for activate()'s median.
-    for (let n = 1; n <= WARM_WINDOWS; n++) {
-      const warmExit = windowExit();
+    // A window of its own whose runner only activates the extension, waited for to its end.
+    const activateOnly = async (name: string) => {
+      const ended = windowExit();
       await page.goto(
         server.workbenchUrl({
-          folder: tempWorkspace({ 'README.md': `# warm ${n}\n` }),
+          folder: tempWorkspace({ 'README.md': `# ${name}\n` }),
           extensionTestsPath: runner,
         }),
       );
-      const warmCode = await Promise.race([warmExit, timeout(120_000)]);
-      if (warmCode !== 0) throw new Error(`the bench's warm window ${n} ended with ${warmCode}`);
-    }
+      const code = await Promise.race([ended, timeout(120_000)]);
+      if (code !== 0) throw new Error(`the bench's ${name} window ended with ${code}`);
+    };
+    // A first window, as a user's first after installing: the extension activates with no code cache
+    // (src/boot) and writes it; its activation is kept for the notes. The figures are the windows' after it.
+    await activateOnly('first');
+    // Windows that only activate (through the cache the first wrote), for activate()'s median.
+    for (let n = 1; n <= WARM_WINDOWS; n++) await activateOnly(`warm ${n}`);
     const exit = windowExit();
     await page.goto(
       server.workbenchUrl({

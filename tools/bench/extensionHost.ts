@@ -135,17 +135,25 @@ export interface FirstWindow {
 
 const FIRST_WINDOW_FILE = 'first-window.json';
 
+/** Activates the extension in a window that only does that: its activation marks and how its code cache went. */
+async function activateOnly(): Promise<{
+  activateSteps: Record<string, number>;
+  codeCache: string;
+  c0: number;
+}> {
+  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const c0 = Date.now();
+  await extension.activate();
+  return { activateSteps: activationSteps(c0), codeCache: codeCacheState(), c0 };
+}
+
 /**
  * The first window of a bench run: activates the extension (no code cache yet, as in a user's first
  * window after installing) and waits for it to write its cache, which the next window loads.
  */
 async function firstWindow(): Promise<void> {
-  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
-  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
-  const c0 = Date.now();
-  await extension.activate();
-  const activateSteps = activationSteps(c0);
-  const codeCache = codeCacheState();
+  const { activateSteps, codeCache, c0 } = await activateOnly();
   // The driver removed the cache before this window: its load must have compiled the bundle.
   if (codeCache === 'used') throw new Error('the first window found a code cache');
   await eventually(() => hasCodeCache(extensionBundle()), 'the extension wrote its code cache', 30_000);
@@ -160,12 +168,7 @@ async function firstWindow(): Promise<void> {
 
 /** A window after the first that activates the extension through the code cache, and notes its marks. */
 async function warmWindow(n: number): Promise<void> {
-  const extension = vscode.extensions.getExtension<FalPlaygroundApi>(EXTENSION_ID);
-  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
-  const c0 = Date.now();
-  await extension.activate();
-  const steps = activationSteps(c0);
-  const codeCache = codeCacheState();
+  const { activateSteps: steps, codeCache } = await activateOnly();
   if (codeCache !== 'used') throw new Error(`warm window ${n}'s code cache: ${codeCache}`);
   log(`warm window ${n}: ${JSON.stringify(steps)}`);
   fs.writeFileSync(path.join(benchDir, warmWindowFile(n)), JSON.stringify(steps));
